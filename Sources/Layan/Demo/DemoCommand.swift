@@ -1,0 +1,58 @@
+import Fluent
+import LayanCore
+import Vapor
+
+/// `layan demo`: loads the demo agency into the configured database. Safe to run again: it adds
+/// nothing when the agency is already there.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+
+    var help: String { "Loads a realistic demo agency (branches, divisions, staff) into the database." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let loaded = try await DemoLoader.load(on: app.db, application: app)
+        context.console.print(loaded ? "Demo agency loaded." : "Demo agency already present; nothing added.")
+        DemoLoader.printLogins(to: context.console)
+    }
+}
+
+enum DemoLoader {
+    /// Returns false when the database already holds an agency.
+    static func load(on db: any Database, application app: Application) async throws -> Bool {
+        if try await Agency.query(on: db).count() > 0 { return false }
+        let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.next())
+            .hash(DemoAgency.password)
+        try await db.transaction { db in
+            let a = DemoAgency.agency
+            try await Agency(nameMs: a.nameMs, nameEn: a.nameEn, aboutMs: a.aboutMs, aboutEn: a.aboutEn).create(on: db)
+            var branchIDs: [String: UUID] = [:]
+            for seed in DemoAgency.branches {
+                let branch = Branch(code: seed.code, name: seed.name, state: seed.state, address: seed.address, phone: seed.phone)
+                try await branch.create(on: db)
+                branchIDs[seed.code] = branch.id
+            }
+            var divisionIDs: [String: UUID] = [:]
+            for seed in DemoAgency.divisions {
+                let division = Division(code: seed.code, nameMs: seed.nameMs, nameEn: seed.nameEn)
+                try await division.create(on: db)
+                divisionIDs[seed.code] = division.id
+            }
+            for seed in DemoAgency.staff {
+                let phone = "013-\(seed.ext)\(String(seed.ext.reversed()))"
+                try await Staff(name: seed.name, email: seed.email, phone: phone, phoneExtension: seed.ext,
+                                serviceGroup: seed.group, divisionID: divisionIDs[seed.division],
+                                branchID: branchIDs[seed.branch], roles: seed.roles, passwordHash: hash).create(on: db)
+            }
+        }
+        await app.agencyProfile.invalidate()
+        return true
+    }
+
+    static func printLogins(to console: any Console) {
+        console.print("Demo logins (password for all: \(DemoAgency.password)):")
+        for (role, email) in DemoAgency.loginsByRole {
+            console.print("  \(role.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(email)")
+        }
+    }
+}

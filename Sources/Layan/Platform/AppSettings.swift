@@ -1,0 +1,88 @@
+import Foundation
+import Vapor
+
+/// Where the data lives. SQLite file by default; PostgreSQL when `DATABASE_URL=postgres://…` (design.md).
+public enum DatabaseTarget: Equatable, Sendable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public static let defaultSQLitePath = "data/layan.sqlite"
+
+    /// Accepts nothing (the default file), `sqlite:PATH`, `sqlite://PATH`, `postgres://…` or `postgresql://…`.
+    public static func parse(_ value: String?) throws -> DatabaseTarget {
+        guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+            return .sqlite(path: defaultSQLitePath)
+        }
+        let lower = raw.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
+            guard URL(string: raw)?.host != nil else { throw SettingsError.invalid("DATABASE_URL", raw) }
+            return .postgres(url: raw)
+        }
+        if lower.hasPrefix("sqlite:") {
+            var path = String(raw.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+            guard !path.isEmpty else { throw SettingsError.invalid("DATABASE_URL", raw) }
+            return .sqlite(path: path)
+        }
+        throw SettingsError.invalid("DATABASE_URL", raw)
+    }
+
+    /// The engine's name as `/healthz` reports it.
+    public var engineName: String {
+        switch self {
+        case .sqlite: "sqlite"
+        case .postgres: "postgresql"
+        }
+    }
+}
+
+public enum SettingsError: Error, CustomStringConvertible {
+    case invalid(String, String)
+    public var description: String {
+        switch self {
+        case let .invalid(name, value): "\(name) has a value Layan cannot use: \(value)"
+        }
+    }
+}
+
+/// Configuration, decoded once from the environment (conventions.md, habit 7).
+public struct AppSettings: Sendable {
+    public var database: DatabaseTarget
+    /// Cookies get `Secure` and responses get HSTS: set when Layan is served over HTTPS.
+    public var behindHTTPS: Bool
+    /// Registers `/_bench/hello`, the plain route benchmarks compare against. Off in normal use.
+    public var benchmarkRoutes: Bool
+    /// Bcrypt cost for staff passwords.
+    public var bcryptCost: Int
+    /// Runs pending migrations while the application is configured (every command, `serve` included).
+    public var migrateAtBoot: Bool
+
+    public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
+                behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,
+                migrateAtBoot: Bool = true) {
+        self.database = database
+        self.behindHTTPS = behindHTTPS
+        self.benchmarkRoutes = benchmarkRoutes
+        self.bcryptCost = bcryptCost
+        self.migrateAtBoot = migrateAtBoot
+    }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppSettings {
+        func flag(_ name: String) -> Bool { ["1", "true", "yes"].contains(env[name]?.lowercased() ?? "") }
+        return AppSettings(
+            database: try DatabaseTarget.parse(env["DATABASE_URL"]),
+            behindHTTPS: flag("LAYAN_HTTPS"),
+            benchmarkRoutes: flag("LAYAN_BENCHMARK_ROUTES"),
+            bcryptCost: Int(env["LAYAN_BCRYPT_COST"] ?? "") ?? 12
+        )
+    }
+}
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = AppSettings }
+
+    public var settings: AppSettings {
+        get { storage[SettingsKey.self] ?? AppSettings() }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}

@@ -1,0 +1,48 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+import VaporCSQLite
+
+/// Opens the configured database. SQLite gets the settings design.md asks for on every connection.
+enum LayanDatabase {
+    static func configure(_ app: Application, target: DatabaseTarget) async throws {
+        switch target {
+        case let .sqlite(path):
+            let url = URL(fileURLWithPath: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            SQLiteConnectionSettings.installOnEveryConnection()
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            // WAL is a property of the file, so once at boot is enough.
+            try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+            // The driver installs its own busy handler (retry forever) after a connection opens, so the bounded
+            // wait is set here instead, on each event loop's connection: the pool keeps exactly one per loop.
+            for loop in app.eventLoopGroup.makeIterator() {
+                let db = app.databases.database(.sqlite, logger: app.logger, on: loop) as! any SQLDatabase
+                try await db.raw("PRAGMA busy_timeout=\(unsafeRaw: String(SQLiteConnectionSettings.busyTimeoutMilliseconds))").run()
+            }
+        case let .postgres(url):
+            try app.databases.use(.postgres(url: url), as: .psql)
+        }
+    }
+}
+
+/// Per-connection SQLite settings, applied through SQLite's auto-extension hook: the SQLite driver does
+/// not let us run statements when it opens a connection, and SQLite calls this for every connection it opens.
+/// design.md: WAL, synchronous=NORMAL, busy_timeout=5000, foreign_keys=ON.
+enum SQLiteConnectionSettings {
+    static let statements = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+    static let busyTimeoutMilliseconds: Int32 = 5000
+
+    private static let installed: Void = {
+        typealias EntryPoint = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, OpaquePointer?) -> Int32
+        let entry: EntryPoint = { db, _, _ in
+            sqlite_nio_sqlite3_busy_timeout(db, SQLiteConnectionSettings.busyTimeoutMilliseconds)
+            return sqlite_nio_sqlite3_exec(db, SQLiteConnectionSettings.statements, nil, nil, nil)
+        }
+        sqlite_nio_sqlite3_auto_extension(unsafeBitCast(entry, to: (@convention(c) () -> Void).self))
+    }()
+
+    static func installOnEveryConnection() { _ = installed }
+}

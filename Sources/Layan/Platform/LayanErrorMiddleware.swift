@@ -1,0 +1,131 @@
+import Fluent
+import LayanCore
+import Leaf
+import Vapor
+
+/// Turns every error into a clear answer: a problem body for the API, a bilingual page for people.
+/// Nothing from outside should reach a 500; when something internal does fail, the log and the page
+/// carry the same request id so support can find it.
+struct LayanErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let (status, reason, fields) = Self.classify(error, request: request)
+            if status.code >= 500 {
+                request.logger.error("Internal error: \(String(reflecting: error))", metadata: ["request-id": .string(request.id)])
+            } else {
+                request.logger.debug("Request failed \(status.code): \(reason)", metadata: ["request-id": .string(request.id)])
+            }
+            let response: Response
+            if Self.wantsJSON(request) {
+                response = try await Problem(reason: reason, fields: fields, requestId: request.id)
+                    .encodeResponse(status: status, for: request)
+            } else {
+                response = try await ErrorPage.render(status: status, reason: reason, for: request)
+            }
+            if let abort = error as? any AbortError {
+                for (name, value) in abort.headers where name.lowercased() != "content-type" && name.lowercased() != "content-length" {
+                    response.headers.replaceOrAdd(name: name, value: value)
+                }
+            }
+            return response
+        }
+    }
+
+    static func wantsJSON(_ request: Request) -> Bool {
+        if request.url.path.hasPrefix("/api/") { return true }
+        let accept = request.headers.first(name: .accept) ?? ""
+        return accept.contains("application/json") && !accept.contains("text/html")
+    }
+
+    /// Status, reason and field messages for an error. Messages shown to clients never carry internals.
+    static func classify(_ error: any Error, request: Request) -> (HTTPResponseStatus, String, [String: String]?) {
+        let catalogue = request.application.catalogue
+        switch error {
+        case let failure as ValidationFailure:
+            return (failure.status, failure.reason, failure.fieldErrors)
+        case let validation as ValidationsError:
+            var fields: [String: String] = [:]
+            for failure in validation.failures where failure.result.isFailure {
+                fields[failure.key.stringValue] = failure.result.failureDescription ?? "is invalid"
+            }
+            return (.unprocessableEntity, validation.description, fields)
+        case let decoding as DecodingError:
+            return (.badRequest, Self.describe(decoding), Self.field(of: decoding))
+        case let abort as any AbortError:
+            let reason = abort.status.code >= 500 ? catalogue.bilingual("error.internal") : abort.reason
+            return (abort.status, reason, nil)
+        case let database as any DatabaseError where database.isConstraintFailure:
+            return (.conflict, catalogue.bilingual("error.conflict"), nil)
+        default:
+            return (.internalServerError, catalogue.bilingual("error.internal"), nil)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case let .keyNotFound(key, _): "Missing field '\(key.stringValue)'"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            "Field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        case .dataCorrupted: "The request body is not valid"
+        @unknown default: "The request body is not valid"
+        }
+    }
+
+    static func field(of error: DecodingError) -> [String: String]? {
+        switch error {
+        case let .keyNotFound(key, context):
+            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            return [path: "is required"]
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            return [context.codingPath.map(\.stringValue).joined(separator: "."): "has the wrong type"]
+        default: return nil
+        }
+    }
+}
+
+/// The bilingual error page (404, 400, 500, …). It shows both languages' headline, since a visitor who
+/// reached a wrong address may not have chosen a language yet.
+enum ErrorPage {
+    struct Context: Encodable {
+        let layout: LayoutContext
+        let status: Int
+        let headlineMs: String
+        let headlineEn: String
+        let reason: String?
+        let requestId: String
+    }
+
+    static func render(status: HTTPResponseStatus, reason: String, for request: Request) async throws -> Response {
+        let catalogue = request.application.catalogue
+        let key: String = switch status.code {
+        case 404: "error.notFound"
+        case 400, 422: "error.badRequest"
+        case 401: "error.unauthorized"
+        case 403: "error.forbidden"
+        case 409: "error.conflict"
+        case 413: "error.tooLarge"
+        case 429: "error.tooManyRequests"
+        case 500...: "error.internal"
+        default: "error.generic"
+        }
+        let context = Context(
+            layout: await LayoutContext.make(for: request, title: catalogue.text(key, request.language)),
+            status: Int(status.code),
+            headlineMs: catalogue.text(key, .ms),
+            headlineEn: catalogue.text(key, .en),
+            reason: (400..<500).contains(status.code) && status.code != 404 ? reason : nil,
+            requestId: request.id)
+        do {
+            let response = try await request.view.render("Platform/error", context).encodeResponse(for: request)
+            response.status = status
+            return response
+        } catch {
+            // The template itself failed: plain text, still bilingual, still with the request id.
+            request.logger.error("Error page failed: \(error)", metadata: ["request-id": .string(request.id)])
+            let body = "\(status.code) \(catalogue.bilingual(key))\nID: \(request.id)\n"
+            return Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: .init(string: body))
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import Fluent
+import Vapor
+
+/// Every migration, in the order it runs. Append only: a shipped migration is never edited
+/// (conventions.md, habit 5).
+enum LayanMigrations {
+    static let all: [any Migration] = [
+        SessionRecord.migration,
+        CreateAgencies(),
+        CreateBranches(),
+        CreateDivisions(),
+        CreateStaff(),
+    ]
+}

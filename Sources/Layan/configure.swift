@@ -1,0 +1,47 @@
+import Fluent
+import LayanCore
+import Leaf
+import Vapor
+
+/// Builds the whole application. The server, the commands and the tests all go through here
+/// (conventions.md, habit 1); tests pass their own settings so they never touch `data/`.
+public func configure(_ app: Application, settings: AppSettings? = nil) async throws {
+    let settings = try settings ?? AppSettings.fromEnvironment()
+    app.settings = settings
+
+    app.catalogue = try Catalogue.load(from: app.directory.resourcesDirectory + "Localization")
+    app.agencyProfile = AgencyProfileCache(fallback: AgencyNames(
+        nameMs: app.catalogue.text("agency.defaultName", .ms), nameEn: app.catalogue.text("agency.defaultName", .en),
+        aboutMs: app.catalogue.text("agency.defaultAbout", .ms), aboutEn: app.catalogue.text("agency.defaultAbout", .en)))
+
+    // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.
+    app.middleware = .init()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware(behindHTTPS: settings.behindHTTPS))
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(LayanErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.sessions.configuration.cookieName = "layan_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, maxAge: nil, path: "/", isSecure: settings.behindHTTPS, isHTTPOnly: true, sameSite: .lax)
+    }
+    app.middleware.use(app.sessions.middleware)
+
+    app.routes.defaultMaxBodySize = "1mb"
+
+    try await LayanDatabase.configure(app, target: settings.database)
+    app.sessions.use(.fluent)
+    app.migrations.add(LayanMigrations.all)
+
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
+    if !app.environment.isRelease { app.leaf.cache.isEnabled = false }
+
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(UserCommandGroup(), as: "user")
+
+    try routes(app)
+    if settings.migrateAtBoot { try await app.autoMigrate() }
+}

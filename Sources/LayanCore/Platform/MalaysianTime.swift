@@ -1,0 +1,64 @@
+import Foundation
+
+/// Times are stored in UTC and shown in Malaysian time (design.md), in the format Malaysians read:
+/// day before month, 12-hour clock with the Malay period words in Malay.
+public enum MalaysianTime {
+    public static let zone = TimeZone(identifier: "Asia/Kuala_Lumpur")!
+
+    public static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }()
+
+    static let monthNames: [Language: [String]] = [
+        .ms: ["Januari", "Februari", "Mac", "April", "Mei", "Jun", "Julai", "Ogos", "September", "Oktober", "November", "Disember"],
+        .en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    ]
+
+    static let weekdayNames: [Language: [String]] = [
+        .ms: ["Ahad", "Isnin", "Selasa", "Rabu", "Khamis", "Jumaat", "Sabtu"],
+        .en: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+    ]
+
+    /// "25/11/2026": the numeric date used on forms and tickets.
+    public static func shortDate(_ date: Date) -> String {
+        let c = calendar.dateComponents([.day, .month, .year], from: date)
+        return String(format: "%02d/%02d/%04d", c.day!, c.month!, c.year!)
+    }
+
+    /// "25 November 2026" / "25 Disember 2026".
+    public static func longDate(_ date: Date, in language: Language) -> String {
+        let c = calendar.dateComponents([.day, .month, .year], from: date)
+        return "\(c.day!) \(monthNames[language]![c.month! - 1]) \(c.year!)"
+    }
+
+    /// "Rabu" / "Wednesday".
+    public static func weekday(_ date: Date, in language: Language) -> String {
+        weekdayNames[language]![calendar.component(.weekday, from: date) - 1]
+    }
+
+    /// "4:05 ptg" / "4:05 pm". Malay uses pagi (before noon), tgh (noon hour), ptg (afternoon), mlm (from 7 pm).
+    public static func time(_ date: Date, in language: Language) -> String {
+        let c = calendar.dateComponents([.hour, .minute], from: date)
+        let hour = c.hour!, minute = c.minute!
+        let twelve = hour % 12 == 0 ? 12 : hour % 12
+        let period: String
+        switch language {
+        case .en: period = hour < 12 ? "am" : "pm"
+        case .ms:
+            switch hour {
+            case 0..<12: period = "pagi"
+            case 12: period = "tgh"
+            case 13..<19: period = "ptg"
+            default: period = "mlm"
+            }
+        }
+        return String(format: "%d:%02d %@", twelve, minute, period)
+    }
+
+    /// "25 November 2026, 4:05 ptg".
+    public static func dateTime(_ date: Date, in language: Language) -> String {
+        "\(longDate(date, in: language)), \(time(date, in: language))"
+    }
+}

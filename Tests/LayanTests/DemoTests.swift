@@ -1,0 +1,38 @@
+import Fluent
+import Testing
+import VaporTesting
+@testable import Layan
+@testable import LayanCore
+
+@Suite struct DemoTests {
+    @Test func demoAgencyIsRealisticAndLoadsOnce() async throws {
+        try await withLayan { app in
+            // when loaded twice
+            #expect(try await DemoLoader.load(on: app.db, application: app))
+            #expect(try await !DemoLoader.load(on: app.db, application: app))
+            // then one agency, three branches in three states (Kelantan among them), 20+ staff in every role
+            #expect(try await Agency.query(on: app.db).count() == 1)
+            let branches = try await Branch.query(on: app.db).all()
+            #expect(Set(branches.map(\.state)).count == 3)
+            #expect(branches.contains { $0.state == .kelantan })
+            let staff = try await Staff.query(on: app.db).all()
+            #expect(staff.count >= 20)
+            #expect(Set(staff.flatMap(\.roles)) == Set(StaffRole.allCases))
+            #expect(try await Division.query(on: app.db).count() >= 4)
+            // and the home page now shows the agency's name
+            try await app.testing().test(.GET, "/") { res async throws in
+                #expect(res.body.string.contains(DemoAgency.agency.nameMs))
+            }
+        }
+    }
+
+    @Test func demoPasswordMeetsThePolicy() {
+        #expect(PasswordPolicy.problem(with: DemoAgency.password) == nil)
+    }
+
+    @Test func demoStaffHaveUniqueValidEmails() {
+        let emails = DemoAgency.staff.map(\.email)
+        #expect(Set(emails).count == emails.count)
+        #expect(emails.allSatisfy { EmailAddress.normalised($0) == $0 })
+    }
+}
