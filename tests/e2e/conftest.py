@@ -1,0 +1,88 @@
+"""Browser tests: the real Layan binary with demo data on a throwaway SQLite file, driven by headless
+Chromium. scripts/test builds the binary and passes its path in LAYAN_BIN."""
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
+    workdir = tempfile.mkdtemp(prefix="layan-e2e-")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir}/layan.sqlite", LAYAN_BCRYPT_COST="4")
+    subprocess.run([binary, "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    log = open(f"{workdir}/server.log", "w")
+    proc = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(Path(f"{workdir}/server.log").read_text())
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("Layan did not start in 60 s")
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(arg)
+    options.binary_location = "/usr/bin/chromium"
+    # A Malaysian visitor's browser: Malay first.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "ms-MY,ms,en"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def console_errors(driver):
+    """Console messages at SEVERE level since the last call (reading the log empties it)."""
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+AXE = next((ROOT / ".venv").glob("lib/python*/site-packages/axe_playwright_python/axe.min.js"), None)
+
+
+def axe_violations(driver, impacts=("serious", "critical")):
+    """Runs axe-core in the page (injected through the driver, so the page's CSP does not block it)."""
+    assert AXE is not None, "axe-core not installed: run scripts/test"
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}})"
+        ".then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', description: String(e), nodes: []}])));")
+    return [v for v in json.loads(result) if v.get("impact") in impacts]
