@@ -1,6 +1,7 @@
 import Fluent
 import LayanCore
 import Leaf
+import NIOPosix
 import Vapor
 
 /// Builds the whole application. The server, the commands and the tests all go through here
@@ -21,16 +22,11 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(LayanErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
-    app.sessions.configuration.cookieName = "layan_session"
-    app.sessions.configuration.cookieFactory = { id in
-        HTTPCookies.Value(string: id.string, maxAge: nil, path: "/", isSecure: settings.behindHTTPS, isHTTPOnly: true, sameSite: .lax)
-    }
-    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(SessionMiddleware())
 
     app.routes.defaultMaxBodySize = "1mb"
 
     try await LayanDatabase.configure(app, target: settings.database)
-    app.sessions.use(.fluent)
     app.migrations.add(LayanMigrations.all)
 
     app.views.use(.leaf)
@@ -38,10 +34,16 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     if !app.environment.isRelease { app.leaf.cache.isEnabled = false }
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    let passwordPool = NIOThreadPool(numberOfThreads: 2)
+    passwordPool.start()
+    app.lifecycle.use(PasswordPoolLifecycle(pool: passwordPool))
+    let decoy = try await app.password.async(on: passwordPool, hopTo: app.eventLoopGroup.next()).hash(SessionToken.make())
+    app.passwordHasher = PasswordHasher(pool: passwordPool, decoy: decoy)
 
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(UserCommandGroup(), as: "user")
 
     try routes(app)
+    try Access.verifyEveryRouteDeclared(app.routes)
     if settings.migrateAtBoot { try await app.autoMigrate() }
 }

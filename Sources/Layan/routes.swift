@@ -1,12 +1,15 @@
 import Vapor
 
-/// Every route Layan serves. Each capability registers its own collection here.
+/// Every route Layan serves. Each capability registers its own collection here; each route states who
+/// may use it (`Access`), and `configure` refuses to start when one does not.
 func routes(_ app: Application) throws {
-    try app.register(collection: HealthController())
-    try app.register(collection: OpenAPIController(resourcesDirectory: app.directory.resourcesDirectory))
-    try app.register(collection: HomeController())
+    let open = app.routes.access(.anyone)
+    try open.register(collection: HealthController())
+    try open.register(collection: OpenAPIController(resourcesDirectory: app.directory.resourcesDirectory))
+    try open.register(collection: HomeController())
+    try app.routes.register(collection: AccountsController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
-        app.get(SiteURL.benchHello.components.map { PathComponent(stringLiteral: $0) }) { _ in "hello" }
+        open.get(SiteURL.benchHello.pattern) { _ in "hello" }
     }
 }

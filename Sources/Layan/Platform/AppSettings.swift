@@ -1,4 +1,5 @@
 import Foundation
+import LayanCore
 import Vapor
 
 /// Where the data lives. SQLite file by default; PostgreSQL when `DATABASE_URL=postgres://…` (design.md).
@@ -56,6 +57,8 @@ public struct AppSettings: Sendable {
     public var bcryptCost: Int
     /// Runs pending migrations while the application is configured (every command, `serve` included).
     public var migrateAtBoot: Bool
+    public var sessionPolicy = SessionPolicy()
+    public var loginThrottle = LoginThrottle()
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,

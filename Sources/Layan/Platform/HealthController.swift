@@ -12,7 +12,7 @@ struct HealthController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SiteURL.healthz.components.map { PathComponent(stringLiteral: $0) }, use: health)
+        routes.get(.healthz, use: health)
     }
 
     func health(req: Request) async throws -> Response {

@@ -30,6 +30,10 @@ struct LayoutContext: Encodable, Sendable {
     let flashes: [Flash]
     let today: String
     let stylesheet: String
+    /// The signed-in officer's name, and what the sign-out form needs.
+    let staffName: String?
+    let csrf: String?
+    let signOutPath: String
 
     static func make(for request: Request, title: String) async -> LayoutContext {
         let language = request.language
@@ -44,15 +48,29 @@ struct LayoutContext: Encodable, Sendable {
             otherLanguage: LanguageLink(href: "\(request.url.path)?lang=\(other.rawValue)", label: other.endonym, tag: other.htmlTag),
             flashes: request.takeFlashes(),
             today: MalaysianTime.longDate(request.application.clock.now(), in: language),
-            stylesheet: SiteURL.stylesheet.path)
+            stylesheet: SiteURL.stylesheet.path,
+            staffName: request.staff?.name,
+            csrf: request.staff == nil ? nil : request.sessionState.csrfToken,
+            signOutPath: SiteURL.signOut.path)
     }
 }
 
-/// The navigation bar. Each capability adds its links here with the permission that shows them.
+/// The navigation bar: public links for everyone, then the staff links the officer's roles allow.
 enum Navigation {
     static func links(for request: Request) -> [LayoutContext.Link] {
         let path = request.url.path
-        let items: [(SiteURL, String)] = [(.home, "nav.home")]
+        var items: [(SiteURL, String)] = [(.home, "nav.home")]
+        if let staff = request.staff {
+            let staffItems: [(SiteURL, String, Permission)] = [
+                (.staffHome, "nav.staffHome", .staffHome),
+                (.directory, "nav.directory", .viewDirectory),
+                (.adminStaffList, "nav.admin", .manageStaff),
+                (.adminAudit, "nav.audit", .viewAuditTrail),
+            ]
+            items += staffItems.filter { staff.allows($0.2) }.map { ($0.0, $0.1) }
+        } else {
+            items.append((.signIn, "nav.signIn"))
+        }
         return items.map { url, key in
             LayoutContext.Link(href: url.path, label: request.t(key), current: path == url.path)
         }
@@ -60,20 +78,23 @@ enum Navigation {
 }
 
 extension Request {
-    private static let flashKey = "flash"
+    private static let separator: Character = "\u{1E}", kindSeparator: Character = "\u{1F}"
 
     /// Queues a message for the next page this visitor sees (after a redirect).
-    func flash(_ kind: String, _ message: String) {
-        let existing = session.data[Self.flashKey].map { $0 + "\u{1E}" } ?? ""
-        session.data[Self.flashKey] = existing + kind + "\u{1F}" + message
+    func flash(_ kind: String, _ message: String) async throws {
+        let session = try await ensureSession()
+        let entry = kind + String(Self.kindSeparator) + message
+        session.flash = session.flash.map { $0 + String(Self.separator) + entry } ?? entry
+        sessionState.dirty = true
     }
 
-    /// The queued messages, removed from the session once shown. Only visitors with a session have any.
+    /// The queued messages, removed from the session once shown.
     func takeFlashes() -> [LayoutContext.Flash] {
-        guard hasSession, let raw = session.data[Self.flashKey] else { return [] }
-        session.data[Self.flashKey] = nil
-        return raw.split(separator: "\u{1E}").compactMap { entry in
-            let parts = entry.split(separator: "\u{1F}", maxSplits: 1)
+        guard let session = sessionState.record, let raw = session.flash else { return [] }
+        session.flash = nil
+        sessionState.dirty = true
+        return raw.split(separator: Self.separator).compactMap { entry in
+            let parts = entry.split(separator: Self.kindSeparator, maxSplits: 1)
             guard parts.count == 2 else { return nil }
             return LayoutContext.Flash(kind: String(parts[0]), message: String(parts[1]))
         }

@@ -5,10 +5,13 @@ import Vapor
 /// (conventions.md, habit 5).
 enum LayanMigrations {
     static let all: [any Migration] = [
-        SessionRecord.migration,
         CreateAgencies(),
         CreateBranches(),
         CreateDivisions(),
         CreateStaff(),
+        CreateWebSessions(),
+        CreateAuditEvents(),
+        CreateLoginAttempts(),
+        CreateAPITokens(),
     ]
 }

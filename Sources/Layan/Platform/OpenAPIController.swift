@@ -14,7 +14,7 @@ struct OpenAPIController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SiteURL.openAPI.components.map { PathComponent(stringLiteral: $0) }) { _ -> Response in
+        routes.get(SiteURL.openAPI.pattern) { _ -> Response in
             Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(buffer: document))
         }
     }

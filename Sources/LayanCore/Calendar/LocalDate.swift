@@ -100,6 +100,30 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 }
 
 /// Days of the week, Sunday first as in `Calendar`.
-public enum Weekday: Int, CaseIterable, Sendable, Codable {
+public enum Weekday: Int, CaseIterable, Sendable, Codable, CodingKeyRepresentable {
     case sunday = 0, monday, tuesday, wednesday, thursday, friday, saturday
+
+    public static let names = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+    public var name: String { Weekday.names[rawValue] }
+
+    public init?(name: String) {
+        guard let index = Weekday.names.firstIndex(of: name.lowercased()) else { return nil }
+        self.init(rawValue: index)
+    }
+
+    /// Encoded as "monday", … so hours stored as JSON read `{"monday": {…}}`.
+    public var codingKey: any CodingKey { Key(stringValue: name)! }
+
+    public init?<T: CodingKey>(codingKey: T) { self.init(name: codingKey.stringValue) }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Monday first, as Malaysian timetables list the week.
+    public static let mondayFirst: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday, .saturday, .sunday]
 }

@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// One sign-in attempt, for throttling. Kept in the database so every instance sees the same count.
+final class LoginAttempt: Model, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "login_attempts"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "email") var email: String
+    @Field(key: "ip") var ip: String
+    @Field(key: "succeeded") var succeeded: Bool
+    @Field(key: "at") var at: Date
+
+    init() {}
+
+    init(email: String, ip: String, succeeded: Bool, at: Date) {
+        self.email = email
+        self.ip = ip
+        self.succeeded = succeeded
+        self.at = at
+    }
+}
+
+struct CreateLoginAttempts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(LoginAttempt.schema)
+            .id()
+            .field("email", .string, .required)
+            .field("ip", .string, .required)
+            .field("succeeded", .bool, .required)
+            .field("at", .datetime, .required)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "login_attempts_email_idx").on(LoginAttempt.schema).column("email").column("at").run()
+        try await sql.create(index: "login_attempts_ip_idx").on(LoginAttempt.schema).column("ip").column("at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(LoginAttempt.schema).delete()
+    }
+}

@@ -1,0 +1,60 @@
+import Vapor
+
+/// What a form page needs besides its own data: the CSRF token, the values typed (so a failed submit
+/// keeps them) and one message per field, also listed in the error summary at the top.
+struct FormContext: Encodable, Sendable {
+    struct FieldMessage: Encodable, Sendable {
+        let field: String
+        let message: String
+    }
+
+    var csrf: String
+    var values: [String: String]
+    var errors: [String: String]
+    var errorList: [FieldMessage]
+    var hasErrors: Bool { !errors.isEmpty }
+
+    init(csrf: String, values: [String: String] = [:], errors: [String: String] = [:], order: [String] = []) {
+        self.csrf = csrf
+        self.values = values
+        self.errors = errors
+        // The summary lists fields in the order the form shows them.
+        let ordered = order.filter { errors[$0] != nil } + errors.keys.filter { !order.contains($0) }.sorted()
+        self.errorList = ordered.map { FieldMessage(field: $0, message: errors[$0]!) }
+    }
+
+    enum CodingKeys: String, CodingKey { case csrf, values, errors, errorList, hasErrors }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(csrf, forKey: .csrf)
+        try container.encode(values, forKey: .values)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(errorList, forKey: .errorList)
+        try container.encode(hasErrors, forKey: .hasErrors)
+    }
+}
+
+extension Request {
+    /// A blank or refilled form context for this request.
+    func form(values: [String: String] = [:], errors: [String: String] = [:], order: [String] = []) async throws -> FormContext {
+        FormContext(csrf: try await csrfToken(), values: values, errors: errors, order: order)
+    }
+
+    /// Renders a page with a status other than 200 (a form with errors, 401, 429, …).
+    func render(_ template: String, _ context: some Encodable & Sendable, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let response = try await view.render(template, context).encodeResponse(for: self)
+        response.status = status
+        return response
+    }
+
+    /// Redirect after a successful POST (303, so the browser GETs the next page).
+    func seeOther(_ url: SiteURL) -> Response { redirect(to: url.path, redirectType: .normal) }
+    func seeOther(_ path: String) -> Response { redirect(to: path, redirectType: .normal) }
+
+    /// The form fields of an urlencoded or multipart body as trimmed strings; unreadable bodies give none.
+    func formFields() -> [String: String] {
+        guard let fields = try? content.decode([String: String].self) else { return [:] }
+        return fields.mapValues { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+}

@@ -1,0 +1,39 @@
+/// What a signed-in officer may do. Every staff route names one; a role grants a set. Nothing is allowed
+/// unless granted (deny by default).
+public enum Permission: String, CaseIterable, Sendable, Codable {
+    /// The staff start page, own profile and own password.
+    case staffHome = "staff_home"
+    /// The staff directory (PKPA telephone rule 5: tell the caller the division, officer and extension).
+    case viewDirectory = "view_directory"
+    /// Agency profile, branches and divisions.
+    case manageOrganisation = "manage_organisation"
+    /// Staff accounts, roles and password resets.
+    case manageStaff = "manage_staff"
+    /// Ad-hoc holidays (cuti peristiwa).
+    case manageCalendar = "manage_calendar"
+    /// The audit trail.
+    case viewAuditTrail = "view_audit_trail"
+    /// API tokens for integrations.
+    case manageAPITokens = "manage_api_tokens"
+
+    public var catalogueKey: String { "permission.\(rawValue)" }
+}
+
+extension StaffRole {
+    /// The permissions each role grants. docs/roles.md explains them; a test walks every route against this.
+    public var permissions: Set<Permission> {
+        let everyone: Set<Permission> = [.staffHome, .viewDirectory]
+        switch self {
+        case .administrator:
+            return Set(Permission.allCases)
+        case .headOfUnit, .managementViewer:
+            return everyone.union([.viewAuditTrail])
+        case .supervisor, .counterOfficer, .telephoneOperator, .caseOfficer, .mysteryShopper:
+            return everyone
+        }
+    }
+}
+
+extension Collection where Element == StaffRole {
+    public func allow(_ permission: Permission) -> Bool { contains { $0.permissions.contains(permission) } }
+}
