@@ -15,6 +15,8 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
         nameMs: app.catalogue.text("agency.defaultName", .ms), nameEn: app.catalogue.text("agency.defaultName", .en),
         aboutMs: app.catalogue.text("agency.defaultAbout", .ms), aboutEn: app.catalogue.text("agency.defaultAbout", .en)))
 
+    app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
+
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.
     app.middleware = .init()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
@@ -42,6 +44,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
 
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(UserCommandGroup(), as: "user")
+    app.asyncCommands.use(CalendarCommandGroup(), as: "calendar")
 
     try routes(app)
     try Access.verifyEveryRouteDeclared(app.routes)

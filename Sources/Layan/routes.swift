@@ -8,6 +8,12 @@ func routes(_ app: Application) throws {
     try open.register(collection: OpenAPIController(resourcesDirectory: app.directory.resourcesDirectory))
     try open.register(collection: HomeController())
     try app.routes.register(collection: AccountsController())
+    try app.routes.register(collection: OrganisationController())
+    try app.routes.register(collection: StaffAdminController())
+    try app.routes.register(collection: DirectoryController())
+    try app.routes.register(collection: AuditController())
+    try app.routes.register(collection: CalendarController())
+    try app.routes.register(collection: APITokensController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

@@ -1,3 +1,4 @@
+import Foundation
 import Layan
 import Logging
 import Vapor
@@ -9,8 +10,9 @@ do {
     try await configure(app)
     try await app.execute()
 } catch {
+    // The error was reported by the command (or is reported here); a non-zero exit, not a crash.
     app.logger.report(error: error)
     try? await app.asyncShutdown()
-    throw error
+    exit(1)
 }
 try await app.asyncShutdown()

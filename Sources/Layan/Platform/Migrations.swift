@@ -13,5 +13,8 @@ enum LayanMigrations {
         CreateAuditEvents(),
         CreateLoginAttempts(),
         CreateAPITokens(),
+        AddDutiesToStaff(),
+        AddHoursToBranches(),
+        CreateAdHocHolidays(),
     ]
 }

@@ -94,3 +94,7 @@ enum TestStaff {
         for role in StaffRole.allCases { try await create(role, in: app) }
     }
 }
+
+extension Route {
+    var summary: String { "\(method.rawValue) /\(path.map(\.description).joined(separator: "/"))" }
+}

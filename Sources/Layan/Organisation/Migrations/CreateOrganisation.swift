@@ -76,3 +76,23 @@ struct CreateStaff: AsyncMigration {
         try await database.schema(Staff.schema).delete()
     }
 }
+
+struct AddDutiesToStaff: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Staff.schema).field("duties", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Staff.schema).deleteField("duties").update()
+    }
+}
+
+struct AddHoursToBranches: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Branch.schema).field("hours", .json).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Branch.schema).deleteField("hours").update()
+    }
+}

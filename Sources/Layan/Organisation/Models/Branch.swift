@@ -14,6 +14,13 @@ final class Branch: Model, @unchecked Sendable {
     @Field(key: "address") var address: String
     @Field(key: "phone") var phone: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// Opening hours per weekday with the midday break; weekend or extended hours are days like any other.
+    @OptionalField(key: "hours") var storedHours: OfficeHours?
+
+    /// The branch's hours, or the federal standard week for its state until someone sets them.
+    var hours: OfficeHours {
+        storedHours ?? OfficeHours.standard(for: state, on: LocalDate(Date()))
+    }
 
     init() {}
 
@@ -25,4 +32,19 @@ final class Branch: Model, @unchecked Sendable {
         self.address = address
         self.phone = phone
     }
+}
+
+extension Branch {
+    var auditSnapshot: [String: String?] {
+        let hoursText = storedHours.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
+        return ["code": code, "name": name, "state": state.rawValue, "address": address, "phone": phone, "hours": hoursText]
+    }
+}
+
+extension Division {
+    var auditSnapshot: [String: String?] { ["code": code, "name_ms": nameMs, "name_en": nameEn] }
+}
+
+extension Agency {
+    var auditSnapshot: [String: String?] { ["name_ms": nameMs, "name_en": nameEn, "about_ms": aboutMs, "about_en": aboutEn] }
 }

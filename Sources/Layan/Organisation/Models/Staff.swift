@@ -18,6 +18,8 @@ final class Staff: Model, @unchecked Sendable {
     @Field(key: "roles") var roles: [StaffRole]
     @Field(key: "password_hash") var passwordHash: String
     @Field(key: "active") var active: Bool
+    /// The services and matters this officer handles, as the directory searches them ("lesen perniagaan").
+    @OptionalField(key: "duties") var duties: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -37,5 +39,14 @@ final class Staff: Model, @unchecked Sendable {
         self.roles = roles
         self.passwordHash = passwordHash
         self.active = active
+    }
+}
+
+extension Staff {
+    /// The fields the audit trail compares (never the password hash).
+    var auditSnapshot: [String: String?] {
+        ["name": name, "email": email, "phone": phone, "extension": phoneExtension, "service_group": serviceGroup.rawValue,
+         "division_id": $division.id?.uuidString, "branch_id": $branch.id?.uuidString,
+         "roles": roles.map(\.rawValue).sorted().joined(separator: ","), "active": active ? "true" : "false", "duties": duties]
     }
 }

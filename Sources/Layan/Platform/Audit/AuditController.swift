@@ -1,0 +1,83 @@
+import Fluent
+import LayanCore
+import SQLKit
+import Vapor
+
+/// The audit trail for administrators and heads of unit: filter by who, what, which record and when.
+/// Read-only: there is no route that changes or deletes an entry.
+struct AuditController: RouteCollection {
+    static let pageSize = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.access(.staff(.viewAuditTrail)).get(.adminAudit, use: page)
+    }
+
+    struct Filters: Sendable {
+        var actor: String?
+        var action: AuditAction?
+        var entity: String?
+        var from: LocalDate?
+        var to: LocalDate?
+        var page = 1
+    }
+
+    struct Row: Encodable, Sendable {
+        let at: String; let actor: String; let action: String; let entity: String; let entityID: String; let changes: String; let ip: String; let requestID: String
+    }
+
+    struct Page: Encodable, Sendable {
+        let layout: LayoutContext
+        let rows: [Row]
+        let actor: String
+        let entity: String
+        let from: String
+        let to: String
+        let actions: [Choice]
+        let previous: String?
+        let next: String?
+        let errors: [String: String]
+    }
+
+    /// Newest first; `limit + 1` rows are read to know whether a next page exists.
+    static func query(_ filters: Filters, on db: any Database, limit: Int = pageSize) async throws -> [AuditEvent] {
+        var query = AuditEvent.query(on: db)
+        if let actor = filters.actor, !actor.isEmpty { query = query.filter(\.$actor == actor.lowercased()) }
+        if let action = filters.action { query = query.filter(\.$action == action) }
+        if let entity = filters.entity, !entity.isEmpty { query = query.filter(\.$entityType == entity) }
+        if let from = filters.from { query = query.filter(\.$at >= from.startInstant) }
+        if let to = filters.to { query = query.filter(\.$at < to.adding(days: 1).startInstant) }
+        return try await query.sort(\.$at, .descending).range(((filters.page - 1) * limit)..<(filters.page * limit + 1)).all()
+    }
+
+    func page(req: Request) async throws -> View {
+        var filters = Filters()
+        var errors: [String: String] = [:]
+        filters.actor = req.query[String.self, at: "actor"]?.trimmingCharacters(in: .whitespaces)
+        filters.entity = req.query[String.self, at: "entity"]?.trimmingCharacters(in: .whitespaces)
+        filters.action = req.query[String.self, at: "action"].flatMap(AuditAction.init(rawValue:))
+        let fromText = req.query[String.self, at: "from"] ?? "", toText = req.query[String.self, at: "to"] ?? ""
+        if !fromText.isEmpty { filters.from = LocalDate(fromText); if filters.from == nil { errors["from"] = req.t("form.error.date") } }
+        if !toText.isEmpty { filters.to = LocalDate(toText); if filters.to == nil { errors["to"] = req.t("form.error.date") } }
+        filters.page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 10_000)
+        let events = try await Self.query(filters, on: req.db)
+        let rows = events.prefix(Self.pageSize).map { event in
+            Row(at: MalaysianTime.shortDate(event.at) + " " + MalaysianTime.time(event.at, in: req.language),
+                actor: event.actor, action: req.t(event.action.catalogueKey), entity: event.entityType,
+                entityID: event.entityID ?? "", changes: event.changes ?? "", ip: event.ip ?? "", requestID: event.requestID ?? "")
+        }
+        func link(_ page: Int) -> String {
+            var components = URLComponents()
+            components.path = SiteURL.adminAudit.path
+            components.queryItems = [("actor", filters.actor), ("action", filters.action?.rawValue), ("entity", filters.entity),
+                                     ("from", fromText), ("to", toText), ("page", "\(page)")]
+                .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
+            return components.string ?? SiteURL.adminAudit.path
+        }
+        return try await req.view.render("Platform/audit", Page(
+            layout: await LayoutContext.make(for: req, title: req.t("audit.title")), rows: Array(rows),
+            actor: filters.actor ?? "", entity: filters.entity ?? "", from: fromText, to: toText,
+            actions: AuditAction.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: $0 == filters.action) },
+            previous: filters.page > 1 ? link(filters.page - 1) : nil, next: events.count > Self.pageSize ? link(filters.page + 1) : nil,
+            errors: errors))
+    }
+}
