@@ -70,8 +70,17 @@ def browser():
 
 
 def console_errors(driver):
-    """Console messages at SEVERE level since the last call (reading the log empties it)."""
-    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    """Console messages at SEVERE level since the last call (reading the log empties it). The status of the
+    page itself is not an error here (a 401 or 404 page is answered on purpose); a failed asset or script is."""
+    page = driver.current_url.split("#")[0]
+    errors = []
+    for entry in driver.get_log("browser"):
+        if entry["level"] != "SEVERE":
+            continue
+        if entry.get("source") == "network" and entry["message"].split(" ")[0].split("?")[0] == page.split("?")[0]:
+            continue
+        errors.append(entry)
+    return errors
 
 
 AXE = next((ROOT / ".venv").glob("lib/python*/site-packages/axe_playwright_python/axe.min.js"), None)

@@ -15,7 +15,32 @@ enum DemoAgency {
 
     struct BranchSeed {
         let code: String, name: String, state: MalaysianState, address: String, phone: String
+        var hours: OfficeHours { DemoAgency.hours[code] ?? .standard(for: state, on: LocalDate(year: 2026, month: 1, day: 1)!) }
     }
+
+    /// Kota Bharu keeps Kelantan's Sunday–Thursday week; Shah Alam also opens on Saturday mornings
+    /// (PKPA 1/2008: longer or weekend hours where customers need them).
+    static let hours: [String: OfficeHours] = {
+        var shahAlam = OfficeHours.saturdaySundayWeek
+        shahAlam.days[.saturday] = DayHours(opens: TimeOfDay("08:00")!, closes: TimeOfDay("12:30")!)
+        return ["PJY": .saturdaySundayWeek, "KBR": .fridaySaturdayWeek, "SHA": shahAlam]
+    }()
+
+    /// What each demo officer handles, for the directory (by e-mail).
+    static let duties: [String: String] = [
+        "kaunter@demo.layan.my": "Pendaftaran pertubuhan, salinan sijil",
+        "azlan.ismail@demo.layan.my": "Lesen perniagaan, permit iklan",
+        "zaki@demo.layan.my": "Pendaftaran pertubuhan (Kelantan)",
+        "nik.huda@demo.layan.my": "Lesen perniagaan, permit penjaja (Kelantan)",
+        "ong.bk@demo.layan.my": "Pendaftaran pertubuhan (Selangor)",
+        "aisyah@demo.layan.my": "Lesen perniagaan, permit iklan (Selangor)",
+        "kes@demo.layan.my": "Aduan awam, maklum balas, Biro Pengaduan Awam",
+        "kavitha@demo.layan.my": "Aduan awam, pemulihan perkhidmatan",
+        "tengku.amirul@demo.layan.my": "Aduan awam (Kelantan)",
+        "jennifer.jugah@demo.layan.my": "Aduan awam (Selangor)",
+        "hairul@demo.layan.my": "Penguatkuasaan, aduan premis",
+        "operator@demo.layan.my": "Talian utama 03-8880 1000",
+    ]
 
     static let branches: [BranchSeed] = [
         BranchSeed(code: "PJY", name: "Ibu Pejabat Putrajaya", state: .putrajaya,

@@ -29,6 +29,7 @@ enum DemoLoader {
             var branchIDs: [String: UUID] = [:]
             for seed in DemoAgency.branches {
                 let branch = Branch(code: seed.code, name: seed.name, state: seed.state, address: seed.address, phone: seed.phone)
+                branch.storedHours = seed.hours
                 try await branch.create(on: db)
                 branchIDs[seed.code] = branch.id
             }
@@ -40,9 +41,11 @@ enum DemoLoader {
             }
             for seed in DemoAgency.staff {
                 let phone = "013-\(seed.ext)\(String(seed.ext.reversed()))"
-                try await Staff(name: seed.name, email: seed.email, phone: phone, phoneExtension: seed.ext,
-                                serviceGroup: seed.group, divisionID: divisionIDs[seed.division],
-                                branchID: branchIDs[seed.branch], roles: seed.roles, passwordHash: hash).create(on: db)
+                let staff = Staff(name: seed.name, email: seed.email, phone: phone, phoneExtension: seed.ext,
+                                  serviceGroup: seed.group, divisionID: divisionIDs[seed.division],
+                                  branchID: branchIDs[seed.branch], roles: seed.roles, passwordHash: hash)
+                staff.duties = DemoAgency.duties[seed.email]
+                try await staff.create(on: db)
             }
         }
         await app.agencyProfile.invalidate()
