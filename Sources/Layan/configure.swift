@@ -43,6 +43,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.passwordHasher = PasswordHasher(pool: passwordPool, decoy: decoy)
 
     app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.lifecycle.use(DemoLoginsBanner())
     app.asyncCommands.use(UserCommandGroup(), as: "user")
     app.asyncCommands.use(CalendarCommandGroup(), as: "calendar")
 

@@ -10,8 +10,8 @@ do {
     try await configure(app)
     try await app.execute()
 } catch {
-    // The error was reported by the command (or is reported here); a non-zero exit, not a crash.
-    app.logger.report(error: error)
+    // A failed command says why on standard error, whatever the log level, and exits 1 (not a crash).
+    FileHandle.standardError.write(Data("layan: \(error)\n".utf8))
     try? await app.asyncShutdown()
     exit(1)
 }

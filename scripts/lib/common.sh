@@ -23,6 +23,7 @@ ensure_packages() {
 # ensure_venv: the Python test tools, in .venv inside the repo (ignored by git).
 ensure_venv() {
   local stamp=.venv/.requirements-installed
+  command -v python3 >/dev/null || ensure_packages python3 python3-venv python3-pip
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv 2>/dev/null || { ensure_packages python3-venv; rm -rf .venv; python3 -m venv .venv; }
   fi

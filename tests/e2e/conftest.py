@@ -22,11 +22,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVER_ENV = {}
+
+
 @pytest.fixture(scope="session")
 def server():
     binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
     workdir = tempfile.mkdtemp(prefix="layan-e2e-")
     env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir}/layan.sqlite", LAYAN_BCRYPT_COST="4")
+    SERVER_ENV.update(env)
     subprocess.run([binary, "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     port = _free_port()
     log = open(f"{workdir}/server.log", "w")

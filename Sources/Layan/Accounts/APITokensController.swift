@@ -73,8 +73,8 @@ struct APITokensController: RouteCollection {
     }
 
     func revoke(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let token = try await APIToken.find(id, on: req.db) else { throw Abort(.notFound) }
-        if token.revokedAt == nil {
+        let token = try await req.find(APIToken.self)
+        if token.revokedAt == nil, let id = token.id {
             token.revokedAt = req.application.clock.now()
             try await req.db.transaction { db in
                 try await token.save(on: db)

@@ -59,3 +59,15 @@ enum DemoLoader {
         }
     }
 }
+
+/// When `layan serve` starts on a database with the demo agency, it prints the demo logins beside
+/// Vapor's "Server started on …" line, so a first-time user knows how to get in.
+struct DemoLoginsBanner: LifecycleHandler {
+    func didBootAsync(_ application: Application) async throws {
+        let arguments = application.environment.arguments.dropFirst()
+        guard arguments.first == nil || arguments.first == "serve" || arguments.first?.hasPrefix("-") == true else { return }
+        guard let adminEmail = DemoAgency.loginsByRole.first?.1,
+              (try? await Staff.query(on: application.db).filter(\.$email == adminEmail).count()) ?? 0 > 0 else { return }
+        DemoLoader.printLogins(to: application.console)
+    }
+}

@@ -48,15 +48,11 @@ struct OrganisationController: RouteCollection {
                 form: try await req.form(values: check.fields, errors: check.errors, order: Self.agencyFields),
                 action: SiteURL.adminAgency.path), status: .unprocessableEntity)
         }
-        try await req.db.transaction { db in
-            let agency = try await Agency.query(on: db).first() ?? Agency(nameMs: "", nameEn: "", aboutMs: "", aboutEn: "")
-            let before = agency.id == nil ? [:] : agency.auditSnapshot
-            agency.nameMs = nameMs; agency.nameEn = nameEn; agency.aboutMs = aboutMs; agency.aboutEn = aboutEn
-            let isNew = agency.id == nil
-            try await agency.save(on: db)
-            try await Audit.record(isNew ? .create : .update, entity: "agency", id: agency.id?.uuidString,
-                                   changes: AuditDiff.changes(before: before, after: agency.auditSnapshot), by: req, on: db)
-        }
+        let existing = try await Agency.query(on: req.db).first()
+        let agency = existing ?? Agency(nameMs: "", nameEn: "", aboutMs: "", aboutEn: "")
+        let before = existing?.auditSnapshot
+        agency.nameMs = nameMs; agency.nameEn = nameEn; agency.aboutMs = aboutMs; agency.aboutEn = aboutEn
+        try await Audit.save(agency, before: before, by: req)
         await req.application.agencyProfile.invalidate()
         try await req.flash("success", req.t("form.saved"))
         return req.seeOther(.adminAgency)
@@ -118,12 +114,7 @@ struct OrganisationController: RouteCollection {
         try await saveBranch(req, existing: try await findBranch(req))
     }
 
-    private func findBranch(_ req: Request) async throws -> Branch {
-        guard let id = req.parameters.get("id", as: UUID.self), let branch = try await Branch.find(id, on: req.db) else {
-            throw Abort(.notFound)
-        }
-        return branch
-    }
+    private func findBranch(_ req: Request) async throws -> Branch { try await req.find(Branch.self) }
 
     private func branchPage(_ req: Request, action: String, heading: String, values: [String: String], hours: OfficeHours,
                             hourErrors: [Weekday: String] = [:], errors: [String: String] = [:]) async throws -> BranchPage {
@@ -177,14 +168,10 @@ struct OrganisationController: RouteCollection {
             return try await req.render("Organisation/branch", page, status: .unprocessableEntity)
         }
         let branch = existing ?? Branch()
-        let before = existing?.auditSnapshot ?? [:]
+        let before = existing?.auditSnapshot
         branch.code = code; branch.name = name; branch.state = state; branch.address = address; branch.phone = phone
         branch.storedHours = hours
-        try await req.db.transaction { db in
-            try await branch.save(on: db)
-            try await Audit.record(existing == nil ? .create : .update, entity: "branch", id: branch.id?.uuidString,
-                                   changes: AuditDiff.changes(before: before, after: branch.auditSnapshot), by: req, on: db)
-        }
+        try await Audit.save(branch, before: before, by: req)
         try await req.flash("success", req.t("form.saved"))
         return req.seeOther(.adminBranches)
     }
@@ -222,12 +209,7 @@ struct OrganisationController: RouteCollection {
 
     func updateDivision(req: Request) async throws -> Response { try await saveDivision(req, existing: try await findDivision(req)) }
 
-    private func findDivision(_ req: Request) async throws -> Division {
-        guard let id = req.parameters.get("id", as: UUID.self), let division = try await Division.find(id, on: req.db) else {
-            throw Abort(.notFound)
-        }
-        return division
-    }
+    private func findDivision(_ req: Request) async throws -> Division { try await req.find(Division.self) }
 
     private func saveDivision(_ req: Request, existing: Division?) async throws -> Response {
         var check = FormValidator(req)
@@ -243,13 +225,9 @@ struct OrganisationController: RouteCollection {
                 action: action, heading: existing?.nameMs ?? req.t("divisions.new")), status: .unprocessableEntity)
         }
         let division = existing ?? Division()
-        let before = existing?.auditSnapshot ?? [:]
+        let before = existing?.auditSnapshot
         division.code = code; division.nameMs = nameMs; division.nameEn = nameEn
-        try await req.db.transaction { db in
-            try await division.save(on: db)
-            try await Audit.record(existing == nil ? .create : .update, entity: "division", id: division.id?.uuidString,
-                                   changes: AuditDiff.changes(before: before, after: division.auditSnapshot), by: req, on: db)
-        }
+        try await Audit.save(division, before: before, by: req)
         try await req.flash("success", req.t("form.saved"))
         return req.seeOther(.adminDivisions)
     }

@@ -99,10 +99,7 @@ struct StaffAdminController: RouteCollection {
         return try await req.view.render("Organisation/staff", try await formPage(req, staff: staff, values: values, roles: Set(staff.roles), active: staff.active))
     }
 
-    private func find(_ req: Request) async throws -> Staff {
-        guard let id = req.parameters.get("id", as: UUID.self), let staff = try await Staff.find(id, on: req.db) else { throw Abort(.notFound) }
-        return staff
-    }
+    private func find(_ req: Request) async throws -> Staff { try await req.find(Staff.self) }
 
     private func formPage(_ req: Request, staff: Staff?, values: [String: String], roles: Set<StaffRole>, active: Bool,
                           errors: [String: String] = [:]) async throws -> FormPage {
@@ -157,7 +154,7 @@ struct StaffAdminController: RouteCollection {
             return try await req.render("Organisation/staff", page, status: .unprocessableEntity)
         }
         let staff = existing ?? Staff()
-        let before = existing?.auditSnapshot ?? [:]
+        let before = existing?.auditSnapshot
         staff.name = name; staff.email = email; staff.phone = phone; staff.phoneExtension = ext; staff.serviceGroup = group
         staff.$division.id = divisionID; staff.$branch.id = branchID; staff.roles = roles; staff.duties = duties; staff.active = active
         var temporaryPassword: String?
@@ -166,11 +163,9 @@ struct StaffAdminController: RouteCollection {
             staff.passwordHash = try await req.application.passwordHasher.hash(password, on: req)
             temporaryPassword = password
         }
-        try await req.db.transaction { db in
-            try await staff.save(on: db)
-            if !active { try await WebSession.query(on: db).filter(\.$staff.$id == staff.id!).delete() }
-            try await Audit.record(existing == nil ? .create : .update, entity: "staff", id: staff.id?.uuidString,
-                                   changes: AuditDiff.changes(before: before, after: staff.auditSnapshot), by: req, on: db)
+        try await Audit.save(staff, before: before, by: req) { db in
+            // A deactivated officer is signed out everywhere at once.
+            if !active, let id = staff.id { try await WebSession.query(on: db).filter(\.$staff.$id == id).delete() }
         }
         if let temporaryPassword {
             return try await secretPage(req, staff: staff, password: temporaryPassword, heading: req.t("staff.created"), status: .created)

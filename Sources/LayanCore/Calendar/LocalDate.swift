@@ -2,7 +2,7 @@ import Foundation
 
 /// A calendar date in Malaysia, without a time. Arithmetic is on days since 1970-01-01, so it is exact and
 /// fast (no `Calendar` in the hot loops of SLA and working-day counting).
-public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct LocalDate: Hashable, Comparable, Sendable, TextCodable, CustomStringConvertible {
     /// Days since 1970-01-01.
     public let dayNumber: Int
 
@@ -85,18 +85,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = LocalDate(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "Not a date: \(text)"))
-        }
-        self = date
-    }
+    public init?(text: String) { self.init(text) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(iso)
-    }
+    public var text: String { iso }
 }
 
 /// Days of the week, Sunday first as in `Calendar`.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A time of day in minutes since midnight, Malaysian time.
-public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct TimeOfDay: Hashable, Comparable, Sendable, TextCodable, CustomStringConvertible {
     public let minutes: Int
 
     public init(minutes: Int) { self.minutes = minutes }
@@ -22,18 +22,9 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { a.minutes < b.minutes }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let time = TimeOfDay(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "Not a time: \(text)"))
-        }
-        self = time
-    }
+    public init?(text: String) { self.init(text) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public var text: String { description }
 }
 
 /// A branch's hours on one weekday: open to close, with the midday break (rehat tengah hari).
@@ -81,7 +72,7 @@ public struct OfficeHours: Hashable, Sendable, Codable {
 
     private static func hours(_ opens: String, _ closes: String, _ breakStarts: String?, _ breakEnds: String?) -> DayHours {
         DayHours(opens: TimeOfDay(opens)!, closes: TimeOfDay(closes)!,
-                 breakStarts: breakStarts.flatMap(TimeOfDay.init), breakEnds: breakEnds.flatMap(TimeOfDay.init))
+                 breakStarts: breakStarts.flatMap { TimeOfDay($0) }, breakEnds: breakEnds.flatMap { TimeOfDay($0) })
     }
 
     /// Federal government hours for a Saturday–Sunday weekend: 8:00–17:00, break 13:00–14:00, and a longer

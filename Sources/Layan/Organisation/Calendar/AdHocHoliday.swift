@@ -6,9 +6,10 @@ import Vapor
 
 /// A special holiday (cuti peristiwa) declared at short notice, nationwide or for some states. It counts
 /// in every working-day calculation as soon as it is saved.
-final class AdHocHoliday: Model, @unchecked Sendable {
+final class AdHocHoliday: Model, Audited, @unchecked Sendable {
     // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
     static let schema = "adhoc_holidays"
+    static let auditEntity = "adhoc_holiday"
 
     @ID(key: .id) var id: UUID?
     @Field(key: "date") var date: String

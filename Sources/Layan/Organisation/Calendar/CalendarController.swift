@@ -79,25 +79,14 @@ struct CalendarController: RouteCollection {
         holiday.date = date.iso; holiday.nameMs = nameMs; holiday.nameEn = nameEn
         holiday.states = nationwide ? [] : states
         holiday.$createdBy.id = req.staff?.id
-        try await req.db.transaction { db in
-            try await holiday.create(on: db)
-            try await Audit.record(.create, entity: "adhoc_holiday", id: holiday.id?.uuidString,
-                                   changes: AuditDiff.changes(before: [:], after: holiday.auditSnapshot), by: req, on: db)
-        }
+        try await Audit.save(holiday, before: nil, by: req)
         await req.application.calendarService.invalidate()
         try await req.flash("success", req.t("calendar.added"))
         return req.seeOther(.adminCalendar)
     }
 
     func remove(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let holiday = try await AdHocHoliday.find(id, on: req.db) else {
-            throw Abort(.notFound)
-        }
-        try await req.db.transaction { db in
-            try await holiday.delete(on: db)
-            try await Audit.record(.delete, entity: "adhoc_holiday", id: id.uuidString,
-                                   changes: AuditDiff.changes(before: holiday.auditSnapshot, after: [:]), by: req, on: db)
-        }
+        try await Audit.delete(try await req.find(AdHocHoliday.self), by: req)
         await req.application.calendarService.invalidate()
         try await req.flash("success", req.t("calendar.removed"))
         return req.seeOther(.adminCalendar)

@@ -34,17 +34,21 @@ final class Branch: Model, @unchecked Sendable {
     }
 }
 
-extension Branch {
+extension Branch: Audited {
+    static let auditEntity = "branch"
+
     var auditSnapshot: [String: String?] {
         let hoursText = storedHours.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
         return ["code": code, "name": name, "state": state.rawValue, "address": address, "phone": phone, "hours": hoursText]
     }
 }
 
-extension Division {
+extension Division: Audited {
+    static let auditEntity = "division"
     var auditSnapshot: [String: String?] { ["code": code, "name_ms": nameMs, "name_en": nameEn] }
 }
 
-extension Agency {
+extension Agency: Audited {
+    static let auditEntity = "agency"
     var auditSnapshot: [String: String?] { ["name_ms": nameMs, "name_en": nameEn, "about_ms": aboutMs, "about_en": aboutEn] }
 }

@@ -42,7 +42,9 @@ final class Staff: Model, @unchecked Sendable {
     }
 }
 
-extension Staff {
+extension Staff: Audited {
+    static let auditEntity = "staff"
+
     /// The fields the audit trail compares (never the password hash).
     var auditSnapshot: [String: String?] {
         ["name": name, "email": email, "phone": phone, "extension": phoneExtension, "service_group": serviceGroup.rawValue,

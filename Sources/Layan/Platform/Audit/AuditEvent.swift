@@ -92,3 +92,44 @@ enum Audit {
         try await event.create(on: db ?? request.db)
     }
 }
+
+/// A record whose changes go to the audit trail as `{field: {before, after}}`.
+protocol Audited: Model where IDValue == UUID {
+    /// The entity name in the audit trail ("branch", "staff", …).
+    static var auditEntity: String { get }
+    /// The fields compared between versions; never secrets.
+    var auditSnapshot: [String: String?] { get }
+}
+
+extension Audit {
+    /// Saves a record and its audit line in one transaction. `before` is the snapshot taken before the
+    /// edit, or nil for a new record; `also` runs inside the same transaction.
+    static func save<M: Audited>(_ model: M, before: [String: String?]?, by request: Request,
+                                 also: (@Sendable (any Database) async throws -> Void)? = nil) async throws {
+        try await request.db.transaction { db in
+            try await model.save(on: db)
+            try await also?(db)
+            try await record(before == nil ? .create : .update, entity: M.auditEntity, id: model.id?.uuidString,
+                             changes: AuditDiff.changes(before: before ?? [:], after: model.auditSnapshot), by: request, on: db)
+        }
+    }
+
+    /// Deletes a record and records what it held, in one transaction.
+    static func delete<M: Audited>(_ model: M, by request: Request) async throws {
+        let id = model.id?.uuidString, snapshot = model.auditSnapshot
+        try await request.db.transaction { db in
+            try await model.delete(on: db)
+            try await record(.delete, entity: M.auditEntity, id: id, changes: AuditDiff.changes(before: snapshot, after: [:]), by: request, on: db)
+        }
+    }
+}
+
+extension Request {
+    /// The record named by the route parameter `name` (a UUID), or 404.
+    func find<M: Model>(_ type: M.Type, parameter name: String = "id") async throws -> M where M.IDValue == UUID {
+        guard let id = parameters.get(name, as: UUID.self), let model = try await M.find(id, on: db) else {
+            throw Abort(.notFound)
+        }
+        return model
+    }
+}
