@@ -1,0 +1,41 @@
+import Foundation
+
+/// Handling time learned per service: an exponential moving average, so the estimate follows the day
+/// (a slow morning, a new system) without being thrown by one long transaction.
+public struct HandlingTimeAverage: Sendable, Equatable, Codable {
+    public private(set) var seconds: Double
+    public private(set) var samples: Int
+    public let weight: Double
+
+    public init(initialSeconds: Double, weight: Double = 0.2) {
+        self.seconds = initialSeconds
+        self.samples = 0
+        self.weight = weight
+    }
+
+    /// Takes in one served ticket's handling time. Samples beyond 4 hours are data errors (a ticket left open)
+    /// and are ignored.
+    public mutating func record(_ sample: Double) {
+        guard sample > 0, sample < 4 * 3600 else { return }
+        seconds = samples == 0 ? sample : weight * sample + (1 - weight) * seconds
+        samples += 1
+    }
+}
+
+/// PKPA 1/2008 (counter rule 9): a queue-number system with waiting-time information.
+public enum WaitEstimate {
+    /// Seconds until the ticket is called: the customers ahead of it, shared among the open counters that
+    /// can serve it, each taking the service's average handling time; half a service when every counter is
+    /// busy with someone else. No open counter: nil (the page says so instead of a number).
+    public static func seconds(ahead: Int, openCounters: Int, averageHandling: Double, countersBusy: Bool = true) -> Double? {
+        guard openCounters > 0 else { return nil }
+        let rounds = Double(ahead) / Double(openCounters)
+        let residual = countersBusy ? averageHandling / 2 : 0
+        return rounds * averageHandling + (ahead > 0 || countersBusy ? residual : 0)
+    }
+
+    /// Whole minutes for display, at least 1 when someone is ahead.
+    public static func minutes(_ seconds: Double) -> Int {
+        max(0, Int((seconds / 60).rounded()))
+    }
+}
