@@ -15,6 +15,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
         nameMs: app.catalogue.text("agency.defaultName", .ms), nameEn: app.catalogue.text("agency.defaultName", .en),
         aboutMs: app.catalogue.text("agency.defaultAbout", .ms), aboutEn: app.catalogue.text("agency.defaultAbout", .en)))
 
+    app.queueBroadcaster = QueueBroadcaster()
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
 
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.
@@ -27,6 +28,9 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.middleware.use(SessionMiddleware())
 
     app.routes.defaultMaxBodySize = "1mb"
+    // API dates as ISO 8601 (UTC), as the OpenAPI document says.
+    ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
+    ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
 
     try await LayanDatabase.configure(app, target: settings.database)
     app.migrations.add(LayanMigrations.all)

@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: AuditController())
     try app.routes.register(collection: CalendarController())
     try app.routes.register(collection: APITokensController())
+    try app.routes.register(collection: QueueAPIController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

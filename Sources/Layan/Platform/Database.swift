@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Vapor
+import SQLKit
 import VaporCSQLite
 
 /// Opens the configured database. SQLite gets the settings design.md asks for on every connection.
@@ -45,4 +46,27 @@ enum SQLiteConnectionSettings {
     }()
 
     static func installOnEveryConnection() { _ = installed }
+}
+
+extension Database {
+    /// A transaction that holds the write lock from its first statement: `BEGIN IMMEDIATE` on SQLite, so two
+    /// connections cannot both read and then both try to write (design.md); an ordinary transaction on
+    /// PostgreSQL, where writers use row locks and compare-and-set updates.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
+            return try await transaction(body)
+        }
+        return try await withConnection { connection in
+            let raw = connection as! any SQLDatabase
+            try await raw.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(connection)
+                try await raw.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await raw.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
 }

@@ -16,5 +16,6 @@ enum LayanMigrations {
         AddDutiesToStaff(),
         AddHoursToBranches(),
         CreateAdHocHolidays(),
+        CreateQueue(),
     ]
 }

@@ -1,11 +1,17 @@
 /// What an API token may do. A token carries one or more scopes; each API route needs one.
 public enum APIScope: String, CaseIterable, Sendable, Codable {
     case directoryRead = "directory:read"
+    /// Kiosks and integrations that issue queue tickets.
+    case queueIssue = "queue:issue"
+    /// Reading tickets.
+    case queueRead = "queue:read"
 
     /// The staff permission that gives the same access through a signed-in browser session.
     public var permission: Permission {
         switch self {
         case .directoryRead: .viewDirectory
+        case .queueIssue: .issueTickets
+        case .queueRead: .staffHome
         }
     }
 

@@ -15,6 +15,12 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case viewAuditTrail = "view_audit_trail"
     /// API tokens for integrations.
     case manageAPITokens = "manage_api_tokens"
+    /// Work a counter: open it, call, recall, serve, transfer (PKPA 1/2008 counter service).
+    case operateCounter = "operate_counter"
+    /// Issue queue tickets on a customer's behalf.
+    case issueTickets = "issue_tickets"
+    /// The supervisor's queue screen: waiting times against targets, staffing advice, figures.
+    case superviseQueue = "supervise_queue"
 
     public var catalogueKey: String { "permission.\(rawValue)" }
 }
@@ -26,9 +32,15 @@ extension StaffRole {
         switch self {
         case .administrator:
             return Set(Permission.allCases)
-        case .headOfUnit, .managementViewer:
-            return everyone.union([.viewAuditTrail])
-        case .supervisor, .counterOfficer, .telephoneOperator, .caseOfficer, .mysteryShopper:
+        case .headOfUnit:
+            return everyone.union([.viewAuditTrail, .superviseQueue])
+        case .managementViewer:
+            return everyone.union([.viewAuditTrail, .superviseQueue])
+        case .supervisor:
+            return everyone.union([.operateCounter, .issueTickets, .superviseQueue])
+        case .counterOfficer:
+            return everyone.union([.operateCounter, .issueTickets])
+        case .telephoneOperator, .caseOfficer, .mysteryShopper:
             return everyone
         }
     }

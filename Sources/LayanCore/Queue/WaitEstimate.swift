@@ -13,6 +13,13 @@ public struct HandlingTimeAverage: Sendable, Equatable, Codable {
         self.weight = weight
     }
 
+    /// Carries on from a stored average.
+    public init(seconds: Double, samples: Int, weight: Double = 0.2) {
+        self.seconds = seconds
+        self.samples = samples
+        self.weight = weight
+    }
+
     /// Takes in one served ticket's handling time. Samples beyond 4 hours are data errors (a ticket left open)
     /// and are ignored.
     public mutating func record(_ sample: Double) {

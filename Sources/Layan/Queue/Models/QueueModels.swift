@@ -1,0 +1,274 @@
+import Fluent
+import Foundation
+import LayanCore
+import SQLKit
+
+/// A counter service of a branch (perkhidmatan kaunter), with its letter on the ticket and the Client
+/// Charter's waiting-time target.
+final class QueueService: Model, Audited, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "queue_services"
+    static let auditEntity = "queue_service"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "branch_id") var branch: Branch
+    @Field(key: "letter") var letter: String
+    @Field(key: "name_ms") var nameMs: String
+    @Field(key: "name_en") var nameEn: String
+    /// Client Charter: the longest a customer should wait for this service.
+    @Field(key: "target_wait_minutes") var targetWaitMinutes: Int
+    /// Handling time learned from served tickets (exponential moving average).
+    @Field(key: "average_handling_seconds") var averageHandlingSeconds: Double
+    @Field(key: "handling_samples") var handlingSamples: Int
+    @Field(key: "active") var active: Bool
+
+    init() {}
+
+    init(branchID: UUID, letter: String, nameMs: String, nameEn: String, targetWaitMinutes: Int, averageHandlingSeconds: Double = 300) {
+        self.$branch.id = branchID
+        self.letter = letter
+        self.nameMs = nameMs
+        self.nameEn = nameEn
+        self.targetWaitMinutes = targetWaitMinutes
+        self.averageHandlingSeconds = averageHandlingSeconds
+        self.handlingSamples = 0
+        self.active = true
+    }
+
+    func name(in language: Language) -> String { language == .ms ? nameMs : nameEn }
+
+    var auditSnapshot: [String: String?] {
+        ["letter": letter, "name_ms": nameMs, "name_en": nameEn, "target_wait_minutes": "\(targetWaitMinutes)", "active": "\(active)"]
+    }
+}
+
+/// A counter (kaunter) of a branch: its number, kind, the services it takes, and who is at it.
+final class Counter: Model, Audited, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "counters"
+    static let auditEntity = "counter"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "branch_id") var branch: Branch
+    @Field(key: "number") var number: Int
+    @Field(key: "type") var type: CounterType
+    @Field(key: "service_ids") var serviceIDs: [UUID]
+    @Field(key: "status") var status: CounterStatus
+    @OptionalParent(key: "officer_id") var officer: Staff?
+    @Field(key: "priority_in_a_row") var priorityInARow: Int
+    @Field(key: "regular_in_a_row") var regularInARow: Int
+
+    init() {}
+
+    init(branchID: UUID, number: Int, type: CounterType, serviceIDs: [UUID]) {
+        self.$branch.id = branchID
+        self.number = number
+        self.type = type
+        self.serviceIDs = serviceIDs
+        self.status = .closed
+        self.priorityInARow = 0
+        self.regularInARow = 0
+    }
+
+    var streak: CallStreak { CallStreak(priorityInARow: priorityInARow, regularInARow: regularInARow) }
+
+    var auditSnapshot: [String: String?] {
+        ["number": "\(number)", "type": type.rawValue, "service_ids": serviceIDs.map(\.uuidString).sorted().joined(separator: ",")]
+    }
+}
+
+/// A queue ticket. `arrivedAt` is the customer's first arrival and survives transfers.
+final class Ticket: Model, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "tickets"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "branch_id") var branch: Branch
+    @Parent(key: "service_id") var service: QueueService
+    @Field(key: "service_date") var serviceDate: String
+    @Field(key: "number") var number: Int
+    @Field(key: "label") var label: String
+    @Field(key: "category") var category: CustomerCategory
+    @Field(key: "is_priority") var isPriority: Bool
+    @Field(key: "status") var status: TicketStatus
+    @Field(key: "channel") var channel: String
+    @Field(key: "issued_at") var issuedAt: Date
+    @Field(key: "arrived_at") var arrivedAt: Date
+    @OptionalParent(key: "counter_id") var counter: Counter?
+    @OptionalParent(key: "officer_id") var officer: Staff?
+    @OptionalField(key: "called_at") var calledAt: Date?
+    @Field(key: "recalls") var recalls: Int
+    @OptionalField(key: "serving_started_at") var servingStartedAt: Date?
+    @OptionalField(key: "completed_at") var completedAt: Date?
+    @Field(key: "transfers") var transfers: Int
+    /// The service the customer first came for, for the figures.
+    @Field(key: "first_service_id") var firstServiceID: UUID
+    @OptionalField(key: "difficult") var difficult: DifficultCustomer?
+    /// The secret in the ticket's status link, so ticket ids cannot be enumerated.
+    @Field(key: "status_key") var statusKey: String
+    /// What the customer was told at issue, for measuring the estimate.
+    @OptionalField(key: "estimated_wait_seconds") var estimatedWaitSeconds: Double?
+
+    init() {}
+
+    var waiting: WaitingTicket {
+        WaitingTicket(id: id!, serviceID: $service.id, isPriority: isPriority, arrivedAt: arrivedAt)
+    }
+}
+
+/// One change to a ticket, for the figures (issued, served, no-shows, transfers per counter and officer).
+final class TicketEvent: Model, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "ticket_events"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "ticket_id") var ticket: Ticket
+    @Field(key: "branch_id") var branchID: UUID
+    @Field(key: "kind") var kind: TicketEventKind
+    @Field(key: "at") var at: Date
+    @OptionalField(key: "counter_id") var counterID: UUID?
+    @OptionalField(key: "officer_id") var officerID: UUID?
+    @OptionalField(key: "service_id") var serviceID: UUID?
+    @OptionalField(key: "to_service_id") var toServiceID: UUID?
+
+    init() {}
+
+    init(ticketID: UUID, branchID: UUID, kind: TicketEventKind, at: Date, counterID: UUID? = nil, officerID: UUID? = nil,
+         serviceID: UUID? = nil, toServiceID: UUID? = nil) {
+        self.$ticket.id = ticketID
+        self.branchID = branchID
+        self.kind = kind
+        self.at = at
+        self.counterID = counterID
+        self.officerID = officerID
+        self.serviceID = serviceID
+        self.toServiceID = toServiceID
+    }
+}
+
+/// The calling rules of a branch: which categories are priority, the interleaving ratio, the ageing cap,
+/// and how many recalls before a no-show.
+final class QueueSettings: Model, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "queue_settings"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "branch_id") var branch: Branch
+    @Field(key: "priority_categories") var priorityCategories: [CustomerCategory]
+    @Field(key: "priority_share") var priorityShare: Int
+    @Field(key: "regular_share") var regularShare: Int
+    @Field(key: "ageing_cap_minutes") var ageingCapMinutes: Int
+    @Field(key: "recalls_before_no_show") var recallsBeforeNoShow: Int
+
+    init() {}
+
+    static func defaults(branchID: UUID) -> QueueSettings {
+        let settings = QueueSettings()
+        settings.$branch.id = branchID
+        settings.priorityCategories = CustomerCategory.allCases.filter(\.isPriorityByDefault)
+        settings.priorityShare = 1
+        settings.regularShare = 2
+        settings.ageingCapMinutes = 30
+        settings.recallsBeforeNoShow = 2
+        return settings
+    }
+
+    var policy: CallingPolicy {
+        CallingPolicy(priorityShare: priorityShare, regularShare: regularShare, ageingCap: Double(ageingCapMinutes * 60))
+    }
+}
+
+struct CreateQueue: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(QueueService.schema)
+            .id()
+            .field("branch_id", .uuid, .required, .references(Branch.schema, .id, onDelete: .cascade))
+            .field("letter", .string, .required)
+            .field("name_ms", .string, .required)
+            .field("name_en", .string, .required)
+            .field("target_wait_minutes", .int, .required)
+            .field("average_handling_seconds", .double, .required)
+            .field("handling_samples", .int, .required)
+            .field("active", .bool, .required)
+            .unique(on: "branch_id", "letter")
+            .create()
+        try await database.schema(Counter.schema)
+            .id()
+            .field("branch_id", .uuid, .required, .references(Branch.schema, .id, onDelete: .cascade))
+            .field("number", .int, .required)
+            .field("type", .string, .required)
+            .field("service_ids", .array(of: .uuid), .required)
+            .field("status", .string, .required)
+            .field("officer_id", .uuid, .references(Staff.schema, .id, onDelete: .setNull))
+            .field("priority_in_a_row", .int, .required)
+            .field("regular_in_a_row", .int, .required)
+            .unique(on: "branch_id", "number")
+            .create()
+        try await database.schema(Ticket.schema)
+            .id()
+            .field("branch_id", .uuid, .required, .references(Branch.schema, .id, onDelete: .cascade))
+            .field("service_id", .uuid, .required, .references(QueueService.schema, .id))
+            .field("service_date", .string, .required)
+            .field("number", .int, .required)
+            .field("label", .string, .required)
+            .field("category", .string, .required)
+            .field("is_priority", .bool, .required)
+            .field("status", .string, .required)
+            .field("channel", .string, .required)
+            .field("issued_at", .datetime, .required)
+            .field("arrived_at", .datetime, .required)
+            .field("counter_id", .uuid, .references(Counter.schema, .id, onDelete: .setNull))
+            .field("officer_id", .uuid, .references(Staff.schema, .id, onDelete: .setNull))
+            .field("called_at", .datetime)
+            .field("recalls", .int, .required)
+            .field("serving_started_at", .datetime)
+            .field("completed_at", .datetime)
+            .field("transfers", .int, .required)
+            .field("first_service_id", .uuid, .required)
+            .field("difficult", .string)
+            .field("status_key", .string, .required)
+            .field("estimated_wait_seconds", .double)
+            .unique(on: "branch_id", "service_date", "label")
+            .create()
+        try await database.schema(TicketEvent.schema)
+            .id()
+            .field("ticket_id", .uuid, .required, .references(Ticket.schema, .id, onDelete: .cascade))
+            .field("branch_id", .uuid, .required)
+            .field("kind", .string, .required)
+            .field("at", .datetime, .required)
+            .field("counter_id", .uuid)
+            .field("officer_id", .uuid)
+            .field("service_id", .uuid)
+            .field("to_service_id", .uuid)
+            .create()
+        try await database.schema(QueueSettings.schema)
+            .id()
+            .field("branch_id", .uuid, .required, .references(Branch.schema, .id, onDelete: .cascade))
+            .field("priority_categories", .array(of: .string), .required)
+            .field("priority_share", .int, .required)
+            .field("regular_share", .int, .required)
+            .field("ageing_cap_minutes", .int, .required)
+            .field("recalls_before_no_show", .int, .required)
+            .unique(on: "branch_id")
+            .create()
+        try await database.schema("ticket_sequences")
+            .field("branch_id", .uuid, .required)
+            .field("service_id", .uuid, .required)
+            .field("service_date", .string, .required)
+            .field("last_number", .int, .required)
+            .compositeIdentifier(over: "branch_id", "service_id", "service_date")
+            .create()
+        let sql = database as! any SQLDatabase
+        // call-next reads a branch's waiting tickets in arrival order
+        try await sql.create(index: "tickets_queue_idx").on(Ticket.schema).column("branch_id").column("status").column("arrived_at").run()
+        try await sql.create(index: "tickets_day_idx").on(Ticket.schema).column("branch_id").column("service_date").run()
+        try await sql.create(index: "ticket_events_branch_idx").on(TicketEvent.schema).column("branch_id").column("at").run()
+        try await sql.create(index: "ticket_events_ticket_idx").on(TicketEvent.schema).column("ticket_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in ["ticket_sequences", QueueSettings.schema, TicketEvent.schema, Ticket.schema, Counter.schema, QueueService.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

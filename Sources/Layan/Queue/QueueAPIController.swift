@@ -1,0 +1,132 @@
+import Fluent
+import LayanCore
+import Vapor
+
+/// The queue's JSON API (`/api/v1/queue`), in the OpenAPI document with these operation ids:
+/// issueTicket, getTicket, callNext, recallTicket, markNoShow, completeTicket, transferTicket, getQueueState.
+struct QueueAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1", "queue")
+        api.access(.api(.queueIssue)).post("tickets", use: issueTicket)
+        api.access(.api(.queueRead)).get("tickets", ":ticketID", use: getTicket)
+        api.access(.anyone).get("branches", ":code", "state", use: getQueueState)
+        let counter = api.access(.staff(.operateCounter))
+        counter.post("counters", ":counterID", "call-next", use: callNext)
+        counter.post("tickets", ":ticketID", "recall", use: recall)
+        counter.post("tickets", ":ticketID", "no-show", use: noShow)
+        counter.post("tickets", ":ticketID", "complete", use: complete)
+        counter.post("tickets", ":ticketID", "transfer", use: transfer)
+    }
+
+    struct IssueRequest: Content {
+        var branch: String
+        var serviceId: UUID
+        var category: String?
+    }
+
+    /// A ticket as the API returns it.
+    struct TicketDTO: Content {
+        let id: UUID
+        let label: String
+        let status: TicketStatus
+        let category: CustomerCategory
+        let priority: Bool
+        let serviceId: UUID
+        let issuedAt: Date
+        let calledAt: Date?
+        let counter: Int?
+        let position: Int?
+        let estimatedWaitMinutes: Int?
+        let statusUrl: String
+    }
+
+    static func dto(_ ticket: Ticket, on db: any Database) async throws -> TicketDTO {
+        let counter = try await ticket.$counter.get(on: db)
+        var position: Int?
+        var estimate: Int?
+        if ticket.status == .waiting, let service = try await QueueService.find(ticket.$service.id, on: db) {
+            position = try await Ticket.query(on: db).filter(\.$branch.$id == ticket.$branch.id).filter(\.$service.$id == ticket.$service.id)
+                .filter(\.$status == .waiting).filter(\.$arrivedAt < ticket.arrivedAt).count() + 1
+            estimate = try await QueueEngine.estimate(for: ticket, service: service, on: db).map(WaitEstimate.minutes)
+        }
+        return TicketDTO(id: ticket.id!, label: ticket.label, status: ticket.status, category: ticket.category, priority: ticket.isPriority,
+                         serviceId: ticket.$service.id, issuedAt: ticket.issuedAt, calledAt: ticket.calledAt, counter: counter?.number,
+                         position: position, estimatedWaitMinutes: estimate, statusUrl: QueueURL.ticket(ticket))
+    }
+
+    func issueTicket(req: Request) async throws -> Response {
+        let body = try req.content.decode(IssueRequest.self)
+        var category = CustomerCategory.regular
+        if let raw = body.category {
+            guard let parsed = CustomerCategory(rawValue: raw) else {
+                throw ValidationFailure(["category": "must be one of \(CustomerCategory.allCases.map(\.rawValue).joined(separator: ", "))"], reason: QueueError.invalidCategory.reason)
+            }
+            category = parsed
+        }
+        let branch = try await QueueEngine.branch(code: body.branch, on: req.db)
+        let ticket = try await QueueEngine(request: req).issue(branch: branch, serviceID: body.serviceId, category: category, channel: "api")
+        return try await Self.dto(ticket, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    func getTicket(req: Request) async throws -> TicketDTO {
+        guard let id = req.parameters.get("ticketID", as: UUID.self), let ticket = try await Ticket.find(id, on: req.db) else {
+            throw QueueError.unknownTicket
+        }
+        return try await Self.dto(ticket, on: req.db)
+    }
+
+    func getQueueState(req: Request) async throws -> QueueState {
+        let branch = try await QueueEngine.branch(code: req.parameters.get("code") ?? "", on: req.db)
+        return try await QueueStateBuilder.build(branchID: branch.requireID(), on: req.db, now: req.application.clock.now())
+    }
+
+    func callNext(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("counterID", as: UUID.self) else { throw QueueError.unknownCounter }
+        guard let ticket = try await QueueEngine(request: req).callNext(counterID: id, officer: req.staff!) else {
+            return Response(status: .noContent)
+        }
+        return try await Self.dto(ticket, on: req.db).encodeResponse(for: req)
+    }
+
+    private func ticketID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("ticketID", as: UUID.self) else { throw QueueError.unknownTicket }
+        return id
+    }
+
+    func recall(req: Request) async throws -> TicketDTO {
+        try await Self.dto(try await QueueEngine(request: req).recall(try ticketID(req), officer: req.staff!), on: req.db)
+    }
+
+    func noShow(req: Request) async throws -> TicketDTO {
+        try await Self.dto(try await QueueEngine(request: req).markNoShow(try ticketID(req), officer: req.staff!), on: req.db)
+    }
+
+    struct CompleteRequest: Content { var difficult: String? }
+
+    func complete(req: Request) async throws -> TicketDTO {
+        let body = (try? req.content.decode(CompleteRequest.self)) ?? CompleteRequest()
+        var difficult: DifficultCustomer?
+        if let raw = body.difficult, !raw.isEmpty {
+            guard let parsed = DifficultCustomer(rawValue: raw) else { throw ValidationFailure(["difficult": "unknown type"]) }
+            difficult = parsed
+        }
+        return try await Self.dto(try await QueueEngine(request: req).complete(try ticketID(req), officer: req.staff!, difficult: difficult), on: req.db)
+    }
+
+    struct TransferRequest: Content { var serviceId: UUID }
+
+    func transfer(req: Request) async throws -> TicketDTO {
+        let body = try req.content.decode(TransferRequest.self)
+        return try await Self.dto(try await QueueEngine(request: req).transfer(try ticketID(req), to: body.serviceId, officer: req.staff!), on: req.db)
+    }
+}
+
+/// Public links of the queue.
+enum QueueURL {
+    static func ticket(_ ticket: Ticket) -> String { "/q/t/\(ticket.id!.uuidString)?k=\(ticket.statusKey)" }
+    static func qr(_ ticket: Ticket) -> String { "/q/t/\(ticket.id!.uuidString)/qr.svg?k=\(ticket.statusKey)" }
+    static func branch(_ code: String) -> String { "/q/\(code)" }
+    static func kiosk(_ code: String) -> String { "/q/\(code)/kiosk" }
+    static func display(_ code: String) -> String { "/q/\(code)/display" }
+    static func events(_ code: String) -> String { "/q/\(code)/events" }
+}

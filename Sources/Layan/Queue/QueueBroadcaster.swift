@@ -1,0 +1,62 @@
+import Foundation
+import NIOCore
+import Vapor
+
+/// Live events for display boards and counter consoles, per branch, over Server-Sent Events. Each event is
+/// encoded once and the same bytes go to every subscriber, so a call reaches a thousand displays without a
+/// thousand database queries.
+actor QueueBroadcaster {
+    struct Message: Sendable {
+        let id: Int
+        let bytes: ByteBuffer
+    }
+
+    private var subscribers: [UUID: [UUID: AsyncStream<Message>.Continuation]] = [:]
+    private var nextID = 0
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    func subscribe(branchID: UUID) -> (UUID, AsyncStream<Message>) {
+        let id = UUID()
+        // A display that falls behind keeps the newest events: a stale call is worse than a dropped one.
+        let (stream, continuation) = AsyncStream<Message>.makeStream(bufferingPolicy: .bufferingNewest(32))
+        subscribers[branchID, default: [:]][id] = continuation
+        return (id, stream)
+    }
+
+    func unsubscribe(branchID: UUID, id: UUID) {
+        subscribers[branchID]?[id]?.finish()
+        subscribers[branchID]?[id] = nil
+    }
+
+    var count: Int { subscribers.values.reduce(0) { $0 + $1.count } }
+
+    func publish(branchID: UUID, event: String, payload: some Encodable) {
+        guard let listeners = subscribers[branchID], !listeners.isEmpty,
+              let data = try? encoder.encode(payload) else { return }
+        nextID += 1
+        let message = Message(id: nextID, bytes: Self.frame(event: event, id: nextID, data: data))
+        for continuation in listeners.values { continuation.yield(message) }
+    }
+
+    /// One SSE frame: `id`, `event`, one `data` line (JSON has no raw newlines), and the blank line.
+    static func frame(event: String, id: Int, data: Data) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: data.count + event.count + 32)
+        buffer.writeString("id: \(id)\nevent: \(event)\ndata: ")
+        buffer.writeBytes(data)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}
+
+extension Application {
+    private struct QueueBroadcasterKey: StorageKey { typealias Value = QueueBroadcaster }
+
+    var queueBroadcaster: QueueBroadcaster {
+        get { storage[QueueBroadcasterKey.self]! }
+        set { storage[QueueBroadcasterKey.self] = newValue }
+    }
+}

@@ -1,0 +1,301 @@
+import Fluent
+import Foundation
+import LayanCore
+import SQLKit
+import Vapor
+
+/// Every change to a branch's queue goes through here: each in one write transaction, then announced to
+/// the display boards and consoles. Rules come from LayanCore (`CallingPolicy`, `WaitEstimate`).
+struct QueueEngine {
+    let db: any Database
+    let clock: any WallClock
+    let broadcaster: QueueBroadcaster
+
+    init(request: Request) {
+        db = request.db
+        clock = request.application.clock
+        broadcaster = request.application.queueBroadcaster
+    }
+
+    init(db: any Database, clock: any WallClock, broadcaster: QueueBroadcaster) {
+        self.db = db
+        self.clock = clock
+        self.broadcaster = broadcaster
+    }
+
+    /// Tells every display and console of the branch: the call first (to announce), then the new state.
+    /// A failure to build the state is logged, never thrown: the change itself is already committed.
+    func notify(_ branchID: UUID, call: QueueCall? = nil) async {
+        if let call { await broadcaster.publish(branchID: branchID, event: "call", payload: call) }
+        if let state = try? await QueueStateBuilder.build(branchID: branchID, on: db, now: clock.now()) {
+            await broadcaster.publish(branchID: branchID, event: "state", payload: state)
+        }
+    }
+
+    // MARK: look-ups
+
+    static func branch(code: String, on db: any Database) async throws -> Branch {
+        guard let branch = try await Branch.query(on: db).filter(\.$code == code.uppercased()).first() else { throw QueueError.unknownBranch }
+        return branch
+    }
+
+    static func settings(branchID: UUID, on db: any Database) async throws -> QueueSettings {
+        try await QueueSettings.query(on: db).filter(\.$branch.$id == branchID).first() ?? .defaults(branchID: branchID)
+    }
+
+    // MARK: issuing
+
+    /// Issues a ticket: the next number of the day for the service, its category, and the wait the customer
+    /// is told (PKPA 1/2008, counter rule 9).
+    func issue(branch: Branch, serviceID: UUID, category: CustomerCategory, channel: String) async throws -> Ticket {
+        let now = clock.now()
+        let today = LocalDate(now).iso
+        let branchID = try branch.requireID()
+        let ticket = try await db.writeTransaction { db in
+            guard let service = try await QueueService.find(serviceID, on: db), service.$branch.id == branchID, service.active else {
+                throw QueueError.unknownService
+            }
+            let settings = try await Self.settings(branchID: branchID, on: db)
+            let number = try await (db as! any SQLDatabase).raw("""
+                INSERT INTO ticket_sequences (branch_id, service_id, service_date, last_number) VALUES (\(bind: branchID), \(bind: serviceID), \(bind: today), 1)
+                ON CONFLICT (branch_id, service_id, service_date) DO UPDATE SET last_number = ticket_sequences.last_number + 1
+                RETURNING last_number
+                """).first()!.decode(column: "last_number", as: Int.self)
+            let ticket = Ticket()
+            ticket.$branch.id = branchID
+            ticket.$service.id = serviceID
+            ticket.firstServiceID = serviceID
+            ticket.serviceDate = today
+            ticket.number = number
+            ticket.label = TicketLabel.make(letter: service.letter, number: number)
+            ticket.category = category
+            ticket.isPriority = settings.priorityCategories.contains(category)
+            ticket.status = .waiting
+            ticket.channel = channel
+            ticket.issuedAt = now
+            ticket.arrivedAt = now
+            ticket.recalls = 0
+            ticket.transfers = 0
+            ticket.statusKey = SessionToken.make()
+            ticket.estimatedWaitSeconds = try await Self.estimate(for: ticket, service: service, on: db)
+            try await ticket.create(on: db)
+            try await TicketEvent(ticketID: ticket.id!, branchID: branchID, kind: .issued, at: now, serviceID: serviceID).create(on: db)
+            return ticket
+        }
+        await notify(branchID)
+        return ticket
+    }
+
+    /// Seconds until the ticket is likely called: the tickets of its service ahead of it, shared among the
+    /// open counters that take the service, at the service's learned handling time.
+    static func estimate(for ticket: Ticket, service: QueueService, on db: any Database) async throws -> Double? {
+        let ahead = try await Ticket.query(on: db)
+            .filter(\.$branch.$id == ticket.$branch.id).filter(\.$service.$id == ticket.$service.id)
+            .filter(\.$status == .waiting).filter(\.$arrivedAt < ticket.arrivedAt).filter(\.$id != ticket.id ?? UUID()).count()
+        let counters = try await Counter.query(on: db).filter(\.$branch.$id == ticket.$branch.id).filter(\.$status == .open).all()
+            .filter { $0.serviceIDs.contains(ticket.$service.id) }
+        return WaitEstimate.seconds(ahead: ahead, openCounters: counters.count, averageHandling: service.averageHandlingSeconds)
+    }
+
+    // MARK: counters
+
+    func openCounter(_ counterID: UUID, officer: StaffIdentity) async throws -> Counter {
+        let counter = try await db.writeTransaction { db in
+            guard let counter = try await Counter.find(counterID, on: db) else { throw QueueError.unknownCounter }
+            if counter.status != .closed, let current = counter.$officer.id, current != officer.id { throw QueueError.notYourCounter }
+            // An officer works one counter at a time: leaving another one closes it.
+            try await Counter.query(on: db).filter(\.$officer.$id == officer.id).filter(\.$id != counterID)
+                .set(\.$status, to: .closed).set(\.$officer.$id, to: nil).update()
+            counter.status = .open
+            counter.$officer.id = officer.id
+            try await counter.save(on: db)
+            return counter
+        }
+        await notify(counter.$branch.id)
+        return counter
+    }
+
+    func setCounter(_ counterID: UUID, status: CounterStatus, officer: StaffIdentity) async throws -> Counter {
+        let counter = try await db.writeTransaction { db in
+            let counter = try await Self.ownCounter(counterID, officer: officer, on: db, mustBeOpen: false)
+            if status == .closed, let busy = try await Self.currentTicket(of: counter, on: db) { throw QueueError.counterBusy(busy.label) }
+            counter.status = status
+            if status == .closed { counter.$officer.id = nil }
+            try await counter.save(on: db)
+            return counter
+        }
+        await notify(counter.$branch.id)
+        return counter
+    }
+
+    static func ownCounter(_ counterID: UUID, officer: StaffIdentity, on db: any Database, mustBeOpen: Bool = true) async throws -> Counter {
+        guard let counter = try await Counter.find(counterID, on: db) else { throw QueueError.unknownCounter }
+        guard counter.$officer.id == officer.id, counter.status != .closed else {
+            throw counter.status == .closed ? QueueError.counterNotOpen : QueueError.notYourCounter
+        }
+        if mustBeOpen && counter.status != .open { throw QueueError.counterNotOpen }
+        return counter
+    }
+
+    static func currentTicket(of counter: Counter, on db: any Database) async throws -> Ticket? {
+        try await Ticket.query(on: db).filter(\.$counter.$id == counter.id!).filter(\.$status ~~ [.called, .serving]).first()
+    }
+
+    // MARK: calling
+
+    /// Calls the next ticket for a counter by the branch's calling policy. Two counters calling at the same
+    /// instant never get the same ticket: the ticket is claimed with a compare-and-set update inside a write
+    /// transaction, and a counter that loses the race picks again.
+    func callNext(counterID: UUID, officer: StaffIdentity) async throws -> Ticket? {
+        for _ in 0..<8 {
+            let outcome: CallOutcome = try await db.writeTransaction { db in
+                let counter = try await Self.ownCounter(counterID, officer: officer, on: db)
+                let now = clock.now()
+                if let current = try await Self.currentTicket(of: counter, on: db) {
+                    // A customer being served is finished by calling the next one; one only called is not.
+                    guard current.status == .serving else { throw QueueError.counterBusy(current.label) }
+                    try await Self.finish(current, at: now, on: db)
+                }
+                let settings = try await Self.settings(branchID: counter.$branch.id, on: db)
+                let waiting = try await Ticket.query(on: db).filter(\.$branch.$id == counter.$branch.id)
+                    .filter(\.$status == .waiting).filter(\.$service.$id ~~ counter.serviceIDs).sort(\.$arrivedAt).limit(2000).all()
+                guard let choice = settings.policy.next(counterType: counter.type, services: Set(counter.serviceIDs),
+                                                        waiting: waiting.map(\.waiting), streak: counter.streak, now: now),
+                      let ticket = waiting.first(where: { $0.id == choice.id }) else { return .empty }
+                let claimed = try await (db as! any SQLDatabase).update(Ticket.schema)
+                    .set("status", to: TicketStatus.called.rawValue).set("counter_id", to: counterID).set("officer_id", to: officer.id)
+                    .set("called_at", to: now)
+                    .where("id", .equal, ticket.id!).where("status", .equal, TicketStatus.waiting.rawValue)
+                    .returning("id").all()
+                guard !claimed.isEmpty else { return .lostRace }
+                let streak = counter.streak.after(calling: choice)
+                counter.priorityInARow = streak.priorityInARow
+                counter.regularInARow = streak.regularInARow
+                try await counter.save(on: db)
+                try await TicketEvent(ticketID: ticket.id!, branchID: counter.$branch.id, kind: .called, at: now, counterID: counterID,
+                                      officerID: officer.id, serviceID: ticket.$service.id).create(on: db)
+                guard let called = try await Ticket.find(ticket.id, on: db) else { return .lostRace }
+                return .called(called, counter.number)
+            }
+            switch outcome {
+            case .empty: return nil
+            case .lostRace: continue
+            case let .called(ticket, number):
+                await notify(ticket.$branch.id, call: .init(label: ticket.label, number: ticket.number, letter: String(ticket.label.prefix(1)), counter: number, recall: false, at: clock.now()))
+                return ticket
+            }
+        }
+        throw Abort(.serviceUnavailable, reason: "Queue busy; try again")
+    }
+
+    enum CallOutcome: Sendable {
+        case empty, lostRace
+        case called(Ticket, Int)
+    }
+
+    // MARK: steps on a called ticket
+
+    /// Loads a ticket that the officer's counter holds, checks the step is allowed, applies it, records it.
+    private func step(_ ticketID: UUID, officer: StaffIdentity, allowed: Set<TicketStatus>,
+                      _ apply: @escaping @Sendable (Ticket, Counter, QueueSettings, Date, any Database) async throws -> TicketEventKind?) async throws -> (Ticket, Counter) {
+        let result = try await db.writeTransaction { db in
+            guard let ticket = try await Ticket.find(ticketID, on: db) else { throw QueueError.unknownTicket }
+            guard let counterID = ticket.$counter.id, ticket.status.isOpen, ticket.status != .waiting else {
+                throw QueueError.invalidStep(from: ticket.status.rawValue)
+            }
+            let counter = try await Self.ownCounter(counterID, officer: officer, on: db, mustBeOpen: false)
+            guard allowed.contains(ticket.status) else { throw QueueError.invalidStep(from: ticket.status.rawValue) }
+            let settings = try await Self.settings(branchID: counter.$branch.id, on: db)
+            let now = clock.now()
+            if let kind = try await apply(ticket, counter, settings, now, db) {
+                try await TicketEvent(ticketID: ticketID, branchID: ticket.$branch.id, kind: kind, at: now, counterID: counter.id,
+                                      officerID: officer.id, serviceID: ticket.$service.id, toServiceID: kind == .transferred ? ticket.$service.id : nil).create(on: db)
+            }
+            return (ticket, counter)
+        }
+        return result
+    }
+
+    func recall(_ ticketID: UUID, officer: StaffIdentity) async throws -> Ticket {
+        let (ticket, counter) = try await step(ticketID, officer: officer, allowed: [.called]) { ticket, _, settings, _, db in
+            guard ticket.recalls < settings.recallsBeforeNoShow else { throw QueueError.recallLimit(settings.recallsBeforeNoShow) }
+            ticket.recalls += 1
+            try await ticket.save(on: db)
+            return .recalled
+        }
+        await notify(ticket.$branch.id, call: .init(label: ticket.label, number: ticket.number, letter: String(ticket.label.prefix(1)), counter: counter.number, recall: true, at: clock.now()))
+        return ticket
+    }
+
+    func markNoShow(_ ticketID: UUID, officer: StaffIdentity) async throws -> Ticket {
+        let (ticket, _) = try await step(ticketID, officer: officer, allowed: [.called]) { ticket, _, settings, now, db in
+            guard ticket.recalls >= settings.recallsBeforeNoShow else { throw QueueError.tooFewRecalls(needed: settings.recallsBeforeNoShow) }
+            ticket.status = .noShow
+            ticket.completedAt = now
+            try await ticket.save(on: db)
+            return .noShow
+        }
+        await notify(ticket.$branch.id)
+        return ticket
+    }
+
+    func start(_ ticketID: UUID, officer: StaffIdentity) async throws -> Ticket {
+        let (ticket, _) = try await step(ticketID, officer: officer, allowed: [.called]) { ticket, _, _, now, db in
+            ticket.status = .serving
+            ticket.servingStartedAt = now
+            try await ticket.save(on: db)
+            return .started
+        }
+        await notify(ticket.$branch.id)
+        return ticket
+    }
+
+    func complete(_ ticketID: UUID, officer: StaffIdentity, difficult: DifficultCustomer? = nil) async throws -> Ticket {
+        let (ticket, _) = try await step(ticketID, officer: officer, allowed: [.called, .serving]) { ticket, _, _, now, db in
+            if let difficult { ticket.difficult = difficult }
+            try await Self.finish(ticket, at: now, on: db)
+            return nil // finish records the event
+        }
+        await notify(ticket.$branch.id)
+        return ticket
+    }
+
+    /// Marks a ticket done and teaches its service the handling time.
+    static func finish(_ ticket: Ticket, at now: Date, on db: any Database) async throws {
+        if ticket.servingStartedAt == nil { ticket.servingStartedAt = ticket.calledAt ?? now }
+        ticket.status = .done
+        ticket.completedAt = now
+        try await ticket.save(on: db)
+        if let service = try await QueueService.find(ticket.$service.id, on: db), let started = ticket.servingStartedAt {
+            var average = HandlingTimeAverage(seconds: service.averageHandlingSeconds, samples: service.handlingSamples)
+            average.record(now.timeIntervalSince(started))
+            service.averageHandlingSeconds = average.seconds
+            service.handlingSamples = average.samples
+            try await service.save(on: db)
+        }
+        try await TicketEvent(ticketID: ticket.id!, branchID: ticket.$branch.id, kind: .completed, at: now, counterID: ticket.$counter.id,
+                              officerID: ticket.$officer.id, serviceID: ticket.$service.id).create(on: db)
+    }
+
+    /// Sends the customer to another service's queue, keeping their original arrival time.
+    func transfer(_ ticketID: UUID, to serviceID: UUID, officer: StaffIdentity) async throws -> Ticket {
+        let (ticket, _) = try await step(ticketID, officer: officer, allowed: [.called, .serving]) { ticket, _, _, _, db in
+            guard serviceID != ticket.$service.id else { throw QueueError.sameService }
+            guard let target = try await QueueService.find(serviceID, on: db), target.$branch.id == ticket.$branch.id, target.active else {
+                throw QueueError.unknownService
+            }
+            ticket.$service.id = serviceID
+            ticket.status = .waiting
+            ticket.$counter.id = nil
+            ticket.$officer.id = nil
+            ticket.calledAt = nil
+            ticket.servingStartedAt = nil
+            ticket.recalls = 0
+            ticket.transfers += 1
+            try await ticket.save(on: db)
+            return .transferred
+        }
+        await notify(ticket.$branch.id)
+        return ticket
+    }
+}

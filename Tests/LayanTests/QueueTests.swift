@@ -1,0 +1,224 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+@testable import Layan
+@testable import LayanCore
+
+@Suite struct QueueEngineTests {
+    @Test func ticketsAreNumberedPerServiceAndDay() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let a1 = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            let a2 = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .seniorCitizen, channel: "kiosk")
+            let b1 = try await engine.issue(branch: q.branch, serviceID: q.licences.id!, category: .regular, channel: "web")
+            #expect([a1.label, a2.label, b1.label] == ["A001", "A002", "B001"])
+            #expect(!a1.isPriority && a2.isPriority)
+            #expect(a1.statusKey.count >= 40)
+        }
+    }
+
+    @Test func aDayAtTheCounterFromCallToCompletion() async throws {
+        let clock = FixedClock(Date())
+        try await withLayan(clock: clock) { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(1, app)
+            let ticket = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
+            clock.advance(by: 300)
+            let called = try #require(try await engine.callNext(counterID: q.counters[1].id!, officer: officer))
+            #expect(called.id == ticket.id && called.status == .called)
+            _ = try await engine.recall(ticket.id!, officer: officer)
+            _ = try await engine.start(ticket.id!, officer: officer)
+            clock.advance(by: 120)
+            let done = try await engine.complete(ticket.id!, officer: officer, difficult: .impatient)
+            #expect(done.status == .done && done.difficult == .impatient)
+            // the service learned the handling time: the first real sample replaces the guess
+            let service = try #require(try await QueueService.find(q.registration.id, on: app.db))
+            #expect(abs(service.averageHandlingSeconds - 120) < 0.5)
+            let kinds = try await TicketEvent.query(on: app.db).filter(\.$ticket.$id == ticket.id!).sort(\.$at).all().map(\.kind)
+            #expect(kinds == [.issued, .called, .recalled, .started, .completed])
+        }
+    }
+
+    @Test func transferKeepsTheOriginalArrival() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(1, app)
+            let early = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            try await Task.sleep(for: .milliseconds(5))
+            let later = try await engine.issue(branch: q.branch, serviceID: q.licences.id!, category: .regular, channel: "kiosk")
+            _ = try await engine.openCounter(q.counters[2].id!, officer: officer)
+            let first = try #require(try await engine.callNext(counterID: q.counters[2].id!, officer: officer))
+            #expect(first.id == early.id)
+            let moved = try await engine.transfer(early.id!, to: q.licences.id!, officer: officer)
+            #expect(moved.status == .waiting && moved.transfers == 1)
+            #expect(abs(moved.arrivedAt.timeIntervalSince(early.arrivedAt)) < 0.001)
+            // the transferred customer is ahead of the licence customer who arrived later
+            let next = try #require(try await engine.callNext(counterID: q.counters[2].id!, officer: officer))
+            #expect(next.id == early.id && next.id != later.id)
+        }
+    }
+
+    @Test func badStepsAreRefusedAndTheQueueIsUnchanged() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let mine = try await q.officer(1, app), other = try await q.officer(2, app)
+            let ticket = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            // calling from a closed counter
+            await #expect(throws: QueueError.counterNotOpen) { _ = try await engine.callNext(counterID: q.counters[1].id!, officer: mine) }
+            _ = try await engine.openCounter(q.counters[1].id!, officer: mine)
+            // another officer acting on my counter
+            await #expect(throws: QueueError.notYourCounter) { _ = try await engine.callNext(counterID: q.counters[1].id!, officer: other) }
+            _ = try await engine.callNext(counterID: q.counters[1].id!, officer: mine)
+            await #expect(throws: QueueError.notYourCounter) { _ = try await engine.complete(ticket.id!, officer: other) }
+            // no-show before the configured recalls; transferring to the same service; unknown service
+            await #expect(throws: QueueError.tooFewRecalls(needed: 2)) { _ = try await engine.markNoShow(ticket.id!, officer: mine) }
+            await #expect(throws: QueueError.sameService) { _ = try await engine.transfer(ticket.id!, to: q.registration.id!, officer: mine) }
+            await #expect(throws: QueueError.unknownService) { _ = try await engine.transfer(ticket.id!, to: UUID(), officer: mine) }
+            await #expect(throws: QueueError.unknownService) { _ = try await engine.issue(branch: q.branch, serviceID: UUID(), category: .regular, channel: "kiosk") }
+            // completing twice
+            _ = try await engine.complete(ticket.id!, officer: mine)
+            await #expect(throws: QueueError.invalidStep(from: "done")) { _ = try await engine.complete(ticket.id!, officer: mine) }
+            // nothing moved: one ticket, done, one completion event
+            let reloaded = try #require(try await Ticket.find(ticket.id, on: app.db))
+            #expect(reloaded.status == .done && reloaded.$service.id == q.registration.id)
+            #expect(try await TicketEvent.query(on: app.db).filter(\.$kind == .completed).count() == 1)
+        }
+    }
+
+    @Test func noShowAfterTheConfiguredRecalls() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(1, app)
+            let ticket = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
+            _ = try await engine.callNext(counterID: q.counters[1].id!, officer: officer)
+            _ = try await engine.recall(ticket.id!, officer: officer)
+            _ = try await engine.recall(ticket.id!, officer: officer)
+            await #expect(throws: QueueError.recallLimit(2)) { _ = try await engine.recall(ticket.id!, officer: officer) }
+            #expect(try await engine.markNoShow(ticket.id!, officer: officer).status == .noShow)
+        }
+    }
+
+    @Test func priorityCounterServesPriorityFirst() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(1, app)
+            _ = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            let pregnant = try await engine.issue(branch: q.branch, serviceID: q.licences.id!, category: .pregnant, channel: "kiosk")
+            _ = try await engine.openCounter(q.counters[0].id!, officer: officer)
+            #expect(try await engine.callNext(counterID: q.counters[0].id!, officer: officer)?.id == pregnant.id)
+        }
+    }
+
+    /// Many counters pressing "call next" at the same instant: every ticket is called once, never twice.
+    @Test func simultaneousCallsNeverShareATicket() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app, officers: 3)
+            let engine = q.engine(app)
+            for i in 0..<30 {
+                _ = try await engine.issue(branch: q.branch, serviceID: i % 2 == 0 ? q.registration.id! : q.licences.id!, category: i % 5 == 0 ? .disabled : .regular, channel: "kiosk")
+            }
+            var officers: [(UUID, StaffIdentity)] = []
+            for (i, counter) in q.counters.enumerated() {
+                let officer = try await q.officer(i + 1, app)
+                _ = try await engine.openCounter(counter.id!, officer: officer)
+                officers.append((counter.id!, officer))
+            }
+            // each counter calls, serves and calls again, all three at once, until the queue is empty
+            let calledIDs = try await withThrowingTaskGroup(of: [UUID].self) { group in
+                for (counterID, officer) in officers {
+                    group.addTask {
+                        var mine: [UUID] = []
+                        while let ticket = try await engine.callNext(counterID: counterID, officer: officer) {
+                            mine.append(ticket.id!)
+                            _ = try await engine.start(ticket.id!, officer: officer)
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(calledIDs.count == 30)
+            #expect(Set(calledIDs).count == 30)
+            #expect(try await TicketEvent.query(on: app.db).filter(\.$kind == .called).count() == 30)
+        }
+    }
+}
+
+@Suite struct QueueAPITests {
+    @Test func issueAndReadTicketsWithAScopedToken() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let admin = try await adminBrowser(app)
+            try await admin.get("/admin/api-tokens")
+            let created = try await admin.post("/admin/api-tokens", form: ["name": "Kiosk KBR", "scopes[]": "queue:issue"]).body.string
+            let token = String(created[created.range(of: #"id="new-token">"#)!.upperBound...].prefix { $0 != "<" })
+            let body = #"{"branch":"kbr","serviceId":"\#(q.registration.id!)","category":"senior_citizen"}"#
+            var ticketID: UUID?
+            try await app.testing().test(.POST, "/api/v1/queue/tickets", headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+                                         body: .init(string: body)) { res async throws in
+                #expect(res.status == .created)
+                let dto = try res.content.decode(QueueAPIController.TicketDTO.self)
+                #expect(dto.label == "A001" && dto.priority && dto.position == 1)
+                #expect(dto.statusUrl.contains("?k="))
+                ticketID = dto.id
+            }
+            // the token has no queue:read scope
+            try await app.testing().test(.GET, "/api/v1/queue/tickets/\(ticketID!)", headers: ["Authorization": "Bearer \(token)"]) { res async in
+                #expect(res.status == .forbidden)
+            }
+            // bad input: unknown category, unknown service, unknown branch, broken JSON
+            for (payload, status) in [(#"{"branch":"KBR","serviceId":"\#(q.registration.id!)","category":"vip"}"#, HTTPStatus.unprocessableEntity),
+                                      (#"{"branch":"KBR","serviceId":"\#(UUID())"}"#, .notFound),
+                                      (#"{"branch":"XXX","serviceId":"\#(q.registration.id!)"}"#, .notFound),
+                                      (#"{"branch":"KBR""#, .badRequest)] {
+                try await app.testing().test(.POST, "/api/v1/queue/tickets", headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+                                             body: .init(string: payload)) { res async throws in
+                    #expect(res.status == status, "\(payload)")
+                    #expect(try res.content.decode(Problem.self).error)
+                }
+            }
+            #expect(try await Ticket.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test func counterOfficerWorksThroughTheAPI() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let ticket = try await q.engine(app).issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            _ = try await q.engine(app).openCounter(q.counters[1].id!, officer: try await q.officer(1, app))
+            let browser = TestBrowser(app)
+            try await browser.signIn("kaunter1@test.layan.my")
+            try await browser.get("/staff")
+            let csrf = browser.lastCSRF!
+            let headers: HTTPHeaders = ["X-CSRF-Token": csrf, "Content-Type": "application/json", "Accept": "application/json"]
+            let called = try await browser.send(.POST, "/api/v1/queue/counters/\(q.counters[1].id!)/call-next", headers: headers, body: nil)
+            #expect(called.status == .ok)
+            #expect(try called.content.decode(QueueAPIController.TicketDTO.self).label == ticket.label)
+            let transfer = try await browser.send(.POST, "/api/v1/queue/tickets/\(ticket.id!)/transfer", headers: headers,
+                                                  body: .init(string: #"{"serviceId":"\#(q.registration.id!)"}"#))
+            #expect(transfer.status == .unprocessableEntity)
+            #expect(try await browser.send(.POST, "/api/v1/queue/tickets/\(ticket.id!)/complete", headers: headers, body: .init(string: "{}")).status == .ok)
+            let again = try await browser.send(.POST, "/api/v1/queue/tickets/\(ticket.id!)/complete", headers: headers, body: .init(string: "{}"))
+            #expect(again.status == .conflict)
+            // an empty queue answers 204
+            #expect(try await browser.send(.POST, "/api/v1/queue/counters/\(q.counters[1].id!)/call-next", headers: headers, body: nil).status == .noContent)
+            // the state is public
+            try await app.testing().test(.GET, "/api/v1/queue/branches/KBR/state") { res async throws in
+                let state = try res.content.decode(QueueState.self)
+                #expect(state.services.count == 2 && state.counters.count == 3)
+                #expect(state.recentCalls.first?.label == "A001")
+                #expect(state.recentCalls.first?.announcementMs == "Nombor A 1, sila ke kaunter 2")
+            }
+        }
+    }
+}
