@@ -16,6 +16,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
         aboutMs: app.catalogue.text("agency.defaultAbout", .ms), aboutEn: app.catalogue.text("agency.defaultAbout", .en)))
 
     app.queueBroadcaster = QueueBroadcaster()
+    app.lifecycle.use(QueueBroadcasterLifecycle())
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
 
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.

@@ -15,6 +15,8 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: CalendarController())
     try app.routes.register(collection: APITokensController())
     try app.routes.register(collection: QueueAPIController())
+    try app.routes.register(collection: PublicQueueController())
+    try app.routes.register(collection: CounterConsoleController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

@@ -95,6 +95,20 @@ enum DemoAgency {
         StaffSeed(name: "Hairul Anuar bin Mat Daud", email: "hairul@demo.layan.my", ext: "2301", group: .support, division: "BPK", branch: "KBR", roles: [.caseOfficer]),
     ]
 
+    struct QueueServiceSeed { let letter: String; let nameMs: String; let nameEn: String; let target: Int; let handling: Double }
+
+    /// Counter services every demo branch offers, with the Client Charter's waiting-time targets.
+    static let queueServices: [QueueServiceSeed] = [
+        QueueServiceSeed(letter: "A", nameMs: "Pendaftaran", nameEn: "Registration", target: 15, handling: 300),
+        QueueServiceSeed(letter: "B", nameMs: "Lesen dan permit", nameEn: "Licences and permits", target: 20, handling: 420),
+        QueueServiceSeed(letter: "C", nameMs: "Bayaran", nameEn: "Payments", target: 10, handling: 150),
+    ]
+
+    /// Counters: number, kind, and the letters of the services each takes (multi-service counters).
+    static let counters: [(Int, CounterType, [String])] = [
+        (1, .priority, ["A", "B", "C"]), (2, .regular, ["A"]), (3, .regular, ["A", "B"]), (4, .express, ["C"]),
+    ]
+
     /// One login per role, printed when Layan starts with demo data.
     static var loginsByRole: [(StaffRole, String)] {
         StaffRole.allCases.compactMap { role in

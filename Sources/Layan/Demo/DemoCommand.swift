@@ -32,6 +32,17 @@ enum DemoLoader {
                 branch.storedHours = seed.hours
                 try await branch.create(on: db)
                 branchIDs[seed.code] = branch.id
+                var letters: [String: UUID] = [:]
+                for service in DemoAgency.queueServices {
+                    let model = QueueService(branchID: branch.id!, letter: service.letter, nameMs: service.nameMs, nameEn: service.nameEn,
+                                             targetWaitMinutes: service.target, averageHandlingSeconds: service.handling)
+                    try await model.create(on: db)
+                    letters[service.letter] = model.id
+                }
+                for (number, type, serviceLetters) in DemoAgency.counters {
+                    try await Counter(branchID: branch.id!, number: number, type: type, serviceIDs: serviceLetters.compactMap { letters[$0] }).create(on: db)
+                }
+                try await QueueSettings.defaults(branchID: branch.id!).create(on: db)
             }
             var divisionIDs: [String: UUID] = [:]
             for seed in DemoAgency.divisions {
@@ -49,6 +60,14 @@ enum DemoLoader {
             }
         }
         await app.agencyProfile.invalidate()
+        // A few customers already waiting, so the display board and consoles have something to show.
+        let engine = QueueEngine(db: db, clock: app.clock, broadcaster: app.queueBroadcaster)
+        for branch in try await Branch.query(on: db).all() {
+            let services = try await QueueService.query(on: db).filter(\.$branch.$id == branch.id!).sort(\.$letter).all()
+            for (i, category) in [CustomerCategory.regular, .regular, .seniorCitizen, .regular, .disabled, .regular].enumerated() {
+                _ = try await engine.issue(branch: branch, serviceID: services[i % services.count].id!, category: category, channel: "kiosk")
+            }
+        }
         return true
     }
 

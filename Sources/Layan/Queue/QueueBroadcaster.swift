@@ -13,6 +13,10 @@ actor QueueBroadcaster {
 
     private var subscribers: [UUID: [UUID: AsyncStream<Message>.Continuation]] = [:]
     private var nextID = 0
+    private var heartbeat: Task<Void, Never>?
+    /// A comment line every 15 s keeps proxies from closing idle streams and lets us notice clients that left.
+    static let heartbeatInterval: Duration = .seconds(15)
+    static let ping: ByteBuffer = ByteBuffer(string: ": ping\n\n")
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
@@ -24,7 +28,28 @@ actor QueueBroadcaster {
         // A display that falls behind keeps the newest events: a stale call is worse than a dropped one.
         let (stream, continuation) = AsyncStream<Message>.makeStream(bufferingPolicy: .bufferingNewest(32))
         subscribers[branchID, default: [:]][id] = continuation
+        if heartbeat == nil {
+            heartbeat = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.heartbeatInterval)
+                    await self?.beat()
+                }
+            }
+        }
         return (id, stream)
+    }
+
+    private func beat() {
+        for listeners in subscribers.values {
+            for continuation in listeners.values { continuation.yield(Message(id: 0, bytes: Self.ping)) }
+        }
+    }
+
+    func shutdown() {
+        heartbeat?.cancel()
+        heartbeat = nil
+        for listeners in subscribers.values { for continuation in listeners.values { continuation.finish() } }
+        subscribers = [:]
     }
 
     func unsubscribe(branchID: UUID, id: UUID) {
@@ -49,6 +74,13 @@ actor QueueBroadcaster {
         buffer.writeBytes(data)
         buffer.writeString("\n\n")
         return buffer
+    }
+}
+
+/// Ends every open event stream when the application stops, so shutdown does not wait on them.
+struct QueueBroadcasterLifecycle: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        await application.queueBroadcaster.shutdown()
     }
 }
 

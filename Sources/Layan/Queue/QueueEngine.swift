@@ -260,6 +260,17 @@ struct QueueEngine {
         return ticket
     }
 
+    /// Tags the visit with a kind of customer who is hard to serve (domain.md §8); the console then shows
+    /// the guidance for it.
+    func tag(_ ticketID: UUID, difficult: DifficultCustomer, officer: StaffIdentity) async throws -> Ticket {
+        let (ticket, _) = try await step(ticketID, officer: officer, allowed: [.called, .serving]) { ticket, _, _, _, db in
+            ticket.difficult = difficult
+            try await ticket.save(on: db)
+            return nil
+        }
+        return ticket
+    }
+
     /// Marks a ticket done and teaches its service the handling time.
     static func finish(_ ticket: Ticket, at now: Date, on db: any Database) async throws {
         if ticket.servingStartedAt == nil { ticket.servingStartedAt = ticket.calledAt ?? now }

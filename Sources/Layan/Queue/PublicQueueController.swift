@@ -1,0 +1,176 @@
+import Fluent
+import LayanCore
+import Vapor
+
+/// The public side of the queue: take a number (kiosk or web), the ticket and its live status with a QR
+/// code, the display board and its live event stream.
+struct PublicQueueController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let open = routes.access(.anyone)
+        open.get("q", ":code", use: branchPage)
+        open.get("q", ":code", "kiosk", use: kiosk)
+        open.post("q", ":code", "tickets", use: issue)
+        open.get("q", ":code", "display", use: display)
+        open.get("q", ":code", "events", use: events)
+        open.get("q", "t", ":ticketID", use: ticketPage)
+        open.get("q", "t", ":ticketID", "qr.svg", use: qrCode)
+    }
+
+    struct ServiceChoice: Encodable, Sendable {
+        let id: String; let letter: String; let name: String; let waiting: Int; let estimate: Int?; let href: String
+    }
+
+    struct CategoryChoice: Encodable, Sendable { let value: String; let label: String; let priority: Bool }
+
+    struct TakeNumberPage: Encodable, Sendable {
+        let layout: LayoutContext
+        let branchName: String
+        let hoursToday: String?
+        let services: [ServiceChoice]
+        let chosen: ServiceChoice?
+        let categories: [CategoryChoice]
+        let action: String
+        let csrf: String
+        let kiosk: Bool
+        let startOver: String
+        let displayHref: String
+    }
+
+    private func branch(_ req: Request) async throws -> Branch {
+        try await QueueEngine.branch(code: req.parameters.get("code") ?? "", on: req.db)
+    }
+
+    func branchPage(req: Request) async throws -> View { try await takeNumber(req, kiosk: false) }
+    func kiosk(req: Request) async throws -> View { try await takeNumber(req, kiosk: true) }
+
+    /// Service first, then category (design of the kiosk: two taps, large targets).
+    private func takeNumber(_ req: Request, kiosk: Bool) async throws -> View {
+        let branch = try await branch(req)
+        let state = try await QueueStateBuilder.build(branchID: branch.requireID(), on: req.db, now: req.application.clock.now())
+        let base = kiosk ? QueueURL.kiosk(branch.code) : QueueURL.branch(branch.code)
+        let services = state.services.map { s in
+            ServiceChoice(id: s.id.uuidString, letter: s.letter, name: req.language == .ms ? s.nameMs : s.nameEn, waiting: s.waiting,
+                          estimate: s.estimatedWaitMinutes, href: "\(base)?service=\(s.id.uuidString)")
+        }
+        let chosen = req.query[String.self, at: "service"].flatMap { id in services.first { $0.id == id } }
+        let settings = try await QueueEngine.settings(branchID: branch.requireID(), on: req.db)
+        let categories = CustomerCategory.allCases.map {
+            CategoryChoice(value: $0.rawValue, label: req.t($0.catalogueKey), priority: settings.priorityCategories.contains($0))
+        }
+        let page = TakeNumberPage(
+            layout: await LayoutContext.make(for: req, title: req.t(kiosk ? "queue.kiosk.title" : "queue.take.title")),
+            branchName: branch.name, hoursToday: state.hoursToday, services: services, chosen: chosen, categories: categories,
+            action: "/q/\(branch.code)/tickets", csrf: try await req.csrfToken(), kiosk: kiosk, startOver: base,
+            displayHref: QueueURL.display(branch.code))
+        return try await req.view.render(kiosk ? "Queue/kiosk" : "Queue/take", page)
+    }
+
+    func issue(req: Request) async throws -> Response {
+        let branch = try await branch(req)
+        let fields = req.formFields()
+        guard let serviceID = fields["service"].flatMap(UUID.init(uuidString:)) else { throw QueueError.unknownService }
+        guard let category = CustomerCategory(rawValue: fields["category"] ?? "regular") else { throw QueueError.invalidCategory }
+        let channel = fields["channel"] == "kiosk" ? "kiosk" : "web"
+        let ticket = try await QueueEngine(request: req).issue(branch: branch, serviceID: serviceID, category: category, channel: channel)
+        return req.seeOther(QueueURL.ticket(ticket) + (channel == "kiosk" ? "&kiosk=1" : ""))
+    }
+
+    struct TicketPage: Encodable, Sendable {
+        let layout: LayoutContext
+        let label: String
+        let service: String
+        let category: String
+        let status: String
+        let statusCode: String
+        let position: Int?
+        let estimate: Int?
+        let counter: Int?
+        let issued: String
+        let qr: String
+        let branchName: String
+        let kiosk: Bool
+        let kioskHome: String
+        let refreshSeconds: Int?
+    }
+
+    /// A ticket only opens with its secret key, so ticket ids cannot be enumerated.
+    private func ticket(_ req: Request) async throws -> Ticket {
+        guard let id = req.parameters.get("ticketID", as: UUID.self), let ticket = try await Ticket.find(id, on: req.db),
+              let key = req.query[String.self, at: "k"], CSRFMiddleware.constantTimeEqual(key, ticket.statusKey) else {
+            throw Abort(.notFound)
+        }
+        return ticket
+    }
+
+    func ticketPage(req: Request) async throws -> Response {
+        let ticket = try await ticket(req)
+        let dto = try await QueueAPIController.dto(ticket, on: req.db)
+        let service = try await ticket.$service.get(on: req.db)
+        let branch = try await ticket.$branch.get(on: req.db)
+        let kiosk = req.query[String.self, at: "kiosk"] == "1"
+        let page = TicketPage(
+            layout: await LayoutContext.make(for: req, title: ticket.label), label: ticket.label, service: service.name(in: req.language),
+            category: req.t(ticket.category.catalogueKey), status: req.t(ticket.status.catalogueKey), statusCode: ticket.status.rawValue,
+            position: dto.position, estimate: dto.estimatedWaitMinutes, counter: dto.counter,
+            issued: MalaysianTime.dateTime(ticket.issuedAt, in: req.language), qr: QueueURL.qr(ticket), branchName: branch.name,
+            kiosk: kiosk, kioskHome: QueueURL.kiosk(branch.code),
+            refreshSeconds: kiosk ? 20 : (ticket.status.isOpen ? 20 : nil))
+        let response = try await req.render("Queue/ticket", page)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// The QR code on the ticket opens its live status page.
+    func qrCode(req: Request) async throws -> Response {
+        let ticket = try await ticket(req)
+        let base = req.headers.first(name: .host).map { (req.application.settings.behindHTTPS ? "https://" : "http://") + $0 } ?? ""
+        let svg = try QRCode(text: base + QueueURL.ticket(ticket), errorCorrection: .medium).svg(moduleSize: 4, title: ticket.label)
+        return Response(status: .ok, headers: ["Content-Type": "image/svg+xml", "Cache-Control": "private, max-age=86400"], body: .init(string: svg))
+    }
+
+    struct DisplayPage: Encodable, Sendable {
+        let layout: LayoutContext
+        let code: String
+        let events: String
+        let state: QueueState
+        let current: QueueCall?
+        let earlier: [QueueCall]
+    }
+
+    /// The display board (PKPA 1/2008 counter rule 4: queue numbers where everyone can see them).
+    func display(req: Request) async throws -> View {
+        let branch = try await branch(req)
+        let state = try await QueueStateBuilder.build(branchID: branch.requireID(), on: req.db, now: req.application.clock.now())
+        return try await req.view.render("Queue/display", DisplayPage(
+            layout: await LayoutContext.make(for: req, title: req.t("queue.display.title")), code: branch.code,
+            events: QueueURL.events(branch.code), state: state, current: state.recentCalls.first, earlier: Array(state.recentCalls.dropFirst())))
+    }
+
+    /// Server-Sent Events: the current state at once (so a reconnecting display catches up), then every call
+    /// and change as it happens, and a heartbeat.
+    func events(req: Request) async throws -> Response {
+        let branch = try await branch(req)
+        let branchID = try branch.requireID()
+        let broadcaster = req.application.queueBroadcaster
+        let (subscription, stream) = await broadcaster.subscribe(branchID: branchID)
+        let initial = try await QueueStateBuilder.build(branchID: branchID, on: req.db, now: req.application.clock.now())
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let first = QueueBroadcaster.frame(event: "state", id: 0, data: try encoder.encode(initial))
+        let response = Response(status: .ok, body: .init(asyncStream: { writer in
+            do {
+                try await writer.writeBuffer(ByteBuffer(string: "retry: 2000\n\n"))
+                try await writer.writeBuffer(first)
+                for await message in stream { try await writer.writeBuffer(message.bytes) }
+                try await writer.write(.end)
+            } catch {
+                // the display went away
+            }
+            await broadcaster.unsubscribe(branchID: branchID, id: subscription)
+        }))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+        return response
+    }
+}
