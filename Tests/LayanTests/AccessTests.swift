@@ -15,6 +15,8 @@ import VaporTesting
         ("GET /admin/calendar", [.administrator]),
         ("GET /admin/api-tokens", [.administrator]),
         ("GET /admin/audit", [.administrator, .headOfUnit, .managementViewer]),
+        ("GET /console", [.administrator, .supervisor, .counterOfficer]),
+        ("GET /queue/supervise", [.administrator, .headOfUnit, .supervisor, .managementViewer]),
     ]
 
     enum Visitor: CustomStringConvertible {
@@ -64,7 +66,9 @@ import VaporTesting
                         || (response.status == .seeOther && response.headers.first(name: .location)?.hasPrefix("/login?next=") == true)
                     #expect(refused != allowed, "\(visitor) \(route.method.rawValue) \(path) → \(response.status.code), expected \(allowed ? "allowed" : "refused")")
                     if !allowed, case .anonymous = visitor, route.method == .GET, case .staff = access {
-                        #expect(response.status == .seeOther, "anonymous GET of a staff page goes to sign-in: \(path)")
+                        // people are sent to sign in; API clients are told 401
+                        let expected: HTTPStatus = path.hasPrefix("/api/") ? .unauthorized : .seeOther
+                        #expect(response.status == expected, "anonymous GET of a staff route: \(path)")
                     }
                     checked += 1
                 }

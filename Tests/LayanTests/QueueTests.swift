@@ -222,3 +222,64 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct QueueFiguresAndSupervisionTests {
+    @Test func figuresCountTheDayAndTheCharterWaitIsKept() async throws {
+        let clock = FixedClock(LocalDate("2026-11-25")!.startInstant.addingTimeInterval(9 * 3600))
+        try await withLayan(clock: clock) { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(1, app)
+            _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
+            let fast = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            let slow = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            clock.advance(by: 5 * 60)
+            _ = try await engine.callNext(counterID: q.counters[1].id!, officer: officer)
+            _ = try await engine.start(fast.id!, officer: officer)
+            clock.advance(by: 15 * 60)
+            _ = try await engine.callNext(counterID: q.counters[1].id!, officer: officer)   // completes `fast`, calls `slow` after 20 min
+            _ = try await engine.recall(slow.id!, officer: officer)
+            _ = try await engine.recall(slow.id!, officer: officer)
+            _ = try await engine.markNoShow(slow.id!, officer: officer)
+            // the charter fields: 5 min against a 15 min target met; 20 min not
+            #expect(try await Ticket.find(fast.id, on: app.db)?.metTarget == true)
+            #expect(try await Ticket.find(slow.id, on: app.db)?.metTarget == false)
+            let figures = try await QueueSupervisorController.figures(branch: q.branch, date: LocalDate("2026-11-25")!, on: app.db, language: .ms)
+            #expect(figures.total.issued == 2 && figures.total.served == 1 && figures.total.noShows == 1)
+            #expect(figures.total.withinTarget == 0.5)
+            #expect(figures.total.meanWaitSeconds == 750.0)
+            #expect(abs((figures.total.meanServiceSeconds ?? 0) - 900) < 1)
+            #expect(figures.officers.first?.name == "Pegawai Kaunter 1")
+            // a supervisor sees it as a page and as JSON
+            let hash = try await app.passwordHasher.hash(TestStaff.password, app: app)
+            try await Staff(name: "Penyelia", email: "penyelia@test.layan.my", serviceGroup: .managementProfessional, branchID: q.branch.id,
+                            roles: [.supervisor], passwordHash: hash).create(on: app.db)
+            let supervisor = TestBrowser(app)
+            try await supervisor.signIn("penyelia@test.layan.my")
+            let page = try await supervisor.get("/queue/figures?branch=KBR&date=25/11/2026")
+            #expect(page.status == .ok && page.body.string.contains("50 %"))
+            let json = try await supervisor.get("/api/v1/queue/branches/KBR/figures?date=2026-11-25", headers: ["Accept": "application/json"])
+            #expect(try json.content.decode(QueueSupervisorController.Figures.self).total.served == 1)
+            #expect(try await supervisor.get("/api/v1/queue/branches/KBR/figures?date=someday").status == .badRequest)
+        }
+    }
+
+    @Test func supervisorIsWarnedWhenTheQueueRunsOverTarget() async throws {
+        // Wednesday 13:15 in Kota Bharu: inside the midday break, no counter open, people waiting
+        let clock = FixedClock(LocalDate("2026-11-25")!.startInstant.addingTimeInterval(13 * 3600 + 15 * 60))
+        try await withLayan(clock: clock) { app in
+            let q = try await QueueFixture.make(app)
+            q.branch.storedHours = .fridaySaturdayWeek
+            try await q.branch.save(on: app.db)
+            for _ in 0..<12 { _ = try await q.engine(app).issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk") }
+            let hash = try await app.passwordHasher.hash(TestStaff.password, app: app)
+            try await Staff(name: "Ketua", email: "ketua@test.layan.my", serviceGroup: .managementProfessional, branchID: q.branch.id,
+                            roles: [.headOfUnit], passwordHash: hash).create(on: app.db)
+            let head = TestBrowser(app)
+            try await head.signIn("ketua@test.layan.my")
+            let page = try await head.get("/queue/supervise").body.string
+            #expect(page.contains("Tiada kaunter dibuka semasa rehat tengah hari"))
+            #expect(page.contains("buka lagi kaunter"))
+        }
+    }
+}

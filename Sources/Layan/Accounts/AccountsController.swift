@@ -114,6 +114,8 @@ struct AccountsController: RouteCollection {
     func staffHome(req: Request) async throws -> View {
         let staff = req.staff!
         let candidates: [(SiteURL, String, Permission)] = [
+            (.console, "console", .operateCounter),
+            (.superviseQueue, "supervise", .superviseQueue),
             (.directory, "directory", .viewDirectory),
             (.adminStaffList, "staff", .manageStaff),
             (.adminBranches, "branches", .manageOrganisation),

@@ -63,6 +63,8 @@ enum Navigation {
         if let staff = request.staff {
             let staffItems: [(SiteURL, String, Permission)] = [
                 (.staffHome, "nav.staffHome", .staffHome),
+                (.console, "nav.console", .operateCounter),
+                (.superviseQueue, "nav.supervise", .superviseQueue),
                 (.directory, "nav.directory", .viewDirectory),
                 (.adminStaffList, "nav.admin", .manageStaff),
                 (.adminAudit, "nav.audit", .viewAuditTrail),

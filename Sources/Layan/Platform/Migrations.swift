@@ -17,5 +17,6 @@ enum LayanMigrations {
         AddHoursToBranches(),
         CreateAdHocHolidays(),
         CreateQueue(),
+        AddCharterFieldsToTickets(),
     ]
 }

@@ -30,6 +30,9 @@ public enum SiteURL: Sendable {
     case adminHoliday(String)
     case adminAPITokens
     case adminRevokeToken(String)
+    case queueBranches
+    case console
+    case superviseQueue
 
     public var path: String {
         switch self {
@@ -60,6 +63,9 @@ public enum SiteURL: Sendable {
         case let .adminHoliday(id): "/admin/calendar/\(id)/delete"
         case .adminAPITokens: "/admin/api-tokens"
         case let .adminRevokeToken(id): "/admin/api-tokens/\(id)/revoke"
+        case .queueBranches: "/q"
+        case .console: "/console"
+        case .superviseQueue: "/queue/supervise"
         }
     }
 

@@ -7,6 +7,7 @@ import Vapor
 struct PublicQueueController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.access(.anyone)
+        open.get(.queueBranches, use: branches)
         open.get("q", ":code", use: branchPage)
         open.get("q", ":code", "kiosk", use: kiosk)
         open.post("q", ":code", "tickets", use: issue)
@@ -34,6 +35,16 @@ struct PublicQueueController: RouteCollection {
         let kiosk: Bool
         let startOver: String
         let displayHref: String
+    }
+
+    struct BranchLink: Encodable, Sendable { let name: String; let state: String; let take: String; let display: String }
+    struct BranchesPage: Encodable, Sendable { let layout: LayoutContext; let branches: [BranchLink] }
+
+    func branches(req: Request) async throws -> View {
+        let branches = try await Branch.query(on: req.db).sort(\.$name).all().map {
+            BranchLink(name: $0.name, state: $0.state.name, take: QueueURL.branch($0.code), display: QueueURL.display($0.code))
+        }
+        return try await req.view.render("Queue/branches", BranchesPage(layout: await LayoutContext.make(for: req, title: req.t("queue.branches.title")), branches: branches))
     }
 
     private func branch(_ req: Request) async throws -> Branch {

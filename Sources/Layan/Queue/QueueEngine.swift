@@ -175,6 +175,14 @@ struct QueueEngine {
                 try await TicketEvent(ticketID: ticket.id!, branchID: counter.$branch.id, kind: .called, at: now, counterID: counterID,
                                       officerID: officer.id, serviceID: ticket.$service.id).create(on: db)
                 guard let called = try await Ticket.find(ticket.id, on: db) else { return .lostRace }
+                if called.waitSeconds == nil, let service = try await QueueService.find(called.$service.id, on: db) {
+                    // Client Charter: measured once, at the first call, against the target in force then.
+                    let waited = now.timeIntervalSince(called.arrivedAt)
+                    called.waitSeconds = waited
+                    called.targetWaitMinutes = service.targetWaitMinutes
+                    called.metTarget = waited <= Double(service.targetWaitMinutes * 60)
+                    try await called.save(on: db)
+                }
                 return .called(called, counter.number)
             }
             switch outcome {

@@ -108,6 +108,11 @@ final class Ticket: Model, @unchecked Sendable {
     @Field(key: "status_key") var statusKey: String
     /// What the customer was told at issue, for measuring the estimate.
     @OptionalField(key: "estimated_wait_seconds") var estimatedWaitSeconds: Double?
+    /// Kept for the Client Charter when the ticket is first called: how long the customer waited, the
+    /// target in force then, and whether it was met.
+    @OptionalField(key: "wait_seconds") var waitSeconds: Double?
+    @OptionalField(key: "target_wait_minutes") var targetWaitMinutes: Int?
+    @OptionalField(key: "met_target") var metTarget: Bool?
 
     init() {}
 
@@ -175,6 +180,20 @@ final class QueueSettings: Model, @unchecked Sendable {
 
     var policy: CallingPolicy {
         CallingPolicy(priorityShare: priorityShare, regularShare: regularShare, ageingCap: Double(ageingCapMinutes * 60))
+    }
+}
+
+struct AddCharterFieldsToTickets: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Ticket.schema).field("wait_seconds", .double).update()
+        try await database.schema(Ticket.schema).field("target_wait_minutes", .int).update()
+        try await database.schema(Ticket.schema).field("met_target", .bool).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        for field in ["met_target", "target_wait_minutes", "wait_seconds"] {
+            try await database.schema(Ticket.schema).deleteField(FieldKey(stringLiteral: field)).update()
+        }
     }
 }
 
