@@ -283,3 +283,41 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct QueueSetupTests {
+    @Test func administratorSetsUpServicesCountersAndRules() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let admin = try await adminBrowser(app)
+            try await admin.get("/admin/queue?branch=KBR")
+            #expect(try await admin.post("/admin/queue/services", form: ["branch": "KBR", "letter": "c", "nameMs": "Bayaran", "nameEn": "Payments", "targetWaitMinutes": "10"]).status == .seeOther)
+            let payments = try #require(try await QueueService.query(on: app.db).filter(\.$letter == "C").first())
+            let body = "branch=KBR&number=4&type=express&services[]=\(payments.id!)&csrf=\(admin.lastCSRF!)"
+            #expect(try await admin.send(.POST, "/admin/queue/counters", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: .init(string: body)).status == .seeOther)
+            #expect(try await Counter.query(on: app.db).filter(\.$number == 4).first()?.type == .express)
+            let rules = "branch=KBR&priorityCategories[]=disabled&priorityShare=1&regularShare=3&ageingCapMinutes=20&recallsBeforeNoShow=1&csrf=\(admin.lastCSRF!)"
+            #expect(try await admin.send(.POST, "/admin/queue/settings", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: .init(string: rules)).status == .seeOther)
+            let settings = try await QueueEngine.settings(branchID: q.branch.id!, on: app.db)
+            #expect(settings.priorityCategories == [.disabled] && settings.regularShare == 3 && settings.recallsBeforeNoShow == 1)
+            // a senior citizen is no longer priority at this branch
+            #expect(try await q.engine(app).issue(branch: q.branch, serviceID: payments.id!, category: .seniorCitizen, channel: "kiosk").isPriority == false)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$entityType == "queue_settings").count() == 1)
+        }
+    }
+
+    @Test func badSetUpInputIsExplained() async throws {
+        try await withLayan { app in
+            _ = try await QueueFixture.make(app)
+            let admin = try await adminBrowser(app)
+            try await admin.get("/admin/queue?branch=KBR")
+            let service = try await admin.post("/admin/queue/services", form: ["branch": "KBR", "letter": "A", "nameMs": "", "nameEn": "x", "targetWaitMinutes": "0"])
+            #expect(service.status == .unprocessableEntity)
+            #expect(service.body.string.contains("sudah digunakan") && service.body.string.contains("dari 1 hingga 240"))
+            let counter = try await admin.post("/admin/queue/counters", form: ["branch": "KBR", "number": "1", "type": "vip"])
+            #expect(counter.status == .unprocessableEntity)
+            #expect(counter.body.string.contains("Pilih sekurang-kurangnya satu perkhidmatan"))
+            #expect(try await QueueService.query(on: app.db).count() == 2)
+            #expect(try await Counter.query(on: app.db).count() == 3)
+        }
+    }
+}

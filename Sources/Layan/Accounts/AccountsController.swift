@@ -120,6 +120,7 @@ struct AccountsController: RouteCollection {
             (.adminStaffList, "staff", .manageStaff),
             (.adminBranches, "branches", .manageOrganisation),
             (.adminDivisions, "divisions", .manageOrganisation),
+            (.queueSetup, "queueSetup", .manageOrganisation),
             (.adminAgency, "agency", .manageOrganisation),
             (.adminCalendar, "calendar", .manageCalendar),
             (.adminAudit, "audit", .viewAuditTrail),

@@ -33,6 +33,7 @@ public enum SiteURL: Sendable {
     case queueBranches
     case console
     case superviseQueue
+    case queueSetup
 
     public var path: String {
         switch self {
@@ -66,6 +67,7 @@ public enum SiteURL: Sendable {
         case .queueBranches: "/q"
         case .console: "/console"
         case .superviseQueue: "/queue/supervise"
+        case .queueSetup: "/admin/queue"
         }
     }
 

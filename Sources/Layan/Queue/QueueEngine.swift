@@ -152,8 +152,8 @@ struct QueueEngine {
                 let counter = try await Self.ownCounter(counterID, officer: officer, on: db)
                 let now = clock.now()
                 if let current = try await Self.currentTicket(of: counter, on: db) {
-                    // A customer being served is finished by calling the next one; one only called is not.
-                    guard current.status == .serving else { throw QueueError.counterBusy(current.label) }
+                    // "Next" ends the current customer's visit, as on every counter system: officers who do not
+                    // press "start" are not made to press two buttons per customer. No-shows are marked explicitly.
                     try await Self.finish(current, at: now, on: db)
                 }
                 let settings = try await Self.settings(branchID: counter.$branch.id, on: db)
