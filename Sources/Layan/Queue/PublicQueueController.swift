@@ -168,14 +168,16 @@ struct PublicQueueController: RouteCollection {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let first = QueueBroadcaster.frame(event: "state", id: 0, data: try encoder.encode(initial))
-        let response = Response(status: .ok, body: .init(asyncStream: { writer in
+        // A managed stream is ended by Vapor when the closure returns or throws (a display that went away
+        // makes the next write throw); either way the subscription is dropped.
+        let response = Response(status: .ok, body: .init(managedAsyncStream: { writer in
             do {
                 try await writer.writeBuffer(ByteBuffer(string: "retry: 2000\n\n"))
                 try await writer.writeBuffer(first)
                 for await message in stream { try await writer.writeBuffer(message.bytes) }
-                try await writer.write(.end)
             } catch {
-                // the display went away
+                await broadcaster.unsubscribe(branchID: branchID, id: subscription)
+                throw error
             }
             await broadcaster.unsubscribe(branchID: branchID, id: subscription)
         }))
