@@ -51,6 +51,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.lifecycle.use(DemoLoginsBanner())
     app.asyncCommands.use(UserCommandGroup(), as: "user")
     app.asyncCommands.use(CalendarCommandGroup(), as: "calendar")
+    app.asyncCommands.use(TokenCommandGroup(), as: "token")
 
     try routes(app)
     try Access.verifyEveryRouteDeclared(app.routes)
