@@ -164,10 +164,15 @@ struct PublicQueueController: RouteCollection {
         let branchID = try branch.requireID()
         let broadcaster = req.application.queueBroadcaster
         let (subscription, stream) = await broadcaster.subscribe(branchID: branchID)
-        let initial = try await QueueStateBuilder.build(branchID: branchID, on: req.db, now: req.application.clock.now())
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        let first = QueueBroadcaster.frame(event: "state", id: 0, data: try encoder.encode(initial))
+        let first: ByteBuffer
+        if let cached = await broadcaster.cachedState(branchID: branchID) {
+            first = cached
+        } else {
+            let initial = try await QueueStateBuilder.build(branchID: branchID, on: req.db, now: req.application.clock.now())
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            first = QueueBroadcaster.frame(event: "state", id: 0, data: try encoder.encode(initial))
+        }
         // A managed stream is ended by Vapor when the closure returns or throws (a display that went away
         // makes the next write throw); either way the subscription is dropped.
         let response = Response(status: .ok, body: .init(managedAsyncStream: { writer in

@@ -13,6 +13,8 @@ actor QueueBroadcaster {
 
     private var subscribers: [UUID: [UUID: AsyncStream<Message>.Continuation]] = [:]
     private var nextID = 0
+    /// The last state published per branch, so a display that connects gets it without a database query.
+    private var latestState: [UUID: ByteBuffer] = [:]
     private var heartbeat: Task<Void, Never>?
     /// A comment line every 15 s keeps proxies from closing idle streams and lets us notice clients that left.
     static let heartbeatInterval: Duration = .seconds(15)
@@ -52,9 +54,14 @@ actor QueueBroadcaster {
         subscribers = [:]
     }
 
+    func cachedState(branchID: UUID) -> ByteBuffer? { latestState[branchID] }
+
+    func isWatched(_ branchID: UUID) -> Bool { !(subscribers[branchID]?.isEmpty ?? true) }
+
     func unsubscribe(branchID: UUID, id: UUID) {
         subscribers[branchID]?[id]?.finish()
         subscribers[branchID]?[id] = nil
+        if subscribers[branchID]?.isEmpty == true { latestState[branchID] = nil }
     }
 
     var count: Int { subscribers.values.reduce(0) { $0 + $1.count } }
@@ -64,6 +71,7 @@ actor QueueBroadcaster {
               let data = try? encoder.encode(payload) else { return }
         nextID += 1
         let message = Message(id: nextID, bytes: Self.frame(event: event, id: nextID, data: data))
+        if event == "state" { latestState[branchID] = message.bytes }
         for continuation in listeners.values { continuation.yield(message) }
     }
 

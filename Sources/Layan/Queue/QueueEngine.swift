@@ -26,6 +26,8 @@ struct QueueEngine {
     /// Tells every display and console of the branch: the call first (to announce), then the new state.
     /// A failure to build the state is logged, never thrown: the change itself is already committed.
     func notify(_ branchID: UUID, call: QueueCall? = nil) async {
+        // Nobody watching this branch: no state to build.
+        guard await broadcaster.isWatched(branchID) else { return }
         if let call { await broadcaster.publish(branchID: branchID, event: "call", payload: call) }
         if let state = try? await QueueStateBuilder.build(branchID: branchID, on: db, now: clock.now()) {
             await broadcaster.publish(branchID: branchID, event: "state", payload: state)

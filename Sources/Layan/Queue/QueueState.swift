@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import LayanCore
 import Vapor
@@ -76,7 +77,16 @@ enum QueueStateBuilder {
         guard let branch = try await Branch.find(branchID, on: db) else { throw QueueError.unknownBranch }
         let services = try await QueueService.query(on: db).filter(\.$branch.$id == branchID).filter(\.$active == true).sort(\.$letter).all()
         let counters = try await Counter.query(on: db).filter(\.$branch.$id == branchID).sort(\.$number).all()
-        let open = try await Ticket.query(on: db).filter(\.$branch.$id == branchID).filter(\.$status ~~ [.waiting, .called, .serving]).all()
+        // Counted in the database: a busy branch has thousands of waiting tickets, and this runs on every change.
+        let sql = db as! any SQLDatabase
+        let waitingRows = try await sql.select().column("service_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "waiting")
+            .from(Ticket.schema).where("branch_id", .equal, branchID).where("status", .equal, TicketStatus.waiting.rawValue)
+            .groupBy("service_id").all()
+        var waitingByService: [UUID: Int] = [:]
+        for row in waitingRows {
+            waitingByService[try row.decode(column: "service_id", as: UUID.self)] = try row.decode(column: "waiting", as: Int.self)
+        }
+        let atCounters = try await Ticket.query(on: db).filter(\.$branch.$id == branchID).filter(\.$status ~~ [.called, .serving]).all()
         let recent = try await TicketEvent.query(on: db).filter(\.$branchID == branchID).filter(\.$kind ~~ [.called, .recalled])
             .filter(\.$at >= now.addingTimeInterval(-12 * 3600)).sort(\.$at, .descending).limit(8).all()
         let labels = try await Ticket.query(on: db).filter(\.$id ~~ recent.map { $0.$ticket.id }).all()
@@ -87,7 +97,7 @@ enum QueueStateBuilder {
         return QueueState(
             branchCode: branch.code, branchName: branch.name, hoursToday: hours,
             services: services.map { service in
-                let waiting = open.filter { $0.$service.id == service.id && $0.status == .waiting }.count
+                let waiting = waitingByService[service.id!] ?? 0
                 let serving = openCounters.filter { $0.serviceIDs.contains(service.id!) }.count
                 let estimate = WaitEstimate.seconds(ahead: waiting, openCounters: serving, averageHandling: service.averageHandlingSeconds)
                 return QueueState.Service(id: service.id!, letter: service.letter, nameMs: service.nameMs, nameEn: service.nameEn,
@@ -96,7 +106,7 @@ enum QueueStateBuilder {
             },
             counters: counters.map { counter in
                 QueueState.CounterNow(id: counter.id!, number: counter.number, type: counter.type, status: counter.status,
-                                      serving: open.first { $0.$counter.id == counter.id && $0.status != .waiting }?.label)
+                                      serving: atCounters.first { $0.$counter.id == counter.id }?.label)
             },
             recentCalls: recent.compactMap { event in
                 guard let ticket = labels.first(where: { $0.id == event.$ticket.id }), let counterID = event.counterID,
