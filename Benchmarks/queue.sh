@@ -65,4 +65,9 @@ for row in "$HELLO" "$ISSUE" "$CALL"; do
   printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rps" "$(awk -v a="$rps" -v b="$HELLO_RPS" 'BEGIN{printf "%.2f", a/b}')" "$p50" "$p99" "${bad:-0}"
 done
 echo
+# Customers waiting again, so every call in the fan-out has a ticket to announce.
+for _ in $(seq 1 30); do
+  curl -fsS -o /dev/null -X POST -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" \
+    -d "{\"branch\":\"KBR\",\"serviceId\":\"$SERVICE\"}" "$BASE/api/v1/queue/tickets"
+done
 .venv/bin/python Benchmarks/sse_fanout.py "$BASE" KBR "$COUNTER" "layan_session=$SESSION" "$CSRF" "$DISPLAYS" 10

@@ -49,6 +49,8 @@ async def main():
         sent = time.perf_counter()
         answer = await asyncio.to_thread(session.post, f"{base}/api/v1/queue/counters/{counter_id}/call-next")
         assert answer.status_code in (200, 204), answer.text
+        if answer.status_code == 204:
+            print("warning: nobody waiting for the call", file=sys.stderr)
         deadline = time.perf_counter() + 10
         while len(arrivals) < displays and time.perf_counter() < deadline:
             await asyncio.sleep(0.005)

@@ -53,14 +53,7 @@ struct APITokensController: RouteCollection {
                                          chosen: Set(scopes), secret: nil)
             return try await req.render("Accounts/apiTokens", page, status: .unprocessableEntity)
         }
-        let secret = APITokenAuthenticator.makeSecret()
-        let token = APIToken()
-        token.name = name
-        token.tokenHash = SessionToken.hash(secret)
-        token.hint = String(secret.prefix(APIToken.prefix.count + 4))
-        token.scopes = scopes
-        token.$createdBy.id = req.staff?.id
-        token.createdAt = req.application.clock.now()
+        let (token, secret) = APIToken.make(name: name, scopes: scopes, createdBy: req.staff?.id, at: req.application.clock.now())
         try await req.db.transaction { db in
             try await token.create(on: db)
             try await Audit.record(.tokenCreated, entity: "api_token", id: token.id?.uuidString,

@@ -26,13 +26,7 @@ struct CreateTokenCommand: AsyncCommand {
         guard !scopes.isEmpty, scopes.count == raw.count else {
             throw CommandFailure("--scope must list one or more of: \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let secret = APITokenAuthenticator.makeSecret()
-        let token = APIToken()
-        token.name = name
-        token.tokenHash = SessionToken.hash(secret)
-        token.hint = String(secret.prefix(APIToken.prefix.count + 4))
-        token.scopes = scopes
-        token.createdAt = context.application.clock.now()
+        let (token, secret) = APIToken.make(name: name, scopes: scopes, createdBy: nil, at: context.application.clock.now())
         try await token.create(on: context.application.db)
         context.console.print(secret)
     }

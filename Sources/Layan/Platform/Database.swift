@@ -56,17 +56,43 @@ extension Database {
         guard let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
             return try await transaction(body)
         }
-        return try await withConnection { connection in
-            let raw = connection as! any SQLDatabase
-            try await raw.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(connection)
-                try await raw.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await raw.raw("ROLLBACK").run()
-                throw error
+        // One writer at a time inside this process: a second connection that found the write lock taken would
+        // back off in SQLite's busy handler (sleeps of 1–50 ms); waiting here costs nothing instead.
+        await SQLiteWriteGate.shared.acquire()
+        do {
+            let result = try await withConnection { connection in
+                let raw = connection as! any SQLDatabase
+                try await raw.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(connection)
+                    try await raw.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await raw.raw("ROLLBACK").run()
+                    throw error
+                }
             }
+            await SQLiteWriteGate.shared.release()
+            return result
+        } catch {
+            await SQLiteWriteGate.shared.release()
+            throw error
         }
+    }
+}
+
+/// A first-in, first-out gate that lets one SQLite write transaction run at a time in this process.
+actor SQLiteWriteGate {
+    static let shared = SQLiteWriteGate()
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
 }

@@ -22,6 +22,19 @@ final class APIToken: Model, @unchecked Sendable {
     @Field(key: "revoked_at") var revokedAt: Date?
 
     init() {}
+
+    /// A new token with a fresh secret; returns the token (not yet saved) and the secret to show once.
+    static func make(name: String, scopes: [APIScope], createdBy: UUID?, at now: Date) -> (APIToken, String) {
+        let secret = APITokenAuthenticator.makeSecret()
+        let token = APIToken()
+        token.name = name
+        token.tokenHash = SessionToken.hash(secret)
+        token.hint = String(secret.prefix(prefix.count + 4))
+        token.scopes = scopes
+        token.$createdBy.id = createdBy
+        token.createdAt = now
+        return (token, secret)
+    }
 }
 
 struct CreateAPITokens: AsyncMigration {
