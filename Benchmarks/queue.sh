@@ -38,7 +38,7 @@ CSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$LOGIN" | head -1)
 curl -fsS -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "csrf=$CSRF" --data-urlencode "email=zaki@demo.layan.my" --data-urlencode "password=Layan-Demo-2026" "$BASE/login"
 CONSOLE=$(curl -fsS -c "$JAR" -b "$JAR" "$BASE/console")
 CSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$CONSOLE" | head -1)
-COUNTER=$(tr '\n' ' ' <<<"$CONSOLE" | sed -n 's/.*Kaunter 2 <small>.*\/console\/counters\/\([0-9A-F-]*\)\/open.*/\1/p' | head -1)
+COUNTER=$(.venv/bin/python -c 'import re,sys; print(re.search(r"Kaunter 2 <small>.*?/console/counters/([0-9A-F-]+)/open", sys.stdin.read(), re.S).group(1))' <<<"$CONSOLE")
 curl -fsS -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "csrf=$CSRF" "$BASE/console/counters/$COUNTER/open"
 SESSION=$(awk '$6=="layan_session" {print $7}' "$JAR")
 cat > "$WORK/call.lua" <<LUA

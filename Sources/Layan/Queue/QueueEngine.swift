@@ -159,8 +159,14 @@ struct QueueEngine {
                     try await Self.finish(current, at: now, on: db)
                 }
                 let settings = try await Self.settings(branchID: counter.$branch.id, on: db)
-                let waiting = try await Ticket.query(on: db).filter(\.$branch.$id == counter.$branch.id)
-                    .filter(\.$status == .waiting).filter(\.$service.$id ~~ counter.serviceIDs).sort(\.$arrivedAt).limit(2000).all()
+                // The policy only ever chooses between the longest-waiting priority ticket and the longest-waiting
+                // regular one, so two rows are all it needs, however long the queue.
+                var waiting: [Ticket] = []
+                for priority in [true, false] {
+                    if let oldest = try await Ticket.query(on: db).filter(\.$branch.$id == counter.$branch.id)
+                        .filter(\.$status == .waiting).filter(\.$service.$id ~~ counter.serviceIDs)
+                        .filter(\.$isPriority == priority).sort(\.$arrivedAt).first() { waiting.append(oldest) }
+                }
                 guard let choice = settings.policy.next(counterType: counter.type, services: Set(counter.serviceIDs),
                                                         waiting: waiting.map(\.waiting), streak: counter.streak, now: now),
                       let ticket = waiting.first(where: { $0.id == choice.id }) else { return .empty }
