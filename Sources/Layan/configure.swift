@@ -17,6 +17,11 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
 
     app.queueBroadcaster = QueueBroadcaster()
     app.lifecycle.use(QueueBroadcasterLifecycle())
+    if case let .postgres(url) = settings.database {
+        let relay = try QueueRelay(url: url)
+        app.queueRelay = relay
+        app.lifecycle.use(relay)
+    }
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
 
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.

@@ -321,3 +321,43 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct QueueRelayTests {
+    /// Two Layan instances on one PostgreSQL database: a call made through one reaches the other's displays.
+    @Test func callOnOneInstanceReachesDisplaysOfAnother() async throws {
+        guard TestDatabase.engine == "postgresql" else { return }
+        try await withLayan { first in
+            guard case let .postgres(url) = first.settings.database else { return }
+            let second = try await Application.make(.testing)
+            do {
+                try await configure(second, settings: AppSettings(database: .postgres(url: url), bcryptCost: 4, migrateAtBoot: false))
+                try await first.asyncBoot()
+                try await second.asyncBoot()
+                let q = try await QueueFixture.make(first)
+                let officer = try await q.officer(1, first)
+                let engine = QueueEngine(db: first.db, clock: first.clock, broadcaster: first.queueBroadcaster, relayed: true)
+                _ = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+                _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
+                // a display connected to the second instance
+                let (_, stream) = await second.queueBroadcaster.subscribe(branchID: q.branch.id!)
+                try await Task.sleep(for: .milliseconds(500)) // the relay's LISTEN is in place
+                let received = Task { () -> String? in
+                    for await message in stream {
+                        let text = String(buffer: message.bytes)
+                        if text.contains("event: call") { return text }
+                    }
+                    return nil
+                }
+                _ = try await engine.callNext(counterID: q.counters[1].id!, officer: officer)
+                let timeout = Task { try await Task.sleep(for: .seconds(5)); received.cancel() }
+                let call = await received.value
+                timeout.cancel()
+                #expect(call?.contains("A001") == true)
+            } catch {
+                try? await second.asyncShutdown()
+                throw error
+            }
+            try await second.asyncShutdown()
+        }
+    }
+}

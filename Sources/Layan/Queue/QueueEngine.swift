@@ -10,22 +10,39 @@ struct QueueEngine {
     let db: any Database
     let clock: any WallClock
     let broadcaster: QueueBroadcaster
+    /// Set on PostgreSQL: changes are announced to every instance through NOTIFY.
+    let relayed: Bool
 
     init(request: Request) {
         db = request.db
         clock = request.application.clock
         broadcaster = request.application.queueBroadcaster
+        relayed = request.application.queueRelay != nil
     }
 
-    init(db: any Database, clock: any WallClock, broadcaster: QueueBroadcaster) {
+    init(db: any Database, clock: any WallClock, broadcaster: QueueBroadcaster, relayed: Bool = false) {
         self.db = db
         self.clock = clock
         self.broadcaster = broadcaster
+        self.relayed = relayed
+    }
+
+    /// Tells this instance's displays and consoles (the relay calls it for changes made anywhere).
+    static func publishLocally(_ app: Application, branchID: UUID, call: QueueCall?) async {
+        await QueueEngine(db: app.db, clock: app.clock, broadcaster: app.queueBroadcaster).notify(branchID, call: call)
     }
 
     /// Tells every display and console of the branch: the call first (to announce), then the new state.
     /// A failure to build the state is logged, never thrown: the change itself is already committed.
     func notify(_ branchID: UUID, call: QueueCall? = nil) async {
+        if relayed {
+            do {
+                try await QueueRelay.announce(branchID: branchID, call: call, on: db)
+                return
+            } catch {
+                // NOTIFY failed: at least this instance's displays hear of it.
+            }
+        }
         // Nobody watching this branch: no state to build.
         guard await broadcaster.isWatched(branchID) else { return }
         if let call { await broadcaster.publish(branchID: branchID, event: "call", payload: call) }

@@ -1,0 +1,71 @@
+import FluentPostgresDriver
+import Foundation
+import Logging
+import Vapor
+
+/// With PostgreSQL, queue events cross instances: a change is announced with NOTIFY, and every instance
+/// (the one that made it included) LISTENs and tells its own displays and consoles. Instances behind a load
+/// balancer therefore show the same board (design.md: live events through LISTEN/NOTIFY).
+final class QueueRelay: LifecycleHandler, @unchecked Sendable {
+    // @unchecked: `task` is set once at boot and cancelled once at shutdown, both on the lifecycle's thread.
+    static let channel = "layan_queue"
+    let configuration: SQLPostgresConfiguration
+    private var task: Task<Void, Never>?
+
+    init(url: String) throws {
+        configuration = try SQLPostgresConfiguration(url: url)
+    }
+
+    /// The NOTIFY payload: the branch, and the call to announce if there is one (a few hundred bytes,
+    /// well under PostgreSQL's 8,000-byte limit; every instance builds the state itself).
+    struct Payload: Codable { let branch: UUID; let call: QueueCall? }
+
+    static func announce(branchID: UUID, call: QueueCall?, on db: any Database) async throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let payload = String(decoding: try encoder.encode(Payload(branch: branchID, call: call)), as: UTF8.self)
+        try await (db as! any SQLDatabase).raw("SELECT pg_notify(\(literal: channel), \(bind: payload))").run()
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        let configuration = self.configuration
+        let logger = Logger(label: "layan.queue-relay")
+        task = Task {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            var id = 0
+            while !Task.isCancelled {
+                id += 1
+                do {
+                    let connection = try await PostgresConnection.connect(
+                        on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration.coreConfiguration, id: id, logger: logger)
+                    defer { Task { try? await connection.close() } }
+                    try await connection.listen(on: Self.channel) { notifications in
+                        for try await notification in notifications {
+                            guard let payload = try? decoder.decode(Payload.self, from: Data(notification.payload.utf8)) else { continue }
+                            await QueueEngine.publishLocally(application, branchID: payload.branch, call: payload.call)
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.warning("Queue relay lost its PostgreSQL connection; reconnecting: \(error)")
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task?.cancel()
+        task = nil
+    }
+}
+
+extension Application {
+    private struct QueueRelayKey: StorageKey { typealias Value = QueueRelay }
+
+    var queueRelay: QueueRelay? {
+        get { storage[QueueRelayKey.self] }
+        set { storage[QueueRelayKey.self] = newValue }
+    }
+}
