@@ -361,3 +361,46 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct MultiInstanceCallTests {
+    /// Counters on two Layan instances sharing one PostgreSQL database call at the same time: no ticket twice.
+    @Test func twoInstancesNeverCallTheSameTicket() async throws {
+        guard TestDatabase.engine == "postgresql" else { return }
+        try await withLayan { first in
+            guard case let .postgres(url) = first.settings.database else { return }
+            let second = try await Application.make(.testing)
+            do {
+                try await configure(second, settings: AppSettings(database: .postgres(url: url), bcryptCost: 4, migrateAtBoot: false))
+                let q = try await QueueFixture.make(first, officers: 3)
+                let engineA = QueueEngine(db: first.db, clock: first.clock, broadcaster: first.queueBroadcaster)
+                let engineB = QueueEngine(db: second.db, clock: second.clock, broadcaster: second.queueBroadcaster)
+                for i in 0..<40 {
+                    _ = try await engineA.issue(branch: q.branch, serviceID: q.registration.id!, category: i % 4 == 0 ? .pregnant : .regular, channel: "kiosk")
+                }
+                var workers: [(QueueEngine, UUID, StaffIdentity)] = []
+                for (i, counter) in q.counters.enumerated() {
+                    let officer = try await q.officer(i + 1, first)
+                    let engine = i % 2 == 0 ? engineA : engineB
+                    _ = try await engine.openCounter(counter.id!, officer: officer)
+                    workers.append((engine, counter.id!, officer))
+                }
+                let called = try await withThrowingTaskGroup(of: [UUID].self) { group in
+                    for (engine, counterID, officer) in workers {
+                        group.addTask {
+                            var mine: [UUID] = []
+                            while let ticket = try await engine.callNext(counterID: counterID, officer: officer) { mine.append(ticket.id!) }
+                            return mine
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                #expect(called.count == 40)
+                #expect(Set(called).count == 40)
+            } catch {
+                try? await second.asyncShutdown()
+                throw error
+            }
+            try await second.asyncShutdown()
+        }
+    }
+}

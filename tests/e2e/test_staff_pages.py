@@ -1,6 +1,7 @@
 """Staff pages in a real browser: sign-in, the admin pages an administrator uses to set up the agency,
 and the directory a telephone operator uses. Each page: no console errors, no serious axe violations."""
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
@@ -23,7 +24,15 @@ def submit(browser, selector="form button[type=submit]"):
     """Clicks a submit button and waits for the answer page (so the next step sees its cookies and content)."""
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(browser, 10).until(staleness_of(old))
+
+    def replaced(_):
+        # Chromium sometimes reports a node of the old page as "not in the document" rather than stale.
+        try:
+            return staleness_of(old)(browser)
+        except WebDriverException:
+            return True
+
+    WebDriverWait(browser, 10).until(replaced)
 
 
 def assert_clean(browser):
