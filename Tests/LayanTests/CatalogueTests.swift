@@ -44,6 +44,20 @@ import Testing
         for problem in [PasswordPolicy.Problem.tooShort, .tooLong] { #expect(catalogue.entries[.ms]![problem.rawValue] != nil) }
     }
 
+    @Test func errorMessagesAreInBothCatalogues() throws {
+        let catalogue = try Self.catalogue()
+        let queueErrors: [QueueError] = [.unknownBranch, .unknownService, .unknownCounter, .unknownTicket, .counterNotOpen, .notYourCounter,
+                                         .counterBusy("A001"), .invalidStep(from: "done"), .sameService, .tooFewRecalls(needed: 2),
+                                         .recallLimit(2), .invalidCategory]
+        let errors: [any CatalogueError] = [CSRFFailure()] + queueErrors
+        for error in errors {
+            for language in Language.allCases {
+                let text = catalogue.text(error.catalogueKey, language, error.catalogueValues)
+                #expect(text != error.catalogueKey && !text.contains("{"), "\(error.catalogueKey) \(language)")
+            }
+        }
+    }
+
     @Test func placeholdersAreFilled() {
         let catalogue = Catalogue(entries: [.ms: ["k": "Nombor {n}"], .en: ["k": "Number {n}"]])
         #expect(catalogue.text("k", .en, ["n": "A012"]) == "Number A012")

@@ -45,6 +45,11 @@ struct LayanErrorMiddleware: AsyncMiddleware {
         switch error {
         case let failure as ValidationFailure:
             return (failure.status, failure.reason, failure.fieldErrors)
+        case let described as any CatalogueError:
+            let reason = wantsJSON(request)
+                ? [Language.ms, .en].map { catalogue.text(described.catalogueKey, $0, described.catalogueValues) }.joined(separator: " / ")
+                : catalogue.text(described.catalogueKey, request.language, described.catalogueValues)
+            return (described.status, reason, nil)
         case let validation as ValidationsError:
             var fields: [String: String] = [:]
             for failure in validation.failures where failure.result.isFailure {

@@ -15,6 +15,19 @@ public struct Problem: Content, Equatable {
     }
 }
 
+/// An error whose message comes from the catalogue: the error middleware shows it in the visitor's language
+/// on pages, and in both languages in API problem bodies (every visible string comes from the catalogues).
+protocol CatalogueError: AbortError {
+    var catalogueKey: String { get }
+    var catalogueValues: [String: String] { get }
+}
+
+extension CatalogueError {
+    var catalogueValues: [String: String] { [:] }
+    /// Used only when no catalogue is at hand (logs).
+    var reason: String { catalogueKey }
+}
+
 /// A request that failed validation: one message per field, for a form or a problem body.
 public struct ValidationFailure: AbortError {
     public var status: HTTPResponseStatus

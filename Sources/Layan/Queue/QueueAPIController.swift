@@ -45,9 +45,9 @@ struct QueueAPIController: RouteCollection {
         var position: Int?
         var estimate: Int?
         if ticket.status == .waiting, let service = try await QueueService.find(ticket.$service.id, on: db) {
-            position = try await Ticket.query(on: db).filter(\.$branch.$id == ticket.$branch.id).filter(\.$service.$id == ticket.$service.id)
-                .filter(\.$status == .waiting).filter(\.$arrivedAt < ticket.arrivedAt).count() + 1
-            estimate = try await QueueEngine.estimate(for: ticket, service: service, on: db).map(WaitEstimate.minutes)
+            let ahead = try await QueueEngine.ticketsAhead(of: ticket, on: db)
+            position = ahead + 1
+            estimate = try await QueueEngine.estimate(for: ticket, service: service, ahead: ahead, on: db).map(WaitEstimate.minutes)
         }
         return TicketDTO(id: ticket.id!, label: ticket.label, status: ticket.status, category: ticket.category, priority: ticket.isPriority,
                          serviceId: ticket.$service.id, issuedAt: ticket.issuedAt, calledAt: ticket.calledAt, counter: counter?.number,
@@ -59,7 +59,8 @@ struct QueueAPIController: RouteCollection {
         var category = CustomerCategory.regular
         if let raw = body.category {
             guard let parsed = CustomerCategory(rawValue: raw) else {
-                throw ValidationFailure(["category": "must be one of \(CustomerCategory.allCases.map(\.rawValue).joined(separator: ", "))"], reason: QueueError.invalidCategory.reason)
+                throw ValidationFailure(["category": "must be one of \(CustomerCategory.allCases.map(\.rawValue).joined(separator: ", "))"],
+                                        reason: req.application.catalogue.bilingual(QueueError.invalidCategory.catalogueKey))
             }
             category = parsed
         }

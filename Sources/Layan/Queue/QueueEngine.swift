@@ -58,6 +58,14 @@ struct QueueEngine {
         return branch
     }
 
+    /// The branch a staff queue page is about: the one asked for, else the officer's own, else the first.
+    static func branch(for req: Request, code: String?) async throws -> Branch {
+        if let code, !code.isEmpty { return try await branch(code: code, on: req.db) }
+        if let id = req.staff?.branchID, let own = try await Branch.find(id, on: req.db) { return own }
+        guard let first = try await Branch.query(on: req.db).sort(\.$code).first() else { throw QueueError.unknownBranch }
+        return first
+    }
+
     static func settings(branchID: UUID, on db: any Database) async throws -> QueueSettings {
         try await QueueSettings.query(on: db).filter(\.$branch.$id == branchID).first() ?? .defaults(branchID: branchID)
     }
@@ -108,9 +116,17 @@ struct QueueEngine {
     /// Seconds until the ticket is likely called: the tickets of its service ahead of it, shared among the
     /// open counters that take the service, at the service's learned handling time.
     static func estimate(for ticket: Ticket, service: QueueService, on db: any Database) async throws -> Double? {
-        let ahead = try await Ticket.query(on: db)
+        try await estimate(for: ticket, service: service, ahead: ticketsAhead(of: ticket, on: db), on: db)
+    }
+
+    /// Waiting tickets of the same service that arrived before this one.
+    static func ticketsAhead(of ticket: Ticket, on db: any Database) async throws -> Int {
+        try await Ticket.query(on: db)
             .filter(\.$branch.$id == ticket.$branch.id).filter(\.$service.$id == ticket.$service.id)
             .filter(\.$status == .waiting).filter(\.$arrivedAt < ticket.arrivedAt).filter(\.$id != ticket.id ?? UUID()).count()
+    }
+
+    static func estimate(for ticket: Ticket, service: QueueService, ahead: Int, on db: any Database) async throws -> Double? {
         let counters = try await Counter.query(on: db).filter(\.$branch.$id == ticket.$branch.id).filter(\.$status == .open).all()
             .filter { $0.serviceIDs.contains(ticket.$service.id) }
         return WaitEstimate.seconds(ahead: ahead, openCounters: counters.count, averageHandling: service.averageHandlingSeconds)

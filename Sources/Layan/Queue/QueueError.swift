@@ -1,7 +1,7 @@
 import Vapor
 
 /// Why a queue action was refused. Each is a clear 4xx with a bilingual reason, and the queue is unchanged.
-enum QueueError: AbortError, Equatable {
+enum QueueError: CatalogueError, Equatable {
     case unknownBranch
     case unknownService
     case unknownCounter
@@ -24,20 +24,30 @@ enum QueueError: AbortError, Equatable {
         }
     }
 
-    var reason: String {
+    var catalogueKey: String {
         switch self {
-        case .unknownBranch: "Cawangan tidak dikenali / Unknown branch"
-        case .unknownService: "Perkhidmatan tidak dikenali di cawangan ini / Unknown service at this branch"
-        case .unknownCounter: "Kaunter tidak dikenali / Unknown counter"
-        case .unknownTicket: "Tiket tidak dikenali / Unknown ticket"
-        case .counterNotOpen: "Kaunter ini tidak dibuka / This counter is not open"
-        case .notYourCounter: "Anda tidak bertugas di kaunter ini / You are not signed in at this counter"
-        case let .counterBusy(label): "Selesaikan tiket \(label) dahulu / Finish ticket \(label) first"
-        case let .invalidStep(from): "Tindakan ini tidak boleh dibuat pada tiket berstatus \(from) / Not possible for a ticket that is \(from)"
-        case .sameService: "Pindahkan ke perkhidmatan lain / Transfer to a different service"
-        case let .tooFewRecalls(needed): "Panggil semula sekurang-kurangnya \(needed) kali sebelum menanda tidak hadir / Recall at least \(needed) times before marking a no-show"
-        case let .recallLimit(limit): "Sudah dipanggil semula \(limit) kali; tandakan tidak hadir / Already recalled \(limit) times; mark it a no-show"
-        case .invalidCategory: "Kategori pelanggan tidak sah / Invalid customer category"
+        case .unknownBranch: "queue.error.unknownBranch"
+        case .unknownService: "queue.error.unknownService"
+        case .unknownCounter: "queue.error.unknownCounter"
+        case .unknownTicket: "queue.error.unknownTicket"
+        case .counterNotOpen: "queue.error.counterNotOpen"
+        case .notYourCounter: "queue.error.notYourCounter"
+        case .counterBusy: "queue.error.counterBusy"
+        case .invalidStep: "queue.error.invalidStep"
+        case .sameService: "queue.error.sameService"
+        case .tooFewRecalls: "queue.error.tooFewRecalls"
+        case .recallLimit: "queue.error.recallLimit"
+        case .invalidCategory: "queue.error.invalidCategory"
+        }
+    }
+
+    var catalogueValues: [String: String] {
+        switch self {
+        case let .counterBusy(label): ["ticket": label]
+        case let .invalidStep(from): ["status": from]
+        case let .tooFewRecalls(needed): ["count": "\(needed)"]
+        case let .recallLimit(limit): ["count": "\(limit)"]
+        default: [:]
         }
     }
 }

@@ -20,10 +20,7 @@ struct QueueSetupController: RouteCollection {
     }
 
     private func branch(_ req: Request) async throws -> Branch {
-        let code = req.query[String.self, at: "branch"] ?? req.content[String.self, at: "branch"] ?? ""
-        if !code.isEmpty { return try await QueueEngine.branch(code: code, on: req.db) }
-        guard let first = try await Branch.query(on: req.db).sort(\.$code).first() else { throw QueueError.unknownBranch }
-        return first
+        try await QueueEngine.branch(for: req, code: req.query[String.self, at: "branch"] ?? req.content[String.self, at: "branch"])
     }
 
     // MARK: overview and settings

@@ -28,10 +28,7 @@ struct QueueSupervisorController: RouteCollection {
 
     /// The branch asked for, or the officer's own, or the first.
     private func branch(_ req: Request, code: String? = nil) async throws -> Branch {
-        if let code = code ?? req.query[String.self, at: "branch"], !code.isEmpty { return try await QueueEngine.branch(code: code, on: req.db) }
-        if let id = req.staff?.branchID, let own = try await Branch.find(id, on: req.db) { return own }
-        guard let first = try await Branch.query(on: req.db).sort(\.$code).first() else { throw QueueError.unknownBranch }
-        return first
+        try await QueueEngine.branch(for: req, code: code ?? req.query[String.self, at: "branch"])
     }
 
     func supervise(req: Request) async throws -> View {

@@ -39,7 +39,6 @@ struct CalendarController: RouteCollection {
         let state = req.query[String.self, at: "state"].flatMap(MalaysianState.init(lenient:)) ?? .putrajaya
         let thisYear = LocalDate(req.application.clock.now()).year
         let year = min(max(req.query[Int.self, at: "year"] ?? thisYear, 1990), 2100)
-        await req.application.calendarService.invalidate()
         let calendar = try await req.application.calendarService.calendar(on: req.db)
         let holidays = calendar.holidays.holidays(in: state, year: year).map {
             HolidayRow(date: MalaysianTime.shortDate($0.date.startInstant), weekday: MalaysianTime.weekday($0.date.startInstant, in: req.language),

@@ -40,9 +40,9 @@ struct CSRFMiddleware: AsyncMiddleware {
 }
 
 /// A forged or stale form. The message says what a person can do about it: reload and try again.
-struct CSRFFailure: AbortError {
+struct CSRFFailure: CatalogueError {
     var status: HTTPResponseStatus { .forbidden }
-    var reason: String { "Borang telah tamat tempoh atau tidak sah; sila muat semula halaman dan cuba lagi. / The form has expired or is not valid; please reload the page and try again." }
+    var catalogueKey: String { "error.csrf" }
 }
 
 extension Request {
