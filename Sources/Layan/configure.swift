@@ -52,6 +52,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     let decoy = try await app.password.async(on: passwordPool, hopTo: app.eventLoopGroup.next()).hash(SessionToken.make())
     app.passwordHasher = PasswordHasher(pool: passwordPool, decoy: decoy)
 
+    app.lifecycle.use(BackgroundJobs())
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.lifecycle.use(DemoLoginsBanner())
     app.asyncCommands.use(UserCommandGroup(), as: "user")

@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: CounterConsoleController())
     try app.routes.register(collection: QueueSupervisorController())
     try app.routes.register(collection: QueueSetupController())
+    try app.routes.register(collection: CaseAPIController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

@@ -59,6 +59,12 @@ public struct AppSettings: Sendable {
     public var migrateAtBoot: Bool
     public var sessionPolicy = SessionPolicy()
     public var loginThrottle = LoginThrottle()
+    /// Outgoing mail and SMS (the outbox) and the links they carry.
+    public var messaging = MessagingSettings()
+    /// How often the background jobs (outbox, SLA checks) look for work; tests shorten it.
+    public var jobInterval: TimeInterval = 5
+    /// Runs the background jobs in this process; commands and some tests turn them off.
+    public var runJobs = true
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,
@@ -77,7 +83,42 @@ public struct AppSettings: Sendable {
             behindHTTPS: flag("LAYAN_HTTPS"),
             benchmarkRoutes: flag("LAYAN_BENCHMARK_ROUTES"),
             bcryptCost: Int(env["LAYAN_BCRYPT_COST"] ?? "") ?? 12
-        )
+        ).with(messaging: try MessagingSettings.fromEnvironment(env))
+    }
+
+    func with(messaging: MessagingSettings) -> AppSettings { var copy = self; copy.messaging = messaging; return copy }
+}
+
+/// Where the outbox delivers: an SMTP relay for e-mail and an HTTP gateway for SMS (design.md: outbox).
+public struct MessagingSettings: Sendable, Equatable {
+    /// The agency's SMTP relay; nil holds e-mail in the outbox (retried) until one is set.
+    public var smtpHost: String?
+    public var smtpPort: Int = 25
+    public var mailFrom: String = "layan@localhost"
+    /// An HTTP endpoint that takes `{"to": "60123456789", "message": "…"}`; nil holds SMS the same way.
+    public var smsGatewayURL: String?
+    public var smsGatewayToken: String?
+    /// The address customers reach Layan at, for links in messages.
+    public var publicBaseURL: String = "http://localhost:8080"
+    public var retry = RetryPolicy()
+
+    public init() {}
+
+    public static func fromEnvironment(_ env: [String: String]) throws -> MessagingSettings {
+        var settings = MessagingSettings()
+        settings.smtpHost = env["LAYAN_SMTP_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+        if let port = env["LAYAN_SMTP_PORT"], !port.isEmpty {
+            guard let value = Int(port), (1...65535).contains(value) else { throw SettingsError.invalid("LAYAN_SMTP_PORT", port) }
+            settings.smtpPort = value
+        }
+        if let from = env["LAYAN_MAIL_FROM"], !from.isEmpty {
+            guard MailMessage.isSafeEnvelopeAddress(from) else { throw SettingsError.invalid("LAYAN_MAIL_FROM", from) }
+            settings.mailFrom = from
+        }
+        settings.smsGatewayURL = env["LAYAN_SMS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.smsGatewayToken = env["LAYAN_SMS_TOKEN"]
+        if let base = env["LAYAN_PUBLIC_URL"], !base.isEmpty { settings.publicBaseURL = base.hasSuffix("/") ? String(base.dropLast()) : base }
+        return settings
     }
 }
 

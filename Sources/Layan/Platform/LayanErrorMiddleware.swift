@@ -45,6 +45,11 @@ struct LayanErrorMiddleware: AsyncMiddleware {
         switch error {
         case let failure as ValidationFailure:
             return (failure.status, failure.reason, failure.fieldErrors)
+        case let invalid as CaseInvalid:
+            // Field messages from the catalogue: both languages for the API, the visitor's on a page.
+            let languages: [Language] = wantsJSON(request) ? [.ms, .en] : [request.language]
+            let fields = invalid.problems.mapValues { key in languages.map { catalogue.text(key, $0) }.joined(separator: " / ") }
+            return (.unprocessableEntity, languages.map { catalogue.text("error.badRequest", $0) }.joined(separator: " / "), fields)
         case let described as any CatalogueError:
             let reason = wantsJSON(request)
                 ? [Language.ms, .en].map { catalogue.text(described.catalogueKey, $0, described.catalogueValues) }.joined(separator: " / ")

@@ -18,5 +18,7 @@ enum LayanMigrations {
         CreateAdHocHolidays(),
         CreateQueue(),
         AddCharterFieldsToTickets(),
+        CreateCases(),
+        CreateOutbox(),
     ]
 }

@@ -5,6 +5,12 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case queueIssue = "queue:issue"
     /// Reading tickets.
     case queueRead = "queue:read"
+    /// Reading cases.
+    case casesRead = "cases:read"
+    /// Filing cases, replying and moving them along their lifecycle.
+    case casesWrite = "cases:write"
+    /// Giving cases to officers.
+    case casesAssign = "cases:assign"
 
     /// The staff permission that gives the same access through a signed-in browser session.
     public var permission: Permission {
@@ -12,6 +18,8 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .directoryRead: .viewDirectory
         case .queueIssue: .issueTickets
         case .queueRead: .staffHome
+        case .casesRead, .casesWrite: .handleCases
+        case .casesAssign: .superviseCases
         }
     }
 

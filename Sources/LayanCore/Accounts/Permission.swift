@@ -21,6 +21,10 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case issueTickets = "issue_tickets"
     /// The supervisor's queue screen: waiting times against targets, staffing advice, figures.
     case superviseQueue = "supervise_queue"
+    /// File cases for customers (counter form, phone, e-mail…) and work the cases given to them.
+    case handleCases = "handle_cases"
+    /// Reassign cases, keep the duty rota, set categories and standards, follow corrective actions.
+    case superviseCases = "supervise_cases"
 
     public var catalogueKey: String { "permission.\(rawValue)" }
 }
@@ -33,14 +37,17 @@ extension StaffRole {
         case .administrator:
             return Set(Permission.allCases)
         case .headOfUnit:
-            return everyone.union([.viewAuditTrail, .superviseQueue])
+            return everyone.union([.viewAuditTrail, .superviseQueue, .handleCases, .superviseCases])
         case .managementViewer:
             return everyone.union([.viewAuditTrail, .superviseQueue])
         case .supervisor:
-            return everyone.union([.operateCounter, .issueTickets, .superviseQueue])
+            return everyone.union([.operateCounter, .issueTickets, .superviseQueue, .handleCases, .superviseCases])
         case .counterOfficer:
-            return everyone.union([.operateCounter, .issueTickets])
-        case .telephoneOperator, .caseOfficer, .mysteryShopper:
+            // Counter forms: the officer files the customer's complaint at the counter (PKPA §4d(3)).
+            return everyone.union([.operateCounter, .issueTickets, .handleCases])
+        case .telephoneOperator, .caseOfficer:
+            return everyone.union([.handleCases])
+        case .mysteryShopper:
             return everyone
         }
     }

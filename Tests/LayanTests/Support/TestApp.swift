@@ -55,6 +55,7 @@ func withLayan<T>(
 ) async throws -> T {
     let (target, cleanUp) = try await TestDatabase.make()
     var settings = AppSettings(database: target, bcryptCost: 4)
+    settings.runJobs = false  // tests run the jobs themselves, when they want them
     adjust(&settings)
     let app = try await Application.make(.testing)
     do {

@@ -1,0 +1,179 @@
+import Fluent
+import Foundation
+import LayanCore
+import Vapor
+
+/// The cases JSON API (`/api/v1/cases`), in the OpenAPI document with these operation ids: createCase, getCase,
+/// listCases, addCaseMessage, transitionCase, assignCase, getCasePublicStatus.
+struct CaseAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        api.access(.api(.casesWrite)).on(.POST, "cases", body: .collect(maxSize: "40mb"), use: createCase)
+        api.access(.api(.casesRead)).get("cases", use: listCases)
+        api.access(.api(.casesRead)).get("cases", ":caseID", use: getCase)
+        api.access(.api(.casesWrite)).post("cases", ":caseID", "messages", use: addCaseMessage)
+        api.access(.api(.casesWrite)).post("cases", ":caseID", "transitions", use: transitionCase)
+        api.access(.api(.casesAssign)).post("cases", ":caseID", "assignment", use: assignCase)
+        api.access(.anyone).get("public", "cases", ":reference", use: getCasePublicStatus)
+    }
+
+    struct CustomerInput: Content {
+        var name: String?
+        var email: String?
+        var phone: String?
+        var idDocument: String?
+        var language: String?
+        var contactBy: String?
+        var onBehalfOf: String?
+        var consentGiven: Bool?
+    }
+
+    struct AttachmentInput: Content { var fileName: String; var contentBase64: String }
+
+    struct CreateRequest: Content {
+        var type: String
+        var channel: String?
+        var categoryId: UUID?
+        var subject: String
+        var description: String
+        var anonymous: Bool?
+        var customer: CustomerInput?
+        var branch: String
+        var divisionId: UUID?
+        var service: String?
+        var attachments: [AttachmentInput]?
+    }
+
+    func createCase(req: Request) async throws -> Response {
+        let body = try req.content.decode(CreateRequest.self)
+        var problems: [String: String] = [:]
+        let type = CaseType(rawValue: body.type)
+        if type == nil { problems["type"] = "form.error.choose" }
+        let channel = CaseChannel(rawValue: body.channel ?? "api")
+        if channel == nil { problems["channel"] = "form.error.choose" }
+        let customer = body.customer ?? CustomerInput()
+        let language = customer.language.map { Language(tag: $0) } ?? .ms
+        if language == nil { problems["customer.language"] = "form.error.choose" }
+        let contactBy = ContactChannel(rawValue: customer.contactBy ?? "email")
+        if contactBy == nil { problems["customer.contactBy"] = "form.error.choose" }
+        var attachments: [NewAttachment] = []
+        for item in body.attachments ?? [] {
+            guard let data = Data(base64Encoded: item.contentBase64, options: .ignoreUnknownCharacters) else {
+                problems["attachments"] = "case.attachment.not_allowed"; continue
+            }
+            attachments.append(NewAttachment(fileName: item.fileName, bytes: [UInt8](data)))
+        }
+        let branch = try? await QueueEngine.branch(code: body.branch, on: req.db)
+        if branch == nil { problems["branch"] = "form.error.choose" }
+        guard problems.isEmpty, let type, let channel, let language, let contactBy, let branch else { throw CaseInvalid(problems: problems) }
+        let new = NewCase(type: type, channel: channel, categoryID: body.categoryId, subject: body.subject.trimmed, details: body.description.trimmed,
+                          anonymous: body.anonymous ?? false, name: customer.name?.trimmed, email: customer.email?.trimmed, phone: customer.phone?.trimmed,
+                          idDocument: customer.idDocument?.trimmed, language: language, contactBy: contactBy, onBehalfOf: customer.onBehalfOf?.trimmed,
+                          consentGiven: customer.consentGiven ?? false, branchID: try branch.requireID(), divisionID: body.divisionId,
+                          service: body.service?.trimmed, attachments: attachments)
+        let record = try await CaseEngine(request: req).create(new, by: req.caseActor)
+        return try await CaseDTO.make(record, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    func listCases(req: Request) async throws -> CasePageDTO {
+        var filter = CaseList.Filter()
+        var problems: [String: String] = [:]
+        func parse<T: RawRepresentable>(_ name: String, _ type: T.Type) -> T? where T.RawValue == String {
+            guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
+            guard let value = T(rawValue: raw) else { problems[name] = "form.error.choose"; return nil }
+            return value
+        }
+        filter.type = parse("type", CaseType.self)
+        filter.status = parse("status", CaseStatus.self)
+        filter.channel = parse("channel", CaseChannel.self)
+        filter.due = parse("due", CaseList.Due.self)
+        filter.categoryID = req.query[UUID.self, at: "categoryId"]
+        filter.assigneeID = req.query[UUID.self, at: "assigneeId"]
+        if let code = req.query[String.self, at: "branch"], !code.isEmpty {
+            if let branch = try? await QueueEngine.branch(code: code, on: req.db) { filter.branchID = branch.id } else { problems["branch"] = "form.error.choose" }
+        }
+        if let cursor = req.query[String.self, at: "after"] {
+            guard let parsed = CaseList.Cursor(token: cursor) else { throw CaseInvalid(problems: ["after": "form.error.choose"]) }
+            filter.after = parsed
+        }
+        filter.limit = req.query[Int.self, at: "limit"] ?? 50
+        guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
+        let page = try await CaseList.page(filter, today: LocalDate(req.application.clock.now()), on: req.db)
+        return CasePageDTO(items: page.rows.map(CaseSummaryDTO.init), next: page.next?.token)
+    }
+
+    func getCase(req: Request) async throws -> CaseDTO {
+        let record = try await req.caseRecord()
+        try await Audit.record(.viewPersonalData, entity: "case", id: record.id?.uuidString, by: req)
+        return try await CaseDTO.make(record, on: req.db, timeline: true)
+    }
+
+    struct MessageRequest: Content { var body: String; var `public`: Bool? }
+
+    func addCaseMessage(req: Request) async throws -> Response {
+        let record = try await req.caseRecord()
+        let body = try req.content.decode(MessageRequest.self)
+        _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: body.body, isPublic: body.public ?? false, by: req.caseActor)
+        return try await CaseDTO.make(try await req.caseRecord(), on: req.db, timeline: true).encodeResponse(status: .created, for: req)
+    }
+
+    struct TransitionRequest: Content { var action: String; var note: String?; var referTo: String?; var duplicateOf: String? }
+
+    func transitionCase(req: Request) async throws -> CaseDTO {
+        let record = try await req.caseRecord()
+        let body = try req.content.decode(TransitionRequest.self)
+        guard let action = CaseAction(rawValue: body.action), action != .reopen else { throw CaseInvalid(problems: ["action": "form.error.choose"]) }
+        let updated = try await CaseEngine(request: req).transition(record.requireID(), action,
+            details: .init(note: body.note, referTo: body.referTo, duplicateOf: body.duplicateOf), by: req.caseActor)
+        return try await CaseDTO.make(updated, on: req.db, timeline: true)
+    }
+
+    struct AssignRequest: Content { var staffId: UUID }
+
+    func assignCase(req: Request) async throws -> CaseDTO {
+        let record = try await req.caseRecord()
+        let body = try req.content.decode(AssignRequest.self)
+        let updated = try await CaseEngine(request: req).assign(record.requireID(), to: body.staffId, by: req.caseActor)
+        return try await CaseDTO.make(updated, on: req.db)
+    }
+
+    /// The customer's view: status, due date and the public timeline — with the reference and the e-mail or
+    /// phone given, or the secret key from the acknowledgement. A wrong pair is a plain 404, rate limited.
+    func getCasePublicStatus(req: Request) async throws -> PublicCaseDTO {
+        try await RateLimit.caseLookup.check(req)
+        let record = try await PublicCaseLookup.find(reference: req.parameters.get("reference") ?? "",
+                                                     contact: req.query[String.self, at: "contact"], key: req.query[String.self, at: "key"], on: req.db)
+        return try await PublicCaseDTO.make(record, on: req.db, catalogue: req.application.catalogue, language: req.language)
+    }
+}
+
+extension Request {
+    /// Who is acting: the signed-in officer, or the API client as a system actor.
+    var caseActor: CaseActor { staff.map(CaseActor.staff) ?? .system }
+
+    func caseRecord(_ name: String = "caseID") async throws -> CaseRecord {
+        guard let id = parameters.get(name, as: UUID.self), let record = try await CaseRecord.find(id, on: db) else { throw CaseError.unknownCase }
+        return record
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+/// Finds a case for a member of the public. References are sequential, so the reference alone opens nothing.
+enum PublicCaseLookup {
+    static func find(reference: String, contact: String?, key: String?, on db: any Database) async throws -> CaseRecord {
+        guard let parsed = CaseReference(reference),
+              let record = try await CaseRecord.query(on: db).filter(\.$reference == parsed.description).first() else {
+            throw CaseError.notFoundForContact
+        }
+        if let key, !key.isEmpty, CSRFMiddleware.constantTimeEqual(key, record.publicKey) { return record }
+        if let contact = contact?.trimmed, !contact.isEmpty {
+            if let email = EmailAddress.normalised(contact), let own = record.customerEmail, CSRFMiddleware.constantTimeEqual(email, own) { return record }
+            let digits = PhoneNumber.digits(contact)
+            if digits.count >= 7, let own = record.customerPhoneDigits, CSRFMiddleware.constantTimeEqual(digits, own) { return record }
+        }
+        throw CaseError.notFoundForContact
+    }
+}

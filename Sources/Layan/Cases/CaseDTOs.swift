@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import LayanCore
+import Vapor
+
+/// A case in a list.
+struct CaseSummaryDTO: Content {
+    let id: UUID
+    let reference: String
+    let type: CaseType
+    let status: CaseStatus
+    let channel: CaseChannel
+    let subject: String
+    let receivedAt: Date
+    let acknowledgeDue: String
+    let resolveDue: String
+    let assigneeId: UUID?
+
+    init(_ row: CaseList.Row) {
+        id = row.id; reference = row.reference; type = row.type; status = row.status; channel = row.channel; subject = row.subject
+        receivedAt = row.received_at; acknowledgeDue = row.acknowledge_due; resolveDue = row.resolve_due; assigneeId = row.assigned_to
+    }
+}
+
+struct CasePageDTO: Content {
+    let items: [CaseSummaryDTO]
+    /// Pass as `after` for the next page; absent on the last page.
+    let next: String?
+}
+
+struct TimelineEntryDTO: Content {
+    let at: Date
+    let kind: String
+    let `public`: Bool
+    let fromStatus: CaseStatus?
+    let toStatus: CaseStatus?
+    let actor: String?
+    let body: String?
+}
+
+struct OutboxDTO: Content {
+    let channel: String
+    let recipient: String
+    let state: String
+    let attempts: Int
+    let lastError: String?
+    let sentAt: Date?
+}
+
+/// A case with everything staff see.
+struct CaseDTO: Content {
+    struct Customer: Content { let name: String?; let email: String?; let phone: String?; let idDocument: String?; let language: Language; let contactBy: ContactChannel; let onBehalfOf: String?; let consentGiven: Bool }
+    let id: UUID
+    let reference: String
+    let type: CaseType
+    let status: CaseStatus
+    let channel: CaseChannel
+    let categoryId: UUID?
+    let subject: String
+    let description: String
+    let anonymous: Bool
+    let customer: Customer
+    let branch: String
+    let divisionId: UUID?
+    let service: String?
+    let assigneeId: UUID?
+    let receivedAt: Date
+    let acknowledgeDue: String
+    let resolveDue: String
+    let paused: Bool
+    let acknowledgedAt: Date?
+    let resolvedAt: Date?
+    let closedAt: Date?
+    let acknowledgeMet: Bool?
+    let resolveMet: Bool?
+    let escalated: Bool
+    let rejectionReason: String?
+    let referTo: String?
+    let satisfied: Bool?
+    let timeline: [TimelineEntryDTO]?
+    let notifications: [OutboxDTO]?
+
+    static func make(_ record: CaseRecord, on db: any Database, timeline: Bool = false) async throws -> CaseDTO {
+        let branch = try await record.$branch.get(on: db)
+        var entries: [TimelineEntryDTO]?
+        var outbox: [OutboxDTO]?
+        if timeline {
+            entries = try await CaseEvent.query(on: db).filter(\.$caseRecord.$id == record.requireID()).sort(\.$at).all().map {
+                TimelineEntryDTO(at: $0.at, kind: $0.kind.rawValue, public: $0.isPublic, fromStatus: $0.fromStatus, toStatus: $0.toStatus,
+                                 actor: $0.actorName.nilIfEmpty, body: $0.body)
+            }
+            outbox = try await OutboxMessage.query(on: db).filter(\.$caseID == record.requireID()).sort(\.$createdAt).all().map {
+                OutboxDTO(channel: $0.channel.rawValue, recipient: $0.recipient, state: $0.state.rawValue, attempts: $0.attempts, lastError: $0.lastError, sentAt: $0.sentAt)
+            }
+        }
+        return CaseDTO(
+            id: try record.requireID(), reference: record.reference, type: record.type, status: record.status, channel: record.channel,
+            categoryId: record.$category.id, subject: record.subject, description: record.details, anonymous: record.anonymous,
+            customer: .init(name: record.customerName, email: record.customerEmail, phone: record.customerPhone, idDocument: record.customerIDDocument,
+                            language: record.language, contactBy: record.contactBy, onBehalfOf: record.onBehalfOf, consentGiven: record.consentGiven),
+            branch: branch.code, divisionId: record.$division.id, service: record.serviceConcerned, assigneeId: record.$assignee.id,
+            receivedAt: record.receivedAt, acknowledgeDue: record.acknowledgeDue, resolveDue: record.resolveDue, paused: record.pausedSince != nil,
+            acknowledgedAt: record.acknowledgedAt, resolvedAt: record.resolvedAt, closedAt: record.closedAt,
+            acknowledgeMet: record.acknowledgeMet, resolveMet: record.resolveMet, escalated: record.escalatedAt != nil,
+            rejectionReason: record.rejectionReason, referTo: record.referTo, satisfied: record.satisfied, timeline: entries, notifications: outbox)
+    }
+}
+
+/// What the customer may see: no internal notes, no officer's names, no other person's data.
+struct PublicCaseDTO: Content {
+    struct Entry: Content { let at: Date; let status: CaseStatus?; let statusText: String?; let message: String?; let fromCustomer: Bool }
+    let reference: String
+    let type: CaseType
+    let status: CaseStatus
+    let statusText: String
+    let subject: String
+    let receivedAt: Date
+    let resolveDue: String?
+    let rejectionReason: String?
+    let referTo: String?
+    let timeline: [Entry]
+
+    static func make(_ record: CaseRecord, on db: any Database, catalogue: Catalogue, language: Language) async throws -> PublicCaseDTO {
+        let events = try await CaseEvent.query(on: db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$isPublic == true).sort(\.$at).all()
+        return PublicCaseDTO(
+            reference: record.reference, type: record.type, status: record.status, statusText: catalogue.text(record.status.catalogueKey, language),
+            subject: record.subject, receivedAt: record.receivedAt, resolveDue: record.status.isOpen ? record.resolveDue : nil,
+            rejectionReason: record.rejectionReason, referTo: record.referTo,
+            timeline: events.map { Entry(at: $0.at, status: $0.toStatus, statusText: $0.toStatus.map { catalogue.text($0.catalogueKey, language) },
+                                         message: $0.body, fromCustomer: $0.kind == .customerMessage) })
+    }
+}

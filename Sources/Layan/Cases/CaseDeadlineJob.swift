@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import LayanCore
+import SQLKit
+import Vapor
+
+/// The SLA watch: reminds the officer two working days before a case is due, and escalates to the head of
+/// unit once a standard is breached (issue #5, item 4). Each case is reminded and escalated once.
+struct CaseDeadlineJob {
+    let app: Application
+    static let remindWorkingDaysBefore = 2
+
+    @discardableResult
+    func runOnce() async throws -> (reminded: Int, escalated: Int) {
+        let now = app.clock.now()
+        let today = LocalDate(now)
+        let calendar = try await app.calendarService.calendar(on: app.db, now: now)
+        let open = CaseStatus.allCases.filter { $0.isOpen && $0 != .pendingCustomer }
+        // Due within a fortnight covers any reminder window; the index on resolve_due keeps this cheap.
+        let horizon = today.adding(days: 14).iso
+        let candidates = try await CaseRecord.query(on: app.db)
+            .filter(\.$status ~~ open)
+            .group(.or) { $0.filter(\.$resolveDue <= horizon).filter(\.$acknowledgeDue < today.iso) }
+            .with(\.$branch).with(\.$assignee)
+            .all()
+        var reminded = 0, escalated = 0
+        for record in candidates {
+            let state = record.branch.state
+            let ackBreached = record.status == .new && LocalDate(record.acknowledgeDue)! < today
+            let resolveBreached = LocalDate(record.resolveDue)! < today
+            if (ackBreached || resolveBreached) && record.escalatedAt == nil {
+                try await escalate(record, acknowledgement: ackBreached && !resolveBreached, now: now)
+                escalated += 1
+            } else if !resolveBreached && record.remindedAt == nil, let assignee = record.assignee,
+                      CaseClock.workingDaysLeft(calendar, today: today, due: LocalDate(record.resolveDue)!, in: state) <= Self.remindWorkingDaysBefore {
+                try await remind(record, officer: assignee, now: now)
+                reminded += 1
+            }
+        }
+        return (reminded, escalated)
+    }
+
+    private func remind(_ record: CaseRecord, officer: Staff, now: Date) async throws {
+        try await app.db.writeTransaction { db in
+            record.remindedAt = now
+            try await record.save(on: db)
+            try await CaseEvent(caseID: record.id!, at: now, kind: .reminder, isPublic: false, actorID: nil, actorName: "",
+                                body: officer.name).create(on: db)
+            try await staffMail(to: officer, key: "notify.staff.reminder", record: record, now: now, on: db)
+        }
+    }
+
+    /// PKPA: a breached standard goes to the head of unit — the branch's heads, or the agency's when it has none.
+    private func escalate(_ record: CaseRecord, acknowledgement: Bool, now: Date) async throws {
+        var heads = try await Staff.query(on: app.db).filter(\.$branch.$id == record.$branch.id).filter(\.$active == true).all()
+            .filter { $0.roles.contains(.headOfUnit) }
+        if heads.isEmpty {
+            heads = try await Staff.query(on: app.db).filter(\.$active == true).all().filter { $0.roles.contains(.headOfUnit) }
+        }
+        let recipients = heads
+        try await app.db.writeTransaction { db in
+            record.escalatedAt = now
+            try await record.save(on: db)
+            try await CaseEvent(caseID: record.id!, at: now, kind: .escalated, isPublic: false, actorID: nil, actorName: "",
+                                body: acknowledgement ? "acknowledge" : "resolve").create(on: db)
+            for head in recipients {
+                try await staffMail(to: head, key: acknowledgement ? "notify.staff.escalatedAcknowledge" : "notify.staff.escalatedResolve",
+                                    record: record, now: now, on: db)
+            }
+        }
+    }
+
+    private func staffMail(to officer: Staff, key: String, record: CaseRecord, now: Date, on db: any Database) async throws {
+        let catalogue = app.catalogue
+        let values = ["reference": record.reference, "subject": record.subject, "due": record.resolveDue,
+                      "acknowledgeDue": record.acknowledgeDue, "link": app.settings.messaging.publicBaseURL + CaseURL.staff(record)]
+        let body = [Language.ms, .en].map { catalogue.text(key, $0, values) + "\n" + values["link"]! }.joined(separator: "\n\n")
+        let subject = "[\(record.reference)] " + catalogue.text(key + ".subject", .ms, values) + " / " + catalogue.text(key + ".subject", .en, values)
+        try await OutboxMessage(channel: .email, recipient: officer.email, subject: subject, body: body, caseID: record.id, at: now).create(on: db)
+    }
+}
+
+/// Runs the background jobs inside the server (design.md): the outbox every few seconds and the SLA watch.
+/// On PostgreSQL the SLA watch takes a transaction-scoped advisory lock, so one instance runs it at a time;
+/// outbox claiming is already safe across instances.
+struct BackgroundJobs: LifecycleHandler {
+    final class Runner: @unchecked Sendable {
+        // @unchecked: set once at boot and cancelled at shutdown, both on the lifecycle's thread.
+        var task: Task<Void, Never>?
+    }
+    let runner = Runner()
+
+    func didBootAsync(_ app: Application) async throws {
+        guard app.settings.runJobs else { return }
+        let interval = app.settings.jobInterval
+        runner.task = Task {
+            var lastDeadlineRun = Date.distantPast
+            while !Task.isCancelled {
+                do {
+                    try await OutboxWorker(app: app).runOnce()
+                    if Date().timeIntervalSince(lastDeadlineRun) >= max(interval, 60) || interval < 1 {
+                        lastDeadlineRun = Date()
+                        try await Self.withLease(app, key: 7_402_001) { try await CaseDeadlineJob(app: app).runOnce() }
+                    }
+                } catch {
+                    app.logger.warning("background job failed: \(error)")
+                }
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            }
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        runner.task?.cancel()
+        _ = await runner.task?.value
+    }
+
+    /// Runs `body` only if this instance holds the job's lease (PostgreSQL advisory lock); always on SQLite.
+    static func withLease(_ app: Application, key: Int, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        guard let sql = app.db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return try await body() }
+        try await app.db.transaction { db in
+            let row = try await (db as! any SQLDatabase).raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS held").first()
+            guard try row?.decode(column: "held", as: Bool.self) == true else { return }
+            try await body()
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import LayanCore
+import Vapor
+
+/// Why a case action was refused: a clear 4xx with a bilingual reason, and the case unchanged.
+enum CaseError: CatalogueError, Equatable {
+    case unknownCase
+    case notAllowed(from: CaseStatus, action: CaseAction)
+    case noteRequired
+    case duplicateTargetUnknown
+    case reopenPeriodOver
+    case unknownStaff
+    case notFoundForContact
+
+    var status: HTTPResponseStatus {
+        switch self {
+        case .unknownCase, .notFoundForContact, .duplicateTargetUnknown, .unknownStaff: .notFound
+        case .notAllowed, .reopenPeriodOver: .conflict
+        case .noteRequired: .unprocessableEntity
+        }
+    }
+
+    var catalogueKey: String {
+        switch self {
+        case .unknownCase: "case.error.unknownCase"
+        case .notAllowed: "case.error.notAllowed"
+        case .noteRequired: "case.error.noteRequired"
+        case .duplicateTargetUnknown: "case.error.duplicateTargetUnknown"
+        case .reopenPeriodOver: "case.error.reopenPeriodOver"
+        case .unknownStaff: "case.error.unknownStaff"
+        case .notFoundForContact: "case.error.notFoundForContact"
+        }
+    }
+
+    var catalogueValues: [String: String] {
+        if case let .notAllowed(from, action) = self { return ["status": from.rawValue, "action": action.rawValue] }
+        return [:]
+    }
+}

@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// A limit on how often one address may do something anonymous (take a number, file a case, look one up).
+/// Counted in the database so every instance sees the same hits.
+struct RateLimit: Sendable {
+    let bucket: String
+    let limit: Int
+    let window: TimeInterval
+
+    static let queueTicket = RateLimit(bucket: "queue_ticket", limit: 10, window: 600)
+    static let caseSubmission = RateLimit(bucket: "case_submit", limit: 5, window: 3600)
+    /// Status checks: generous for a customer, far too few to walk the reference numbers.
+    static let caseLookup = RateLimit(bucket: "case_lookup", limit: 20, window: 600)
+    static let caseReply = RateLimit(bucket: "case_reply", limit: 20, window: 3600)
+
+    /// Records a hit and refuses it (429) when the address is over its limit.
+    func check(_ req: Request) async throws {
+        let client = req.remoteAddress?.ipAddress ?? "unknown"
+        let now = req.application.clock.now()
+        let sql = req.db as! any SQLDatabase
+        let since = now.addingTimeInterval(-window)
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS hits FROM rate_limit_hits WHERE bucket = \(bind: bucket) AND client = \(bind: client) AND at > \(bind: since)
+            """).first()
+        let hits = try row?.decode(column: "hits", as: Int.self) ?? 0
+        guard hits < limit else { throw TooManyRequests(retryAfter: Int(window)) }
+        try await sql.raw("INSERT INTO rate_limit_hits (bucket, client, at) VALUES (\(bind: bucket), \(bind: client), \(bind: now))").run()
+        // Old hits are of no use; clear them now and then rather than keep a job for it.
+        if Int.random(in: 0..<200) == 0 {
+            try await sql.raw("DELETE FROM rate_limit_hits WHERE at < \(bind: now.addingTimeInterval(-86_400))").run()
+        }
+    }
+}
+
+struct TooManyRequests: CatalogueError {
+    let retryAfter: Int
+    var status: HTTPResponseStatus { .tooManyRequests }
+    var headers: HTTPHeaders { ["Retry-After": "\(retryAfter)"] }
+    var catalogueKey: String { "error.tooManyRequests" }
+}

@@ -1,0 +1,329 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+@testable import Layan
+@testable import LayanCore
+
+/// Wednesday 25 November 2026, 10:00 in Malaysia.
+let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
+
+@Suite struct CaseEngineTests {
+    @Test func aComplaintFiledByPhoneGetsItsReferenceDueDatesDutyOfficerAndAcknowledgement() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app)
+            let category = try #require(try await CaseCategory.query(on: app.db).filter(\.$code == "delay").first())
+            var created: CaseDTO?
+            try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint(["categoryId": category.id!.uuidString]))) { res async throws in
+                #expect(res.status == .created)
+                created = try res.content.decode(CaseDTO.self)
+            }
+            let dto = try #require(created)
+            #expect(dto.reference == "ADU-2026-000001")
+            #expect(dto.status == .new && dto.channel == .phone && dto.categoryId == category.id)
+            // Selangor: acknowledge by Thursday; 15 working days skip the Sultan's birthday on 11 December.
+            #expect(dto.acknowledgeDue == "2026-11-26" && dto.resolveDue == "2026-12-17")
+            #expect(f.dutyOfficers.map(\.id).contains(dto.assigneeId))
+            let outbox = try await OutboxMessage.query(on: app.db).all()
+            #expect(outbox.count == 1)
+            #expect(outbox.first?.recipient == "siti@example.my" && outbox.first?.channel == .email)
+            #expect(outbox.first?.body.contains("ADU-2026-000001") == true && outbox.first?.body.contains("Terima kasih") == true)
+            #expect(outbox.first?.body.contains("/kes/s/") == true)
+            // the next complaint is number 2, an inquiry starts its own count
+            let second = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            let inquiry = try await f.engine(app).create(NewCase(type: .inquiry, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            #expect(second.reference == "ADU-2026-000002" && inquiry.reference == "PTY-2026-000001")
+        }
+    }
+
+    @Test func categoryAndTypeStandardsOverrideTheDefault() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app)
+            let standard = CaseTypeStandard()
+            standard.type = .inquiry; standard.acknowledgeDays = 1; standard.resolveDays = 3
+            try await standard.create(on: app.db)
+            let category = CaseCategory(type: .complaint, code: "urgent", nameMs: "Segera", nameEn: "Urgent")
+            category.resolveDays = 5
+            try await category.create(on: app.db)
+            let inquiry = try await f.engine(app).create(NewCase(type: .inquiry, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            #expect(inquiry.resolveDue == "2026-11-30") // Thu, Fri, Mon
+            let urgent = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, categoryID: category.id, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            #expect(urgent.resolveDue == "2026-12-02" && urgent.acknowledgeDue == "2026-11-26")
+        }
+    }
+
+    @Test func dutyOfficersShareNewCasesByLoad() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app, onDuty: 2)
+            var counts: [UUID: Int] = [:]
+            for i in 0..<6 {
+                let record = try await f.engine(app).create(NewCase(type: .complaint, channel: .counterForm, subject: "s\(i)", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .system)
+                counts[record.$assignee.id!, default: 0] += 1
+            }
+            #expect(counts.values.sorted() == [3, 3])
+            // nobody on the rota: the case waits unassigned for a supervisor
+            try await DutyShift.query(on: app.db).delete()
+            let unassigned = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            #expect(unassigned.$assignee.id == nil)
+        }
+    }
+
+    @Test func theWholeLifeWithAPauseForTheCustomer() async throws {
+        let clock = FixedClock(caseMorning)
+        try await withLayan(clock: clock) { app in
+            let f = try await CaseFixture.make(app)
+            let engine = f.engine(app)
+            let officer = CaseActor.staff(StaffIdentity(staff: f.dutyOfficers[0]))
+            let record = try await engine.create(NewCase(type: .complaint, channel: .web, subject: "Longkang tersumbat", details: "d", name: "Ali", email: "ali@example.my", language: .en, branchID: f.branch.id!), by: .customer)
+            let id = try record.requireID()
+            _ = try await engine.transition(id, .acknowledge, details: .init(), by: officer)
+            // Monday 30 Nov: ask the customer for a photo; they answer on Thursday 3 Dec: three working days paused.
+            clock.set(caseMorning + 5 * 86_400)
+            _ = try await engine.transition(id, .awaitCustomer, details: .init(note: "Please send a photo of the drain."), by: officer)
+            clock.set(caseMorning + 8 * 86_400)
+            _ = try await engine.addMessage(id, body: "Here it is.", isPublic: true, by: .customer)
+            var now = try #require(try await CaseRecord.find(id, on: app.db))
+            #expect(now.status == .inProgress && now.pausedDays == 3 && now.pausedSince == nil)
+            #expect(now.resolveDue == "2026-12-22") // 17 Dec + 3 working days
+            _ = try await engine.addMessage(id, body: "Contractor booked for Friday.", isPublic: false, by: officer)
+            _ = try await engine.transition(id, .resolve, details: .init(note: "The drain was cleared on 4 December."), by: officer)
+            now = try #require(try await CaseRecord.find(id, on: app.db))
+            #expect(now.status == .resolved && now.acknowledgeMet == true && now.resolveMet == true)
+            // the customer confirms: closed and satisfied
+            _ = try await engine.transition(id, .close, details: .init(), by: .customer)
+            now = try #require(try await CaseRecord.find(id, on: app.db))
+            #expect(now.status == .closed && now.satisfied == true)
+            // every public step reached the customer in English; the internal note did not
+            let mail = try await OutboxMessage.query(on: app.db).sort(\.$createdAt).all()
+            // received, acknowledged, waiting for you, resolved, closed: nothing for the internal note or the customer's own message
+            #expect(mail.count == 5)
+            #expect(mail.allSatisfy { !$0.body.contains("Contractor booked") })
+            #expect(mail.contains { $0.body.contains("The drain was cleared") && $0.body.contains("Dear Ali") })
+            let events = try await CaseEvent.query(on: app.db).filter(\.$caseRecord.$id == id).all()
+            #expect(events.contains { $0.kind == .internalNote && !$0.isPublic })
+        }
+    }
+
+    @Test func impossibleStepsAndBadInputChangeNothing() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app)
+            let record = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            let path = "/api/v1/cases/\(record.id!)/transitions"
+            let before = try await CaseEvent.query(on: app.db).count()
+            for (payload, status) in [(#"{"action":"close"}"#, HTTPStatus.conflict), (#"{"action":"resolve"}"#, .unprocessableEntity),
+                                      (#"{"action":"fly"}"#, .unprocessableEntity), (#"{"action":"mark_duplicate","duplicateOf":"ADU-2026-999999"}"#, .notFound),
+                                      (#"{"action":"#, .badRequest)] {
+                try await app.testing().test(.POST, path, headers: f.auth, body: .init(string: payload)) { res async throws in
+                    #expect(res.status == status, "\(payload)")
+                    #expect(try res.content.decode(Problem.self).error)
+                }
+            }
+            #expect(try await CaseRecord.find(record.id, on: app.db)?.status == .new)
+            #expect(try await CaseEvent.query(on: app.db).count() == before)
+            // a named customer without any contact, an attachment that is not a PDF/JPEG/PNG, a third party without consent
+            let exe = Data([0x4D, 0x5A, 0x90, 0x00]).base64EncodedString()
+            let bad: [[String: Any]] = [
+                f.complaint(["customer": ["name": "Tiada Hubungan"]]),
+                f.complaint(["attachments": [["fileName": "virus.pdf", "contentBase64": exe]]]),
+                f.complaint(["customer": ["name": "Abu", "email": "abu@example.my", "onBehalfOf": "Ibu Abu"]]),
+                f.complaint(["subject": String(repeating: "x", count: 201)]),
+                f.complaint(["type": "praise"]),
+            ]
+            for body in bad {
+                try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(body)) { res async throws in
+                    #expect(res.status == .unprocessableEntity)
+                    let problem = try res.content.decode(Problem.self)
+                    #expect(problem.fields?.isEmpty == false)
+                }
+            }
+            #expect(try await CaseRecord.query(on: app.db).count() == 1)
+            #expect(try await CaseAttachment.query(on: app.db).count() == 0)
+            // anonymous is allowed without contact
+            try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint(["anonymous": true, "customer": [:] as [String: Any]]))) { res async throws in
+                #expect(res.status == .created)
+                #expect(try res.content.decode(CaseDTO.self).anonymous)
+            }
+        }
+    }
+
+    @Test func attachmentsAreKeptByTheirRealType() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app)
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]).base64EncodedString()
+            try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth,
+                                         body: f.json(f.complaint(["attachments": [["fileName": "../../etc/gambar\".png", "contentBase64": png]]]))) { res async in
+                #expect(res.status == .created)
+            }
+            let stored = try #require(try await CaseAttachment.query(on: app.db).first())
+            #expect(stored.contentType == "image/png" && stored.size == 11 && stored.fileName == "gambar.png")
+        }
+    }
+
+    @Test func theCustomerSeesOnlyPublicEntriesAndOnlyWithTheirContact() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app)
+            let engine = f.engine(app)
+            let record = try await engine.create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", phone: "+60 12-345 6789", branchID: f.branch.id!), by: .customer)
+            _ = try await engine.addMessage(record.id!, body: "SECRET internal", isPublic: false, by: .staff(StaffIdentity(staff: f.dutyOfficers[0])))
+            for query in ["contact=a@b.my", "contact=0123456789", "contact=A@B.MY", "key=\(record.publicKey)"] {
+                try await app.testing().test(.GET, "/api/v1/public/cases/\(record.reference)?\(query)") { res async throws in
+                    #expect(res.status == .ok, "\(query)")
+                    let dto = try res.content.decode(PublicCaseDTO.self)
+                    #expect(dto.reference == record.reference && dto.status == .new)
+                    #expect(!res.body.string.contains("SECRET") && !res.body.string.contains("Pegawai"))
+                }
+            }
+            for query in ["contact=other@b.my", "contact=0199999999", "key=nope", ""] {
+                try await app.testing().test(.GET, "/api/v1/public/cases/\(record.reference)?\(query)") { res async in
+                    #expect(res.status == .notFound, "\(query)")
+                }
+            }
+        }
+    }
+
+    @Test func lookupsAreRateLimited() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            var statuses: [UInt] = []
+            for n in 1...22 {
+                try await app.testing().test(.GET, "/api/v1/public/cases/ADU-2026-\(String(format: "%06d", n))?contact=x@y.my") { res async in
+                    statuses.append(res.status.code)
+                }
+            }
+            #expect(statuses.prefix(20).allSatisfy { $0 == 404 })
+            #expect(statuses.suffix(2).allSatisfy { $0 == 429 })
+        }
+    }
+
+    @Test func breachedStandardsEscalateToTheHeadOfUnitAndRemindersComeFirst() async throws {
+        let clock = FixedClock(caseMorning)
+        try await withLayan(clock: clock) { app in
+            let f = try await CaseFixture.make(app)
+            let engine = f.engine(app)
+            let record = try await engine.create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            _ = try await engine.transition(record.id!, .acknowledge, details: .init(), by: .staff(StaffIdentity(staff: f.dutyOfficers[0])))
+            let job = CaseDeadlineJob(app: app)
+            #expect(try await job.runOnce() == (0, 0))
+            // Tuesday 15 Dec: two working days before 17 Dec → a reminder to the assignee, once
+            clock.set(caseMorning + 20 * 86_400)
+            #expect(try await job.runOnce() == (1, 0))
+            #expect(try await job.runOnce() == (0, 0))
+            // Friday 18 Dec: overdue → escalated to the head of unit, once
+            clock.set(caseMorning + 23 * 86_400)
+            #expect(try await job.runOnce() == (0, 1))
+            #expect(try await job.runOnce() == (0, 0))
+            let mail = try await OutboxMessage.query(on: app.db).filter(\.$recipient == "ketua@test.layan.my").all()
+            #expect(mail.count == 1 && mail[0].subject.contains(record.reference))
+            #expect(try await CaseRecord.find(record.id, on: app.db)?.escalatedAt != nil)
+        }
+    }
+}
+
+@Suite struct OutboxTests {
+    @Test func failedDeliveriesBackOffAndAClaimLapsesAfterACrash() async throws {
+        let clock = FixedClock(caseMorning)
+        try await withLayan(clock: clock, adjust: { settings in
+            settings.messaging.smtpHost = "127.0.0.1"
+            settings.messaging.smtpPort = 1 // nothing listens: connection refused
+        }) { app in
+            try await OutboxMessage(channel: .email, recipient: "a@b.my", subject: "s", body: "b", caseID: nil, at: clock.now()).create(on: app.db)
+            #expect(try await OutboxWorker(app: app).runOnce() == 0)
+            var message = try #require(try await OutboxMessage.query(on: app.db).first())
+            #expect(message.state == .pending && message.attempts == 1 && message.lastError != nil)
+            #expect(abs(message.nextAttemptAt.timeIntervalSince(clock.now()) - 30) < 1)
+            // not due yet: nothing is tried
+            #expect(try await OutboxWorker(app: app).runOnce() == 0)
+            #expect(try await OutboxMessage.query(on: app.db).first()?.attempts == 1)
+            // an instance that claimed it and died leaves it "sending"; once the claim lapses it is tried again
+            message.state = .sending
+            message.nextAttemptAt = clock.now().addingTimeInterval(OutboxWorker.claimLength)
+            try await message.save(on: app.db)
+            clock.advance(by: OutboxWorker.claimLength + 1)
+            _ = try await OutboxWorker(app: app).runOnce()
+            message = try #require(try await OutboxMessage.query(on: app.db).first())
+            #expect(message.attempts == 2 && message.state == .pending)
+        }
+    }
+
+    @Test func smsGoesThroughTheHTTPGateway() async throws {
+        // A real HTTP gateway: a second Vapor application listening on a loopback port.
+        let gateway = try await Application.make(.testing)
+        let received = ReceivedSMS()
+        gateway.post("sms") { req async throws -> HTTPStatus in
+            guard req.headers.bearerAuthorization?.token == "rahsia" else { return .unauthorized }
+            struct Body: Content { let to: String; let message: String }
+            await received.add(try req.content.decode(Body.self).to)
+            return .accepted
+        }
+        try await gateway.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = gateway.http.server.shared.localAddress?.port ?? 0
+        do {
+            try await withLayan(clock: FixedClock(caseMorning), adjust: { settings in
+                settings.messaging.smsGatewayURL = "http://127.0.0.1:\(port)/sms"
+                settings.messaging.smsGatewayToken = "rahsia"
+            }) { app in
+                try await OutboxMessage(channel: .sms, recipient: "012-345 6789", subject: "s", body: "b", caseID: nil, at: app.clock.now()).create(on: app.db)
+                #expect(try await OutboxWorker(app: app).runOnce() == 1)
+                #expect(try await OutboxMessage.query(on: app.db).first()?.state == .sent)
+            }
+        } catch {
+            await gateway.server.shutdown()
+            try await gateway.asyncShutdown()
+            throw error
+        }
+        await gateway.server.shutdown()
+        try await gateway.asyncShutdown()
+        #expect(await received.numbers == ["60123456789"])
+    }
+}
+
+actor ReceivedSMS {
+    var numbers: [String] = []
+    func add(_ number: String) { numbers.append(number) }
+}
+
+@Suite struct CaseListTests {
+    @Test func filtersPageAndUseAnIndex() async throws {
+        let clock = FixedClock(caseMorning)
+        try await withLayan(clock: clock) { app in
+            let f = try await CaseFixture.make(app)
+            for i in 0..<7 {
+                clock.advance(by: 60)
+                _ = try await f.engine(app).create(NewCase(type: i % 2 == 0 ? .complaint : .inquiry, channel: .web, subject: "s\(i)", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            }
+            var seen: [String] = []
+            var after: String?
+            repeat {
+                var url = "/api/v1/cases?type=complaint&limit=2"
+                if let after { url += "&after=\(after)" }
+                var page: CasePageDTO?
+                try await app.testing().test(.GET, url, headers: f.auth) { res async throws in page = try res.content.decode(CasePageDTO.self) }
+                seen += page!.items.map(\.reference)
+                after = page!.next
+            } while after != nil
+            #expect(seen == ["ADU-2026-000004", "ADU-2026-000003", "ADU-2026-000002", "ADU-2026-000001"])
+            try await app.testing().test(.GET, "/api/v1/cases?status=flying", headers: f.auth) { res async in #expect(res.status == .unprocessableEntity) }
+            try await app.testing().test(.GET, "/api/v1/cases?after=garbage", headers: f.auth) { res async in #expect(res.status == .unprocessableEntity) }
+            try await app.testing().test(.GET, "/api/v1/cases?due=overdue", headers: f.auth) { res async throws in
+                #expect(try res.content.decode(CasePageDTO.self).items.isEmpty)
+            }
+
+            // Every filter the team queue offers reads an index, never the whole table.
+            guard TestDatabase.engine == "sqlite" else { return }
+            let sql = app.db as! any SQLDatabase
+            let filters: [CaseList.Filter] = [
+                .init(), .init(type: .complaint), .init(status: .new), .init(branchID: f.branch.id), .init(assigneeID: f.dutyOfficers[0].id),
+                .init(due: .overdue), .init(due: .today), .init(channel: .web), .init(after: .init(receivedAt: clock.now(), id: UUID())),
+            ]
+            for filter in filters {
+                let select = CaseList.query(filter, today: LocalDate(clock.now()), on: sql)
+                var serializer = SQLSerializer(database: sql)
+                select.query.serialize(to: &serializer)
+                let plan = try await sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: serializer.sql)", ).all()
+                    .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
+                #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), "\(plan)")
+                #expect(!plan.contains("SCAN cases\u{0}") && !plan.hasSuffix("SCAN cases"), "\(plan)")
+            }
+        }
+    }
+}
