@@ -20,6 +20,9 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: QueueSupervisorController())
     try app.routes.register(collection: QueueSetupController())
     try app.routes.register(collection: CaseAPIController())
+    try app.routes.register(collection: PublicCaseController())
+    try app.routes.register(collection: CaseStaffController())
+    try app.routes.register(collection: DutyRotaController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

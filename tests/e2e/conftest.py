@@ -1,12 +1,17 @@
 """Browser tests: the real Layan binary with demo data on a throwaway SQLite file, driven by headless
 Chromium. scripts/test builds the binary and passes its path in LAYAN_BIN."""
+import email
+import email.policy
 import json
 import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+from aiosmtpd.controller import Controller
 
 import pytest
 import requests
@@ -25,14 +30,53 @@ def _free_port() -> int:
 SERVER_ENV = {}
 
 
+class Mailbox:
+    """A real SMTP server (aiosmtpd) on loopback: Layan's outbox delivers the customer's e-mail here."""
+
+    def __init__(self):
+        self.messages = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append({"to": envelope.rcpt_tos, "subject": str(message["subject"]),
+                                  "body": message.get_body(("plain",)).get_content()})
+        return "250 OK"
+
+    def to(self, address):
+        with self._lock:
+            return [m for m in self.messages if address in m["to"]]
+
+    def wait_for(self, address, predicate, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [m for m in self.to(address) if predicate(m)]
+            if found:
+                return found
+            time.sleep(0.2)
+        raise AssertionError(f"no matching mail to {address}; got {self.to(address)}")
+
+
 @pytest.fixture(scope="session")
-def server():
+def mailbox():
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield box, controller.port
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mailbox):
     binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
     workdir = tempfile.mkdtemp(prefix="layan-e2e-")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir}/layan.sqlite", LAYAN_BCRYPT_COST="4")
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir}/layan.sqlite", LAYAN_BCRYPT_COST="4",
+               LAYAN_SMTP_HOST="127.0.0.1", LAYAN_SMTP_PORT=str(mailbox[1]), LAYAN_MAIL_FROM="layan@agensi.gov.my",
+               LAYAN_PUBLIC_URL=f"http://127.0.0.1:{port}", LAYAN_JOB_INTERVAL="0.5")
     SERVER_ENV.update(env)
     subprocess.run([binary, "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-    port = _free_port()
     log = open(f"{workdir}/server.log", "w")
     proc = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -8,7 +8,7 @@ import Vapor
 struct CaseAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api", "v1")
-        api.access(.api(.casesWrite)).on(.POST, "cases", body: .collect(maxSize: "40mb"), use: createCase)
+        api.access(.api(.casesWrite)).upload("cases", megabytes: 40, use: createCase)
         api.access(.api(.casesRead)).get("cases", use: listCases)
         api.access(.api(.casesRead)).get("cases", ":caseID", use: getCase)
         api.access(.api(.casesWrite)).post("cases", ":caseID", "messages", use: addCaseMessage)

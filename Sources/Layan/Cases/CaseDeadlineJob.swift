@@ -91,7 +91,9 @@ struct BackgroundJobs: LifecycleHandler {
     let runner = Runner()
 
     func didBootAsync(_ app: Application) async throws {
-        guard app.settings.runJobs else { return }
+        // Only a serving process works the outbox and the SLA watch; `demo`, `migrate` and the rest do not.
+        let command = app.environment.arguments.dropFirst().first ?? "serve"
+        guard app.settings.runJobs, command == "serve" || command.hasPrefix("-") else { return }
         let interval = app.settings.jobInterval
         runner.task = Task {
             var lastDeadlineRun = Date.distantPast

@@ -251,7 +251,7 @@ struct CaseEngine {
                 record.acknowledgeMet = CaseClock.met(doneOn: today, due: LocalDate(record.acknowledgeDue)!)
             }
             // …waiting for the customer stops it, and the days waited push the due date back.
-            if from == .pendingCustomer, let since = record.pausedSince.flatMap { LocalDate($0) } {
+            if from == .pendingCustomer, let since = record.pausedSince.flatMap({ LocalDate($0) }) {
                 record.pausedDays += CaseClock.pauseLength(calendar, since: since, until: today, in: branch.state)
                 record.pausedSince = nil
                 record.resolveDue = record.clock(state: branch.state).resolveBy(calendar, today: today).iso
@@ -317,7 +317,7 @@ struct CaseEngine {
             if kind == .customerMessage && record.status == .pendingCustomer {
                 let branch = try await record.$branch.get(on: db)
                 let today = LocalDate(now)
-                if let since = record.pausedSince.flatMap { LocalDate($0) } {
+                if let since = record.pausedSince.flatMap({ LocalDate($0) }) {
                     record.pausedDays += CaseClock.pauseLength(calendar, since: since, until: today, in: branch.state)
                 }
                 record.pausedSince = nil

@@ -68,7 +68,38 @@ enum DemoLoader {
                 _ = try await engine.issue(branch: branch, serviceID: services[i % services.count].id!, category: category, channel: "kiosk")
             }
         }
+        try await loadCases(on: db, application: app)
         return true
+    }
+
+    /// Each branch's case officers on duty for the coming month of working days, and a few cases at different
+    /// stages, so the team queue, the case page and the public status page have something to show.
+    static func loadCases(on db: any Database, application app: Application) async throws {
+        let calendar = try await app.calendarService.calendar(on: db, now: app.clock.now())
+        let today = LocalDate(app.clock.now())
+        for branch in try await Branch.query(on: db).all() {
+            let officers = try await Staff.query(on: db).filter(\.$branch.$id == branch.id).all().filter { $0.roles.contains(.caseOfficer) }
+            var day = calendar.nextWorkingDay(onOrAfter: today, in: branch.state)
+            for _ in 0..<22 {
+                for officer in officers { try await DutyShift(branchID: branch.id!, staffID: officer.id!, date: day).create(on: db) }
+                day = calendar.adding(workingDays: 1, to: day, in: branch.state)
+            }
+        }
+        let engine = CaseEngine(app: app)
+        let delay = try await CaseCategory.query(on: db).filter(\.$code == "delay").first()
+        let branches = try await Branch.query(on: db).sort(\.$code).all()
+        let samples: [(CaseType, CaseChannel, String, String, String, String)] = [
+            (.complaint, .web, "Permohonan lesen belum diproses", "Saya memohon lesen perniagaan enam minggu lalu dan belum menerima sebarang jawapan.", "Siti Aminah binti Yusof", "siti.aminah@example.my"),
+            (.inquiry, .phone, "Dokumen untuk memperbaharui lesen", "Apakah dokumen yang perlu dibawa untuk memperbaharui lesen?", "Lee Chong Wei", "lee.cw@example.my"),
+            (.compliment, .counterForm, "Layanan mesra di kaunter 3", "Pegawai di kaunter 3 sangat membantu. Terima kasih.", "Muthu a/l Rajan", "muthu@example.my"),
+            (.suggestion, .feedbackBox, "Tambah kerusi di ruang menunggu", "Ruang menunggu penuh pada waktu puncak; cadangkan tambah kerusi.", "Nurul Huda", "nurul.huda@example.my"),
+        ]
+        for (i, sample) in samples.enumerated() {
+            let new = NewCase(type: sample.0, channel: sample.1, categoryID: sample.0 == .complaint ? delay?.id : nil, subject: sample.2, details: sample.3,
+                              name: sample.4, email: sample.5, branchID: branches[i % branches.count].id!)
+            let record = try await engine.create(new, by: .system)
+            if i == 1 { _ = try await engine.transition(record.id!, .acknowledge, details: .init(), by: .system) }
+        }
     }
 
     static func printLogins(to console: any Console) {

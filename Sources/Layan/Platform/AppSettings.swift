@@ -83,10 +83,21 @@ public struct AppSettings: Sendable {
             behindHTTPS: flag("LAYAN_HTTPS"),
             benchmarkRoutes: flag("LAYAN_BENCHMARK_ROUTES"),
             bcryptCost: Int(env["LAYAN_BCRYPT_COST"] ?? "") ?? 12
-        ).with(messaging: try MessagingSettings.fromEnvironment(env))
+        ).with(messaging: try MessagingSettings.fromEnvironment(env), jobInterval: try interval(env["LAYAN_JOB_INTERVAL"]))
     }
 
-    func with(messaging: MessagingSettings) -> AppSettings { var copy = self; copy.messaging = messaging; return copy }
+    private static func interval(_ raw: String?) throws -> TimeInterval {
+        guard let raw, !raw.isEmpty else { return 5 }
+        guard let value = Double(raw), value >= 0.1, value <= 3600 else { throw SettingsError.invalid("LAYAN_JOB_INTERVAL", raw) }
+        return value
+    }
+
+    func with(messaging: MessagingSettings, jobInterval: TimeInterval) -> AppSettings {
+        var copy = self
+        copy.messaging = messaging
+        copy.jobInterval = jobInterval
+        return copy
+    }
 }
 
 /// Where the outbox delivers: an SMTP relay for e-mail and an HTTP gateway for SMS (design.md: outbox).

@@ -63,6 +63,7 @@ enum Navigation {
         if let staff = request.staff {
             let staffItems: [(SiteURL, String, Permission)] = [
                 (.staffHome, "nav.staffHome", .staffHome),
+                (.cases, "nav.cases", .handleCases),
                 (.console, "nav.console", .operateCounter),
                 (.superviseQueue, "nav.supervise", .superviseQueue),
                 (.directory, "nav.directory", .viewDirectory),
@@ -71,6 +72,7 @@ enum Navigation {
             ]
             items += staffItems.filter { staff.allows($0.2) }.map { ($0.0, $0.1) }
         } else {
+            items.append((.publicCases, "nav.contact"))
             items.append((.signIn, "nav.signIn"))
         }
         return items.map { url, key in

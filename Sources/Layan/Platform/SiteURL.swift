@@ -31,6 +31,8 @@ public enum SiteURL: Sendable {
     case adminAPITokens
     case adminRevokeToken(String)
     case queueBranches
+    case cases
+    case publicCases
     case console
     case superviseQueue
     case queueSetup
@@ -65,6 +67,9 @@ public enum SiteURL: Sendable {
         case .adminAPITokens: "/admin/api-tokens"
         case let .adminRevokeToken(id): "/admin/api-tokens/\(id)/revoke"
         case .queueBranches: "/q"
+        case .cases: "/cases"
+        case .publicCases: "/kes"
+        case .publicCases: "/kes"
         case .console: "/console"
         case .superviseQueue: "/queue/supervise"
         case .queueSetup: "/admin/queue"

@@ -25,7 +25,15 @@ struct CSRFMiddleware: AsyncMiddleware {
             throw CSRFFailure()
         }
         guard let secret = request.sessionState.csrfToken else { throw CSRFFailure() }
-        let sent = request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.formField))
+        var sent = request.headers.first(name: Self.header)
+        if sent == nil {
+            // A large form (multipart with files) arrives as a stream; read it, within the route's own limit, to find the field.
+            if request.body.data == nil {
+                let limit = request.route?.maximumBodySize ?? request.application.routes.defaultMaxBodySize.value
+                _ = try await request.body.collect(max: limit).get()
+            }
+            sent = try? request.content.get(String.self, at: Self.formField)
+        }
         guard let sent, Self.constantTimeEqual(sent, secret) else { throw CSRFFailure() }
         return try await next.respond(to: request)
     }

@@ -1,0 +1,111 @@
+import Fluent
+import LayanCore
+import Vapor
+
+/// The case form shared by the public portal and staff entry: its fields as submitted (urlencoded or
+/// multipart with files), turned into a `NewCase`, and its choices for the template.
+struct CaseFormInput: Content {
+    var type: String?
+    var category: String?
+    var subject: String?
+    var details: String?
+    var branch: String?
+    var service: String?
+    var name: String?
+    var email: String?
+    var phone: String?
+    var idDocument: String?
+    var language: String?
+    var contactBy: String?
+    var anonymous: String?
+    var onBehalfOf: String?
+    var consentGiven: String?
+    var channel: String?
+    /// The honeypot: people never see it, robots fill it in.
+    var website: String?
+    var attachments: [File]?
+
+    static let order = ["type", "category", "subject", "details", "branch", "service", "name", "email", "phone", "idDocument",
+                        "onBehalfOf", "consentGiven", "attachments"]
+
+    /// What the form shows again after a failed submit (never the files).
+    var values: [String: String] {
+        var values: [String: String] = [:]
+        for (key, value) in [("type", type), ("category", category), ("subject", subject), ("details", details), ("branch", branch),
+                             ("service", service), ("name", name), ("email", email), ("phone", phone), ("idDocument", idDocument),
+                             ("language", language), ("contactBy", contactBy), ("anonymous", anonymous), ("onBehalfOf", onBehalfOf),
+                             ("consentGiven", consentGiven), ("channel", channel)] {
+            if let value { values[key] = value.trimmed }
+        }
+        return values
+    }
+
+    static func read(_ req: Request) -> CaseFormInput {
+        (try? req.content.decode(CaseFormInput.self)) ?? CaseFormInput()
+    }
+
+    /// The new case, or the problems with the form (catalogue keys per field).
+    func newCase(defaultChannel: CaseChannel, allowedChannels: [CaseChannel], language: Language, on db: any Database) async throws -> Result<NewCase, CaseInvalid> {
+        var problems: [String: String] = [:]
+        let type = type.flatMap(CaseType.init(rawValue:))
+        if type == nil { problems["type"] = "form.error.choose" }
+        var channel = defaultChannel
+        if let raw = self.channel, !raw.isEmpty {
+            if let parsed = CaseChannel(rawValue: raw), allowedChannels.contains(parsed) { channel = parsed } else { problems["channel"] = "form.error.choose" }
+        }
+        let branch = try await branch.flatMap(UUID.init(uuidString:)).asyncFlatMap { try await Branch.find($0, on: db) }
+        if branch == nil { problems["branch"] = "form.error.choose" }
+        var categoryID: UUID?
+        if let raw = category, !raw.isEmpty {
+            categoryID = UUID(uuidString: raw)
+            if categoryID == nil { problems["category"] = "form.error.choose" }
+        }
+        var files: [NewAttachment] = []
+        for file in attachments ?? [] where file.data.readableBytes > 0 || !file.filename.isEmpty {
+            files.append(NewAttachment(fileName: file.filename, bytes: Array(file.data.readableBytesView)))
+        }
+        guard problems.isEmpty, let type, let branch else { return .failure(CaseInvalid(problems: problems)) }
+        let anonymous = self.anonymous == "on" || self.anonymous == "true"
+        let new = NewCase(type: type, channel: channel, categoryID: categoryID, subject: subject?.trimmed ?? "", details: details?.trimmed ?? "",
+                          anonymous: anonymous, name: name?.trimmed, email: email?.trimmed, phone: phone?.trimmed, idDocument: idDocument?.trimmed,
+                          language: self.language.flatMap { Language(tag: $0) } ?? language, contactBy: ContactChannel(rawValue: contactBy ?? "") ?? .email,
+                          onBehalfOf: onBehalfOf?.trimmed, consentGiven: consentGiven == "on" || consentGiven == "true",
+                          branchID: try branch.requireID(), service: service?.trimmed, attachments: files)
+        let found = CaseEngine.problems(new)
+        return found.isEmpty ? .success(new) : .failure(CaseInvalid(problems: found))
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
+/// The choices the case form offers.
+struct CaseFormChoices: Encodable, Sendable {
+    let types: [Choice]
+    let categories: [Choice]
+    let branches: [Choice]
+    let channels: [Choice]
+    let contactBy: [Choice]
+    let languages: [Choice]
+
+    static func make(_ req: Request, values: [String: String], channels: [CaseChannel]) async throws -> CaseFormChoices {
+        let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).sort(\.$type).sort(\.$nameMs).all()
+        let branches = try await Branch.query(on: req.db).sort(\.$name).all()
+        return CaseFormChoices(
+            types: CaseType.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: values["type"] == $0.rawValue) },
+            categories: categories.map { Choice(value: $0.id!.uuidString, label: "\(req.t($0.type.catalogueKey)): \($0.name(in: req.language))", selected: values["category"] == $0.id!.uuidString) },
+            branches: branches.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: values["branch"] == $0.id!.uuidString || (values["branch"] == nil && $0.id == req.staff?.branchID)) },
+            channels: channels.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: values["channel"] == $0.rawValue) },
+            contactBy: ContactChannel.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: (values["contactBy"] ?? "email") == $0.rawValue) },
+            languages: Language.allCases.map { Choice(value: $0.rawValue, label: $0.endonym, selected: (values["language"] ?? req.language.rawValue) == $0.rawValue) })
+    }
+}
+
+extension CaseInvalid {
+    /// The problems as messages in the visitor's language, for a form.
+    func messages(_ req: Request) -> [String: String] { problems.mapValues { req.t($0) } }
+}

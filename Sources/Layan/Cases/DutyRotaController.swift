@@ -1,0 +1,108 @@
+import Fluent
+import LayanCore
+import Vapor
+
+/// The duty rota (PKPA 1/2008 §4d(5): an officer assigned every day to complaints and feedback): who is on duty
+/// on each coming working day at each branch, with a warning for days nobody covers.
+struct DutyRotaController: RouteCollection {
+    static let daysShown = 10
+    static let daysWarned = 5
+
+    func boot(routes: any RoutesBuilder) throws {
+        let supervisor = routes.access(.staff(.superviseCases))
+        supervisor.get("cases", "duty", use: page)
+        supervisor.post("cases", "duty", use: add)
+        supervisor.post("cases", "duty", ":shiftID", "delete", use: remove)
+    }
+
+    struct Officer: Encodable, Sendable { let name: String; let removeAction: String }
+    struct Day: Encodable, Sendable { let date: String; let iso: String; let officers: [Officer]; let uncovered: Bool }
+    struct BranchRota: Encodable, Sendable { let name: String; let days: [Day] }
+    struct Page: Encodable, Sendable {
+        let layout: LayoutContext
+        let form: FormContext
+        let branches: [BranchRota]
+        let branchChoices: [Choice]
+        let officerChoices: [Choice]
+    }
+
+    /// "Branch: date" for each of the next working days with nobody on duty, for the team queue's warning.
+    static func uncoveredDays(_ req: Request, today: LocalDate) async throws -> [String] {
+        let calendar = try await req.application.calendarService.calendar(on: req.db, now: req.application.clock.now())
+        var result: [String] = []
+        for branch in try await Branch.query(on: req.db).sort(\.$name).all() {
+            let covered = Set(try await DutyShift.query(on: req.db).filter(\.$branch.$id == branch.requireID())
+                .filter(\.$date >= today.iso).all().compactMap { LocalDate($0.date) })
+            for day in DutyCoverage.uncovered(from: today, workingDays: daysWarned, calendar: calendar, state: branch.state, covered: covered) {
+                result.append("\(branch.name): \(MalaysianTime.longDate(day.startInstant, in: req.language))")
+            }
+        }
+        return result
+    }
+
+    func page(req: Request) async throws -> View {
+        try await req.view.render("Cases/duty", try await context(req, form: try await req.form()))
+    }
+
+    private func context(_ req: Request, form: FormContext) async throws -> Page {
+        let now = req.application.clock.now()
+        let today = LocalDate(now)
+        let calendar = try await req.application.calendarService.calendar(on: req.db, now: now)
+        let branches = try await Branch.query(on: req.db).sort(\.$name).all()
+        let staff = try await Staff.query(on: req.db).filter(\.$active == true).sort(\.$name).all().filter { $0.roles.allow(.handleCases) }
+        let names = Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.name) })
+        var rotas: [BranchRota] = []
+        for branch in branches {
+            let shifts = try await DutyShift.query(on: req.db).filter(\.$branch.$id == branch.requireID()).filter(\.$date >= today.iso).all()
+            var day = calendar.nextWorkingDay(onOrAfter: today, in: branch.state)
+            var days: [Day] = []
+            for _ in 0..<Self.daysShown {
+                let officers = shifts.filter { $0.date == day.iso }.map {
+                    Officer(name: names[$0.$staff.id] ?? "—", removeAction: "/cases/duty/\($0.id!.uuidString)/delete")
+                }
+                days.append(Day(date: MalaysianTime.longDate(day.startInstant, in: req.language), iso: day.iso, officers: officers, uncovered: officers.isEmpty))
+                day = calendar.adding(workingDays: 1, to: day, in: branch.state)
+            }
+            rotas.append(BranchRota(name: branch.name, days: days))
+        }
+        return Page(layout: await LayoutContext.make(for: req, title: req.t("duty.title")), form: form, branches: rotas,
+                    branchChoices: branches.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: form.values["branch"] == $0.id!.uuidString) },
+                    officerChoices: staff.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: form.values["staff"] == $0.id!.uuidString) })
+    }
+
+    func add(req: Request) async throws -> Response {
+        var check = FormValidator(req)
+        let branchID = check.uuid("branch", required: true), staffID = check.uuid("staff", required: true)
+        let from = check.date("from")
+        let until = check.fields["until"].flatMap { $0.isEmpty ? nil : LocalDate($0) } ?? from
+        if let from, let until, until < from || until.dayNumber - from.dayNumber > 62 { check.fail("until", "duty.error.range") }
+        var branch: Branch?
+        if let branchID { branch = try await Branch.find(branchID, on: req.db); if branch == nil { check.fail("branch", "form.error.choose") } }
+        if let staffID, try await Staff.find(staffID, on: req.db)?.roles.allow(.handleCases) != true { check.fail("staff", "form.error.choose") }
+        guard check.isValid, let branch, let staffID, let from, let until else {
+            let form = try await req.form(values: check.fields, errors: check.errors, order: ["branch", "staff", "from", "until"])
+            return try await req.render("Cases/duty", try await context(req, form: form), status: .unprocessableEntity)
+        }
+        // One shift per working day of the range; days off are skipped, existing shifts kept.
+        let calendar = try await req.application.calendarService.calendar(on: req.db, now: req.application.clock.now())
+        let chosenBranch = try branch.requireID()
+        let state = branch.state
+        try await req.db.transaction { db in
+            for n in 0...(until.dayNumber - from.dayNumber) {
+                let day = from.adding(days: n)
+                guard calendar.isWorkingDay(day, in: state) else { continue }
+                let exists = try await DutyShift.query(on: db).filter(\.$branch.$id == chosenBranch).filter(\.$staff.$id == staffID).filter(\.$date == day.iso).count() > 0
+                if !exists { try await DutyShift(branchID: chosenBranch, staffID: staffID, date: day).create(on: db) }
+            }
+        }
+        try await req.flash("success", req.t("duty.added"))
+        return req.seeOther("/cases/duty")
+    }
+
+    func remove(req: Request) async throws -> Response {
+        let shift = try await req.find(DutyShift.self, parameter: "shiftID")
+        try await shift.delete(on: req.db)
+        try await req.flash("success", req.t("duty.removed"))
+        return req.seeOther("/cases/duty")
+    }
+}

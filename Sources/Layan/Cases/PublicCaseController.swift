@@ -1,0 +1,185 @@
+import Fluent
+import LayanCore
+import Vapor
+
+/// The public portal (no sign-in): file a case and get its reference; check its status with the reference and
+/// the e-mail or phone given, or the secret link from the acknowledgement; add information; confirm or reopen.
+struct PublicCaseController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let open = routes.access(.anyone)
+        open.get("kes", use: start)
+        open.get("kes", "baru", use: newCase)
+        open.upload("kes", "baru", megabytes: 27, use: submit)
+        open.get("kes", "semak", use: lookupPage)
+        open.post("kes", "semak", use: lookup)
+        open.get("kes", "s", ":caseID", use: status)
+        open.upload("kes", "s", ":caseID", "maklumat", megabytes: 27, use: addInformation)
+        open.post("kes", "s", ":caseID", "puas-hati", use: confirm)
+        open.post("kes", "s", ":caseID", "buka-semula", use: reopen)
+    }
+
+    struct StartPage: Encodable, Sendable {
+        let layout: LayoutContext
+        let types: [Choice]
+        let newHref: String
+        let lookupHref: String
+    }
+
+    func start(req: Request) async throws -> View {
+        try await req.view.render("Cases/start", StartPage(
+            layout: await LayoutContext.make(for: req, title: req.t("portal.title")),
+            types: CaseType.allCases.map { Choice(value: "/kes/baru?type=\($0.rawValue)", label: req.t($0.catalogueKey), selected: false) },
+            newHref: "/kes/baru", lookupHref: "/kes/semak"))
+    }
+
+    struct FormPage: Encodable, Sendable {
+        let layout: LayoutContext
+        let form: FormContext
+        let choices: CaseFormChoices
+        let action: String
+        let staffEntry: Bool
+        let heading: String
+    }
+
+    func newCase(req: Request) async throws -> View {
+        var values: [String: String] = ["language": req.language.rawValue]
+        if let type = req.query[String.self, at: "type"], CaseType(rawValue: type) != nil { values["type"] = type }
+        return try await req.view.render("Cases/form", try await formPage(req, form: try await req.form(values: values)))
+    }
+
+    private func formPage(_ req: Request, form: FormContext) async throws -> FormPage {
+        FormPage(layout: await LayoutContext.make(for: req, title: req.t("portal.new.title")), form: form,
+                 choices: try await CaseFormChoices.make(req, values: form.values, channels: []), action: "/kes/baru", staffEntry: false,
+                 heading: req.t("portal.new.title"))
+    }
+
+    func submit(req: Request) async throws -> Response {
+        try await RateLimit.caseSubmission.check(req)
+        let input = CaseFormInput.read(req)
+        if !(input.website ?? "").isEmpty { throw Abort(.unprocessableEntity, reason: req.t("portal.error.robot")) }
+        switch try await input.newCase(defaultChannel: .web, allowedChannels: [], language: req.language, on: req.db) {
+        case let .failure(invalid):
+            let form = try await req.form(values: input.values, errors: invalid.messages(req), order: CaseFormInput.order)
+            return try await req.render("Cases/form", try await formPage(req, form: form), status: .unprocessableEntity)
+        case let .success(new):
+            let record = try await CaseEngine(request: req).create(new, by: .customer)
+            try await req.flash("success", req.t("portal.submitted", ["reference": record.reference]))
+            return req.seeOther(CaseURL.publicStatus(record))
+        }
+    }
+
+    struct LookupPage: Encodable, Sendable { let layout: LayoutContext; let form: FormContext; let failed: Bool }
+
+    func lookupPage(req: Request) async throws -> View {
+        try await req.view.render("Cases/lookup", LookupPage(layout: await LayoutContext.make(for: req, title: req.t("portal.lookup.title")),
+                                                               form: try await req.form(), failed: false))
+    }
+
+    /// Same answer for an unknown reference and a wrong contact, so neither can be probed; rate limited.
+    func lookup(req: Request) async throws -> Response {
+        try await RateLimit.caseLookup.check(req)
+        let fields = req.formFields()
+        do {
+            let record = try await PublicCaseLookup.find(reference: fields["reference"] ?? "", contact: fields["contact"], key: nil, on: req.db)
+            return req.seeOther(CaseURL.publicStatus(record))
+        } catch CaseError.notFoundForContact {
+            let form = try await req.form(values: ["reference": fields["reference"] ?? "", "contact": fields["contact"] ?? ""],
+                                          errors: ["reference": req.t("case.error.notFoundForContact")], order: ["reference", "contact"])
+            return try await req.render("Cases/lookup", LookupPage(layout: await LayoutContext.make(for: req, title: req.t("portal.lookup.title")),
+                                                                   form: form, failed: true), status: .notFound)
+        }
+    }
+
+    struct Entry: Encodable, Sendable { let at: String; let status: String?; let message: String?; let fromCustomer: Bool }
+
+    struct StatusPage: Encodable, Sendable {
+        let layout: LayoutContext
+        let form: FormContext
+        let reference: String
+        let type: String
+        let subject: String
+        let status: String
+        let statusCode: String
+        let received: String
+        let resolveDue: String?
+        let rejectionReason: String?
+        let referTo: String?
+        let timeline: [Entry]
+        let replyAction: String
+        let confirmAction: String
+        let reopenAction: String
+        let canReply: Bool
+        let canConfirm: Bool
+        let canReopen: Bool
+        let waitingForYou: Bool
+    }
+
+    /// The case from the secret link; anything else is a plain 404.
+    private func keyed(_ req: Request) async throws -> CaseRecord {
+        guard let id = req.parameters.get("caseID", as: UUID.self), let record = try await CaseRecord.find(id, on: req.db),
+              let key = req.query[String.self, at: "k"] ?? (try? req.content.get(String.self, at: "k")),
+              CSRFMiddleware.constantTimeEqual(key, record.publicKey) else { throw CaseError.unknownCase }
+        return record
+    }
+
+    func status(req: Request) async throws -> View {
+        let record = try await keyed(req)
+        return try await req.view.render("Cases/status", try await statusPage(req, record, form: try await req.form()))
+    }
+
+    private func statusPage(_ req: Request, _ record: CaseRecord, form: FormContext) async throws -> StatusPage {
+        let dto = try await PublicCaseDTO.make(record, on: req.db, catalogue: req.application.catalogue, language: req.language)
+        let today = LocalDate(req.application.clock.now())
+        let finished = record.resolvedAt ?? record.closedAt
+        let base = "/kes/s/\(record.id!.uuidString)"
+        return StatusPage(
+            layout: await LayoutContext.make(for: req, title: record.reference), form: form, reference: record.reference,
+            type: req.t(record.type.catalogueKey), subject: record.subject, status: dto.statusText, statusCode: record.status.rawValue,
+            received: MalaysianTime.dateTime(record.receivedAt, in: req.language),
+            resolveDue: dto.resolveDue.flatMap { LocalDate($0) }.map { MalaysianTime.longDate($0.startInstant, in: req.language) },
+            rejectionReason: record.rejectionReason, referTo: record.referTo,
+            timeline: dto.timeline.map { Entry(at: MalaysianTime.dateTime($0.at, in: req.language), status: $0.statusText, message: $0.message, fromCustomer: $0.fromCustomer) },
+            replyAction: "\(base)/maklumat?k=\(record.publicKey)", confirmAction: "\(base)/puas-hati?k=\(record.publicKey)",
+            reopenAction: "\(base)/buka-semula?k=\(record.publicKey)",
+            canReply: ![.closed, .rejected, .duplicate].contains(record.status), canConfirm: record.status == .resolved,
+            canReopen: [.resolved, .closed].contains(record.status) && finished.map { CaseEngine.reopen.mayReopen(resolvedOn: LocalDate($0), today: today) } == true,
+            waitingForYou: record.status == .pendingCustomer)
+    }
+
+    struct ReplyForm: Content { var message: String?; var attachments: [File]? }
+
+    func addInformation(req: Request) async throws -> Response {
+        try await RateLimit.caseReply.check(req)
+        let record = try await keyed(req)
+        let form = (try? req.content.decode(ReplyForm.self)) ?? ReplyForm()
+        let files = (form.attachments ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+            .map { NewAttachment(fileName: $0.filename, bytes: Array($0.data.readableBytesView)) }
+        do {
+            _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: form.message ?? "", isPublic: true, attachments: files, by: .customer)
+        } catch let invalid as CaseInvalid {
+            let context = try await req.form(values: ["message": form.message ?? ""], errors: invalid.messages(req).mapKeys { $0 == "body" ? "message" : $0 }, order: ["message", "attachments"])
+            return try await req.render("Cases/status", try await statusPage(req, record, form: context), status: .unprocessableEntity)
+        }
+        try await req.flash("success", req.t("portal.replySent"))
+        return req.seeOther(CaseURL.publicStatus(record))
+    }
+
+    func confirm(req: Request) async throws -> Response {
+        let record = try await keyed(req)
+        _ = try await CaseEngine(request: req).transition(record.requireID(), .close, details: .init(), by: .customer)
+        try await req.flash("success", req.t("portal.thanks"))
+        return req.seeOther(CaseURL.publicStatus(record))
+    }
+
+    func reopen(req: Request) async throws -> Response {
+        let record = try await keyed(req)
+        let note = req.formFields()["reason"]
+        _ = try await CaseEngine(request: req).transition(record.requireID(), .reopen, details: .init(note: note), by: .customer)
+        try await req.flash("success", req.t("portal.reopened"))
+        return req.seeOther(CaseURL.publicStatus(record))
+    }
+}
+
+extension Dictionary {
+    func mapKeys(_ transform: (Key) -> Key) -> [Key: Value] { Dictionary(uniqueKeysWithValues: map { (transform($0.key), $0.value) }) }
+}

@@ -1,0 +1,98 @@
+"""A complaint's whole life in a real browser: a member of the public files it on the portal → the duty officer
+finds it in My cases and acknowledges it → the customer receives the e-mail (real SMTP) and sees the status →
+the officer resolves it → the customer confirms. Every page: no console errors, no serious axe violations."""
+import re
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import axe_violations, console_errors
+from test_staff_pages import sign_in, submit
+
+DUTY_OFFICERS = {"Rajesh a/l Subramaniam": "kes@demo.layan.my", "Kavitha a/p Muniandy": "kavitha@demo.layan.my"}
+CUSTOMER = "aishah.e2e@example.my"
+
+
+def assert_clean(browser):
+    assert console_errors(browser) == []
+    violations = axe_violations(browser)
+    assert violations == [], [(v["id"], v["nodes"][0]["target"] if v["nodes"] else "") for v in violations]
+
+
+def test_a_complaint_from_the_portal_to_the_customers_confirmation(browser, server, mailbox):
+    box, _ = mailbox
+    browser.delete_all_cookies()
+    browser.get(server + "/kes?lang=ms")
+    assert_clean(browser)
+    browser.get(server + "/kes/baru?type=complaint")
+    assert_clean(browser)
+
+    # An empty form is refused with a clear message, in Malay, and nothing is filed.
+    submit(browser, "form.case-form button[type=submit]")
+    assert "Sila betulkan" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
+    assert browser.find_elements(By.CSS_SELECTOR, ".error-summary li")
+    assert_clean(browser)
+
+    browser.find_element(By.ID, "subject").send_keys("Lesen belum diproses <b>segera</b>")
+    browser.find_element(By.ID, "details").send_keys("Permohonan saya sejak Oktober. <script>alert('x')</script>")
+    Select(browser.find_element(By.ID, "branch")).select_by_visible_text("Ibu Pejabat Putrajaya")
+    browser.find_element(By.ID, "name").send_keys("Nur Aishah binti Kamal")
+    browser.find_element(By.ID, "email").send_keys(CUSTOMER)
+    submit(browser, "form.case-form button[type=submit]")
+    assert "/kes/s/" in browser.current_url
+    reference = re.search(r"ADU-\d{4}-\d{6}", browser.page_source).group(0)
+    status_link = browser.current_url
+    assert browser.find_element(By.ID, "case-status").text == "Baharu"
+    # markup typed by the public is shown as text, never run
+    assert "<b>segera</b>" in browser.find_element(By.TAG_NAME, "h1").text + browser.find_element(By.CSS_SELECTOR, ".lead").text
+    assert_clean(browser)
+
+    # The acknowledgement reaches the customer by e-mail with the reference and the secret link.
+    received = box.wait_for(CUSTOMER, lambda m: reference in m["body"])
+    assert "/kes/s/" in received[0]["body"] and reference in received[0]["subject"]
+
+    # The day's duty officer has it in My cases.
+    sign_in(browser, server, "kavitha@demo.layan.my")
+    browser.get(server + "/cases")
+    assert_clean(browser)
+    browser.find_element(By.LINK_TEXT, reference).click()
+    assignee = browser.find_element(By.XPATH, "//dt[normalize-space()='Pegawai']/following-sibling::dd[1]").text
+    assert assignee in DUTY_OFFICERS
+    sign_in(browser, server, DUTY_OFFICERS[assignee])
+    browser.get(server + "/cases?mine=1")
+    browser.find_element(By.LINK_TEXT, reference).click()
+    assert "alert('x')" in browser.find_element(By.CSS_SELECTOR, "section .message").text
+    assert_clean(browser)
+    Select(browser.find_element(By.ID, "action")).select_by_value("acknowledge")
+    submit(browser, "form[action$='/transition'] button[type=submit]")
+    assert browser.find_element(By.ID, "case-status").text == "Diterima"
+
+    # The customer is told, and sees it on the status page.
+    box.wait_for(CUSTOMER, lambda m: "Diterima" in m["body"] and reference in m["subject"])
+    Select(browser.find_element(By.ID, "action")).select_by_value("resolve")
+    submit(browser, "form[action$='/transition'] button[type=submit]")
+    assert browser.find_elements(By.CSS_SELECTOR, ".error-summary li"), "resolving needs a note for the customer"
+    assert_clean(browser)
+    Select(browser.find_element(By.ID, "action")).select_by_value("resolve")
+    browser.find_element(By.ID, "note").send_keys("Lesen anda telah diluluskan pada hari ini.")
+    submit(browser, "form[action$='/transition'] button[type=submit]")
+    assert browser.find_element(By.ID, "case-status").text == "Selesai"
+    box.wait_for(CUSTOMER, lambda m: "Lesen anda telah diluluskan" in m["body"])
+    browser.refresh()
+    assert "Dihantar" in browser.find_element(By.CSS_SELECTOR, ".delivery-state").text
+
+    # The customer opens the link from the e-mail (no sign-in) and confirms they are satisfied.
+    browser.delete_all_cookies()
+    browser.get(status_link)
+    assert browser.find_element(By.ID, "case-status").text == "Selesai"
+    assert "Lesen anda telah diluluskan" in browser.page_source
+    assert_clean(browser)
+    submit(browser, "form[action*='/puas-hati'] button[type=submit]")
+    assert browser.find_element(By.ID, "case-status").text == "Ditutup"
+
+    # And a stranger with the reference but another e-mail learns nothing.
+    browser.get(server + "/kes/semak")
+    browser.find_element(By.ID, "reference").send_keys(reference)
+    browser.find_element(By.ID, "contact").send_keys("someone.else@example.my")
+    submit(browser)
+    assert "/kes/s/" not in browser.current_url and "Tiada kes" in browser.page_source
