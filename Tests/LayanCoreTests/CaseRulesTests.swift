@@ -41,7 +41,7 @@ import Testing
         #expect(CaseLifecycle.next(from: .inProgress, on: .reopen) == nil)
         #expect(CaseLifecycle.next(from: .closed, on: .resolve) == nil)
         #expect(CaseLifecycle.staffActions(from: .closed).isEmpty)
-        #expect(CaseLifecycle.staffActions(from: .new) == [.acknowledge, .start, .reject, .markDuplicate])
+        #expect(CaseLifecycle.staffActions(from: .new) == [.acknowledge, .start, .awaitCustomer, .awaitAgency, .reject, .markDuplicate])
     }
 
     @Test func everyStatusIsReachableFromNew() {

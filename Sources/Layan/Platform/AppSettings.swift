@@ -65,6 +65,9 @@ public struct AppSettings: Sendable {
     public var jobInterval: TimeInterval = 5
     /// Runs the background jobs in this process; commands and some tests turn them off.
     public var runJobs = true
+    /// Addresses of the branches' kiosks, which take many numbers a day and so are exempt from the
+    /// per-address limit on anonymous tickets (`LAYAN_KIOSK_ADDRESSES`, comma-separated).
+    public var kioskAddresses: Set<String> = []
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,
@@ -83,7 +86,8 @@ public struct AppSettings: Sendable {
             behindHTTPS: flag("LAYAN_HTTPS"),
             benchmarkRoutes: flag("LAYAN_BENCHMARK_ROUTES"),
             bcryptCost: Int(env["LAYAN_BCRYPT_COST"] ?? "") ?? 12
-        ).with(messaging: try MessagingSettings.fromEnvironment(env), jobInterval: try interval(env["LAYAN_JOB_INTERVAL"]))
+        ).with(messaging: try MessagingSettings.fromEnvironment(env), jobInterval: try interval(env["LAYAN_JOB_INTERVAL"]),
+                   kioskAddresses: Set((env["LAYAN_KIOSK_ADDRESSES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
     }
 
     private static func interval(_ raw: String?) throws -> TimeInterval {
@@ -92,10 +96,11 @@ public struct AppSettings: Sendable {
         return value
     }
 
-    func with(messaging: MessagingSettings, jobInterval: TimeInterval) -> AppSettings {
+    func with(messaging: MessagingSettings, jobInterval: TimeInterval, kioskAddresses: Set<String>) -> AppSettings {
         var copy = self
         copy.messaging = messaging
         copy.jobInterval = jobInterval
+        copy.kioskAddresses = kioskAddresses
         return copy
     }
 }

@@ -10,7 +10,7 @@ struct RateLimit: Sendable {
     let limit: Int
     let window: TimeInterval
 
-    static let queueTicket = RateLimit(bucket: "queue_ticket", limit: 10, window: 600)
+    static let queueTicket = RateLimit(bucket: "queue_ticket", limit: 30, window: 600)
     static let caseSubmission = RateLimit(bucket: "case_submit", limit: 5, window: 3600)
     /// Status checks: generous for a customer, far too few to walk the reference numbers.
     static let caseLookup = RateLimit(bucket: "case_lookup", limit: 20, window: 600)

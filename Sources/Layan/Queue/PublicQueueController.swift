@@ -77,6 +77,12 @@ struct PublicQueueController: RouteCollection {
     }
 
     func issue(req: Request) async throws -> Response {
+        // Anonymous tickets are limited per address so a script cannot flood the queue; the branch's kiosks and
+        // officers who issue tickets are not.
+        let address = req.remoteAddress?.ipAddress ?? ""
+        if !req.application.settings.kioskAddresses.contains(address) && req.staff?.allows(.issueTickets) != true {
+            try await RateLimit.queueTicket.check(req)
+        }
         let branch = try await branch(req)
         let fields = req.formFields()
         guard let serviceID = fields["service"].flatMap(UUID.init(uuidString:)) else { throw QueueError.unknownService }

@@ -45,8 +45,8 @@ public enum CaseLifecycle {
         case (.new, .start), (.acknowledged, .start): .inProgress
         case (.new, .reject), (.acknowledged, .reject), (.inProgress, .reject): .rejected
         case (.new, .markDuplicate), (.acknowledged, .markDuplicate), (.inProgress, .markDuplicate): .duplicate
-        case (.acknowledged, .awaitCustomer), (.inProgress, .awaitCustomer), (.pendingAgency, .awaitCustomer): .pendingCustomer
-        case (.acknowledged, .awaitAgency), (.inProgress, .awaitAgency), (.pendingCustomer, .awaitAgency): .pendingAgency
+        case (.new, .awaitCustomer), (.acknowledged, .awaitCustomer), (.inProgress, .awaitCustomer), (.pendingAgency, .awaitCustomer): .pendingCustomer
+        case (.new, .awaitAgency), (.acknowledged, .awaitAgency), (.inProgress, .awaitAgency), (.pendingCustomer, .awaitAgency): .pendingAgency
         case (.pendingCustomer, .resume), (.pendingAgency, .resume): .inProgress
         case (.acknowledged, .resolve), (.inProgress, .resolve), (.pendingCustomer, .resolve), (.pendingAgency, .resolve): .resolved
         case (.resolved, .close): .closed

@@ -17,7 +17,7 @@ struct CaseFixture {
         try await branch.create(on: app.db)
         let hash = try await app.passwordHasher.hash(TestStaff.password, app: app)
         var officers: [Staff] = []
-        for i in 1...max(onDuty, 1) {
+        for i in 1...max(onDuty, 2) {
             let officer = Staff(name: "Pegawai Kes \(i)", email: "kes\(i)@test.layan.my", serviceGroup: .managementProfessional,
                                 branchID: branch.id, roles: [.caseOfficer], passwordHash: hash)
             try await officer.create(on: app.db)

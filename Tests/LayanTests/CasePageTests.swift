@@ -1,0 +1,133 @@
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+@testable import Layan
+@testable import LayanCore
+
+@Suite struct CasePageTests {
+    @Test func thePublicFilesACaseAndMarkupIsShownAsText() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app)
+            let visitor = TestBrowser(app)
+            try await visitor.get("/kes/baru?type=complaint")
+            let form = ["type": "complaint", "subject": "<script>alert(1)</script>", "details": "Jalan <b>berlubang</b>", "branch": f.branch.id!.uuidString,
+                        "name": "Ah Kow", "email": "ahkow@example.my", "contactBy": "email", "language": "ms"]
+            let filed = try await visitor.post("/kes/baru", form: form)
+            #expect(filed.status == .seeOther)
+            let location = try #require(filed.headers.first(name: .location))
+            let page = try await visitor.get(location)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("ADU-2026-000001"))
+            #expect(page.body.string.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.body.string.contains("<script>alert(1)"))
+            // the honeypot: a robot that fills every field files nothing
+            try await visitor.get("/kes/baru")
+            let robot = try await visitor.post("/kes/baru", form: form.merging(["website": "http://spam.example"]) { $1 })
+            #expect(robot.status == .unprocessableEntity)
+            // no contact for a named customer: the form comes back with the message, nothing stored
+            try await visitor.get("/kes/baru")
+            let missing = try await visitor.post("/kes/baru", form: form.merging(["email": ""]) { $1 })
+            #expect(missing.status == .unprocessableEntity && missing.body.string.contains("error-summary"))
+            #expect(try await CaseRecord.query(on: app.db).count() == 1)
+            // a wrong key shows nothing
+            let record = try #require(try await CaseRecord.query(on: app.db).first())
+            #expect(try await visitor.get("/kes/s/\(record.id!)?k=wrong").status == .notFound)
+            #expect(try await visitor.get("/kes/s/\(record.id!)").status == .notFound)
+        }
+    }
+
+    @Test func theCustomerAnswersAQuestionAndTheClockRunsAgain() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app)
+            let engine = f.engine(app)
+            let record = try await engine.create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            _ = try await engine.transition(record.id!, .awaitCustomer, details: .init(note: "Nombor lot?"), by: .staff(StaffIdentity(staff: f.dutyOfficers[0])))
+            let visitor = TestBrowser(app)
+            let page = try await visitor.get(CaseURL.publicStatus(record))
+            #expect(page.body.string.contains("Nombor lot?"))
+            let reply = try await visitor.post("/kes/s/\(record.id!)/maklumat?k=\(record.publicKey)", form: ["message": "Lot 42"])
+            #expect(reply.status == .seeOther)
+            #expect(try await CaseRecord.find(record.id, on: app.db)?.status == .inProgress)
+            // an empty message is refused with the form again
+            try await visitor.get(CaseURL.publicStatus(record))
+            #expect(try await visitor.post("/kes/s/\(record.id!)/maklumat?k=\(record.publicKey)", form: ["message": " "]).status == .unprocessableEntity)
+        }
+    }
+
+    @Test func anOfficerFilesAPhoneComplaintAndWorksIt() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app, onDuty: 1)
+            let officer = TestBrowser(app)
+            try await officer.signIn("kes1@test.layan.my")
+            #expect(try await officer.get("/cases/new").status == .ok)
+            let filed = try await officer.post("/cases/new", form: ["type": "complaint", "channel": "phone", "subject": "Bising", "details": "Kerja malam",
+                                                                 "branch": f.branch.id!.uuidString, "name": "Pemanggil", "phone": "019-222 3333", "contactBy": "sms"])
+            #expect(filed.status == .seeOther)
+            let record = try #require(try await CaseRecord.query(on: app.db).first())
+            #expect(record.channel == .phone && record.$createdBy.id == f.dutyOfficers[0].id && record.contactBy == .sms)
+            #expect(try await OutboxMessage.query(on: app.db).first()?.channel == .sms)
+            // a channel the public uses cannot be claimed by staff entry
+            try await officer.get("/cases/new")
+            #expect(try await officer.post("/cases/new", form: ["type": "complaint", "channel": "api", "subject": "s", "details": "d",
+                                                                "branch": f.branch.id!.uuidString, "name": "P", "phone": "0192223333"]).status == .unprocessableEntity)
+            let page = try await officer.get(CaseURL.staff(record))
+            #expect(page.status == .ok && page.body.string.contains("019-222 3333"))
+            // viewing the customer's data is audited
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .viewPersonalData).count() == 1)
+            // resolving without a note: the page again with the message, the case unchanged
+            let refused = try await officer.post("\(CaseURL.staff(record))/transition", form: ["action": "resolve"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try await officer.post("\(CaseURL.staff(record))/transition", form: ["action": "acknowledge"]).status == .seeOther)
+            try await officer.get(CaseURL.staff(record))
+            #expect(try await officer.post("\(CaseURL.staff(record))/message", form: ["body": "Panggil semula esok", "visibility": "internal"]).status == .seeOther)
+            #expect(try await CaseRecord.find(record.id, on: app.db)?.status == .acknowledged)
+            let lists = [try await officer.get("/cases?mine=1"), try await officer.get("/cases?type=complaint&due=overdue"), try await officer.get("/cases?status=acknowledged")]
+            #expect(lists.map(\.status) == [.ok, .ok, .ok])
+            #expect(lists[0].body.string.contains(record.reference) && !lists[1].body.string.contains(record.reference) && lists[2].body.string.contains(record.reference))
+            // a case officer may not reassign or keep the rota
+            #expect(try await officer.post("\(CaseURL.staff(record))/assign", form: ["staff": f.dutyOfficers[1].id!.uuidString]).status == .forbidden)
+            #expect(try await officer.get("/cases/duty").status == .forbidden)
+        }
+    }
+
+    @Test func theSupervisorKeepsTheRotaAndIsWarnedOfUncoveredDays() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app, onDuty: 1)
+            _ = try await TestStaff.create(.supervisor, in: app)
+            let supervisor = TestBrowser(app)
+            try await supervisor.signIn(TestStaff.email(.supervisor))
+            let list = try await supervisor.get("/cases")
+            #expect(list.body.string.contains("flash--error")) // tomorrow onwards nobody is on duty
+            try await supervisor.get("/cases/duty")
+            let added = try await supervisor.post("/cases/duty", form: ["branch": f.branch.id!.uuidString, "staff": f.dutyOfficers[1].id!.uuidString,
+                                                                       "from": "2026-11-25", "until": "2026-12-08"])
+            #expect(added.status == .seeOther)
+            // ten working days in Selangor from 25 Nov to 8 Dec (weekends skipped)
+            #expect(try await DutyShift.query(on: app.db).filter(\.$staff.$id == f.dutyOfficers[1].id!).count() == 10)
+            #expect(!(try await supervisor.get("/cases").body.string.contains("flash--error")))
+            try await supervisor.get("/cases/duty")
+            let bad = try await supervisor.post("/cases/duty", form: ["branch": f.branch.id!.uuidString, "staff": f.dutyOfficers[1].id!.uuidString,
+                                                                     "from": "2026-12-08", "until": "2026-11-25"])
+            #expect(bad.status == .unprocessableEntity)
+        }
+    }
+
+    @Test func anonymousWebTicketsAreLimitedPerAddress() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let visitor = TestBrowser(app)
+            var statuses: [UInt] = []
+            for _ in 0..<31 {
+                try await visitor.get("/q/KBR?service=\(q.registration.id!)")
+                statuses.append(try await visitor.post("/q/KBR/tickets", form: ["service": q.registration.id!.uuidString, "category": "regular"]).status.code)
+            }
+            #expect(statuses.prefix(30).allSatisfy { $0 == 303 } && statuses.last == 429)
+            #expect(try await Ticket.query(on: app.db).count() == 30)
+            // an officer issuing for customers is not limited
+            let officer = TestBrowser(app)
+            try await officer.signIn("kaunter1@test.layan.my")
+            try await officer.get("/q/KBR?service=\(q.registration.id!)")
+            #expect(try await officer.post("/q/KBR/tickets", form: ["service": q.registration.id!.uuidString, "category": "regular"]).status == .seeOther)
+        }
+    }
+}
