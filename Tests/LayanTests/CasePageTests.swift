@@ -130,4 +130,42 @@ import VaporTesting
             #expect(try await officer.post("/q/KBR/tickets", form: ["service": q.registration.id!.uuidString, "category": "regular"]).status == .seeOther)
         }
     }
+
+    @Test func serviceRecoveryOnAComplaintAndProactively() async throws {
+        let clock = FixedClock(caseMorning)
+        try await withLayan(clock: clock) { app in
+            let f = try await CaseFixture.make(app, onDuty: 1)
+            let record = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "Kaunter tutup", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            let officer = TestBrowser(app)
+            try await officer.signIn("kes1@test.layan.my")
+            #expect(try await officer.get("\(CaseURL.staff(record))/recovery").status == .ok)
+            // nothing chosen for the customer, a past due date: refused, nothing stored
+            let bad = try await officer.post("\(CaseURL.staff(record))/recovery", form: ["whatFailed": "Kaunter ditutup awal", "cause": "staff_skill",
+                "correctiveAction": "Jadual rehat baharu", "owner": f.head.id!.uuidString, "dueOn": "2026-11-01"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try await ServiceRecoveryRecord.query(on: app.db).count() == 0)
+            let good = try await officer.post("\(CaseURL.staff(record))/recovery", form: ["whatFailed": "Kaunter ditutup awal", "cause": "staff_skill",
+                "given[]": "apology", "correctiveAction": "Jadual rehat baharu", "owner": f.head.id!.uuidString, "dueOn": "2026-12-01", "followUpOn": "2026-12-03"])
+            #expect(good.status == .seeOther)
+            let saved = try #require(try await ServiceRecoveryRecord.query(on: app.db).first())
+            #expect(saved.$caseRecord.id == record.id && !saved.proactive && saved.given == [.apology] && saved.cause == .staffSkill)
+            #expect(try await CaseEvent.query(on: app.db).filter(\.$kind == .recovery).count() == 1)
+            // proactive: before any complaint
+            try await officer.get("/recovery/new")
+            let proactive = try await officer.post("/recovery/new", form: ["customerName": "Encik Tan", "customerContact": "tan@example.my", "branch": f.branch.id!.uuidString,
+                "whatFailed": "Lesen akan lewat dua hari", "cause": "demand_surge", "given[]": "expedited", "correctiveAction": "Tambah pegawai semasa puncak",
+                "owner": f.head.id!.uuidString, "dueOn": "2026-11-27"])
+            #expect(proactive.status == .seeOther)
+            // the open list; once the due day passes it is marked overdue
+            clock.set(caseMorning + 7 * 86_400)
+            try await officer.signIn("kes1@test.layan.my") // a week later: a new session
+            let list = try await officer.get("/recovery")
+            #expect(list.body.string.contains("Jadual rehat baharu") && list.body.string.contains("Tambah pegawai semasa puncak"))
+            #expect(list.body.string.contains("row--alert"))
+            let proactiveID = try #require(try await ServiceRecoveryRecord.query(on: app.db).filter(\.$proactive == true).first()?.id)
+            #expect(try await officer.post("/recovery/\(proactiveID)/done").status == .seeOther)
+            #expect(try await officer.post("/recovery/\(proactiveID)/follow-up", form: ["note": "Pelanggan berpuas hati"]).status == .seeOther)
+            #expect(!(try await officer.get("/recovery").body.string.contains("Tambah pegawai semasa puncak")))
+        }
+    }
 }

@@ -123,7 +123,7 @@ struct CaseStaffController: RouteCollection {
         let acknowledgeMet: Bool?; let resolveMet: Bool?; let overdue: Bool; let escalated: Bool
         let rejectionReason: String?; let referTo: String?
         let actions: [Choice]; let timeline: [TimelineRow]; let deliveries: [Delivery]; let files: [FileRow]
-        let transitionAction: String; let messageAction: String; let assignAction: String?; let officers: [Choice]
+        let transitionAction: String; let messageAction: String; let assignAction: String?; let officers: [Choice]; let recoveryHref: String?
     }
 
     func show(req: Request) async throws -> View {
@@ -181,7 +181,8 @@ struct CaseStaffController: RouteCollection {
                                                   state: req.t("outbox.state.\($0.state.rawValue)"), attempts: $0.attempts, error: $0.lastError, subject: $0.subject) },
             files: files.map { FileRow(name: $0.fileName, href: "\(CaseURL.staff(id))/attachments/\($0.id!.uuidString)", size: "\(max(1, $0.size / 1024)) KB") },
             transitionAction: "\(CaseURL.staff(id))/transition", messageAction: "\(CaseURL.staff(id))/message",
-            assignAction: supervises ? "\(CaseURL.staff(id))/assign" : nil, officers: officers)
+            assignAction: supervises ? "\(CaseURL.staff(id))/assign" : nil, officers: officers,
+            recoveryHref: record.type == .complaint ? "\(CaseURL.staff(id))/recovery" : nil)
     }
 
     /// Re-shows the case page with the form's problems when an action is refused, so nothing typed is lost.

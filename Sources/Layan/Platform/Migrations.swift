@@ -20,5 +20,6 @@ enum LayanMigrations {
         AddCharterFieldsToTickets(),
         CreateCases(),
         CreateOutbox(),
+        CreateServiceRecoveries(),
     ]
 }
