@@ -5,3 +5,15 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 });
+
+// Canned replies: choosing one inserts its text into the message box (without JavaScript the server does it).
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (!select.matches || !select.matches("select[data-insert-into]")) { return; }
+  var option = select.options[select.selectedIndex];
+  var box = document.getElementById(select.getAttribute("data-insert-into"));
+  if (box && option && option.getAttribute("data-text")) {
+    box.value = box.value ? box.value + "\n\n" + option.getAttribute("data-text") : option.getAttribute("data-text");
+    box.focus();
+  }
+});

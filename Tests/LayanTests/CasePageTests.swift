@@ -168,4 +168,52 @@ import VaporTesting
             #expect(!(try await officer.get("/recovery").body.string.contains("Tambah pegawai semasa puncak")))
         }
     }
+
+    @Test func theKnowledgeBaseServesThePublicAndStaff() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app, onDuty: 1)
+            _ = try await TestStaff.create(.caseOfficer, in: app)
+            let officer = TestBrowser(app)
+            try await officer.signIn(TestStaff.email(.caseOfficer))
+            try await officer.get("/kb/new")
+            #expect(try await officer.post("/kb/new", form: ["kind": "article", "titleMs": "Cukai 100% taksiran", "titleEn": "Assessment tax",
+                "bodyMs": "Bayar di kaunter B.", "bodyEn": "Pay at counter B.", "service": "Cukai", "public": "on"]).status == .seeOther)
+            try await officer.get("/kb/new")
+            #expect(try await officer.post("/kb/new", form: ["kind": "article", "titleMs": "Rahsia dalaman", "titleEn": "Internal secret",
+                "bodyMs": "Hanya untuk pegawai", "bodyEn": "Staff only"]).status == .seeOther)
+            try await officer.get("/kb/new")
+            #expect(try await officer.post("/kb/new", form: ["kind": "canned_reply", "titleMs": "Terima kasih", "titleEn": "Thanks",
+                "bodyMs": "Terima kasih kerana menghubungi kami.", "bodyEn": "Thank you for contacting us."]).status == .seeOther)
+            try await officer.get("/kb/new")
+            #expect(try await officer.post("/kb/new", form: ["kind": "article", "titleMs": "", "titleEn": "x", "bodyMs": "x", "bodyEn": "x"]).status == .unprocessableEntity)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$entityType == "kb_article").count() == 3)
+
+            // The public finds public articles only, in either language; "%" is a character, not a wildcard.
+            let visitor = TestBrowser(app)
+            let hits = try await visitor.get("/bantuan?q=cukai")
+            #expect(hits.body.string.contains("Cukai 100% taksiran") && !hits.body.string.contains("Rahsia"))
+            #expect(try await visitor.get("/bantuan?q=assessment").body.string.contains("Cukai 100% taksiran"))
+            #expect(!(try await visitor.get("/bantuan?q=rahsia").body.string.contains("Rahsia dalaman")))
+            #expect(try await visitor.get("/bantuan?q=100%25").body.string.contains("Cukai 100% taksiran"))
+            #expect(!(try await visitor.get("/bantuan?q=10%25%25").body.string.contains("Cukai 100%")))
+            let secret = try #require(try await KnowledgeArticle.query(on: app.db).filter(\.$titleMs == "Rahsia dalaman").first())
+            #expect(try await visitor.get("/bantuan/\(secret.id!)").status == .notFound)
+            // An inquiry starts with the search; the visitor continues with their words as the subject.
+            let start = try await visitor.get("/kes/baru?type=inquiry")
+            #expect(start.status == .seeOther && start.headers.first(name: .location) == "/bantuan?from=inquiry")
+            #expect(try await visitor.get("/kes/baru?type=inquiry&searched=1&subject=Cukai%20tanah").body.string.contains("value=\"Cukai tanah\""))
+
+            // Staff: a canned reply fills an empty message; a reply from an article links it and carries its address.
+            let inquiry = try await f.engine(app).create(NewCase(type: .inquiry, channel: .web, subject: "Cukai", details: "Di mana bayar?", name: "A", email: "a@b.my", branchID: f.branch.id!), by: .customer)
+            let canned = try #require(try await KnowledgeArticle.query(on: app.db).filter(\.$kind == .cannedReply).first())
+            let article = try #require(try await KnowledgeArticle.query(on: app.db).filter(\.$titleMs == "Cukai 100% taksiran").first())
+            let page = try await officer.get(CaseURL.staff(inquiry))
+            #expect(page.body.string.contains("data-text=\"Terima kasih kerana menghubungi kami.\""))
+            #expect(try await officer.post("\(CaseURL.staff(inquiry))/message", form: ["body": "", "canned": canned.id!.uuidString, "visibility": "public",
+                                                                                     "article": article.id!.uuidString]).status == .seeOther)
+            let reply = try #require(try await CaseEvent.query(on: app.db).filter(\.$kind == .publicReply).first())
+            #expect(reply.body?.hasPrefix("Terima kasih kerana menghubungi kami.") == true && reply.body?.contains("/bantuan/\(article.id!)") == true)
+            #expect(try await CaseArticleLink.query(on: app.db).count() == 1)
+        }
+    }
 }

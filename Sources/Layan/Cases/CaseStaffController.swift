@@ -111,6 +111,7 @@ struct CaseStaffController: RouteCollection {
     struct TimelineRow: Encodable, Sendable { let at: String; let what: String; let who: String; let body: String?; let isInternal: Bool }
     struct Delivery: Encodable, Sendable { let channel: String; let recipient: String; let state: String; let attempts: Int; let error: String?; let subject: String }
     struct FileRow: Encodable, Sendable { let name: String; let href: String; let size: String }
+    struct Canned: Encodable, Sendable { let id: String; let title: String; let text: String }
 
     struct CasePage: Encodable, Sendable {
         let layout: LayoutContext
@@ -124,6 +125,7 @@ struct CaseStaffController: RouteCollection {
         let rejectionReason: String?; let referTo: String?
         let actions: [Choice]; let timeline: [TimelineRow]; let deliveries: [Delivery]; let files: [FileRow]
         let transitionAction: String; let messageAction: String; let assignAction: String?; let officers: [Choice]; let recoveryHref: String?
+        let canned: [Canned]; let articles: [Choice]
     }
 
     func show(req: Request) async throws -> View {
@@ -182,7 +184,11 @@ struct CaseStaffController: RouteCollection {
             files: files.map { FileRow(name: $0.fileName, href: "\(CaseURL.staff(id))/attachments/\($0.id!.uuidString)", size: "\(max(1, $0.size / 1024)) KB") },
             transitionAction: "\(CaseURL.staff(id))/transition", messageAction: "\(CaseURL.staff(id))/message",
             assignAction: supervises ? "\(CaseURL.staff(id))/assign" : nil, officers: officers,
-            recoveryHref: record.type == .complaint ? "\(CaseURL.staff(id))/recovery" : nil)
+            recoveryHref: record.type == .complaint ? "\(CaseURL.staff(id))/recovery" : nil,
+            canned: try await KnowledgeArticle.query(on: req.db).filter(\.$kind == .cannedReply).filter(\.$active == true).sort(\.$titleMs).all()
+                .map { Canned(id: $0.id!.uuidString, title: $0.title(in: req.language), text: $0.body(in: record.language)) },
+            articles: try await KnowledgeArticle.query(on: req.db).filter(\.$kind == .article).filter(\.$isPublic == true).filter(\.$active == true)
+                .sort(\.$titleMs).all().map { Choice(value: $0.id!.uuidString, label: $0.title(in: req.language), selected: false) })
     }
 
     /// Re-shows the case page with the form's problems when an action is refused, so nothing typed is lost.
@@ -209,16 +215,36 @@ struct CaseStaffController: RouteCollection {
         return req.seeOther(CaseURL.staff(record))
     }
 
-    struct MessageForm: Content { var body: String?; var visibility: String?; var attachments: [File]? }
+    struct MessageForm: Content { var body: String?; var visibility: String?; var canned: String?; var article: String?; var attachments: [File]? }
 
     func message(req: Request) async throws -> Response {
         let record = try await req.caseRecord()
         let form = (try? req.content.decode(MessageForm.self)) ?? MessageForm()
         let files = (form.attachments ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
             .map { NewAttachment(fileName: $0.filename, bytes: Array($0.data.readableBytesView)) }
+        var body = (form.body ?? "").trimmed
+        let isPublic = form.visibility == "public"
+        // A canned reply fills an empty message (browsers without JavaScript); with JavaScript it is inserted as typed.
+        if body.isEmpty, let id = form.canned.flatMap(UUID.init(uuidString:)), let canned = try await KnowledgeArticle.find(id, on: req.db), canned.kind == .cannedReply {
+            body = canned.body(in: record.language)
+        }
+        // An inquiry answered from a public article: the reply carries its link and the case keeps the article.
+        var article: KnowledgeArticle?
+        if isPublic, let id = form.article.flatMap(UUID.init(uuidString:)), let found = try await KnowledgeArticle.find(id, on: req.db), found.isPublic, found.kind == .article {
+            article = found
+            if !body.isEmpty {
+                body += "\n\n\(found.title(in: record.language)): \(req.application.settings.messaging.publicBaseURL)/bantuan/\(id.uuidString)"
+            }
+        }
         do {
-            _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: form.body ?? "", isPublic: form.visibility == "public",
-                                                              attachments: files, by: req.caseActor)
+            _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: body, isPublic: isPublic, attachments: files, by: req.caseActor)
+            if let article {
+                let link = CaseArticleLink()
+                link.$caseRecord.id = try record.requireID()
+                link.$article.id = try article.requireID()
+                link.at = req.application.clock.now()
+                try? await link.create(on: req.db) // the same article twice is one link
+            }
         } catch let invalid as CaseInvalid {
             return try await refused(req, record, values: ["body": form.body ?? ""], errors: invalid.messages(req))
         }

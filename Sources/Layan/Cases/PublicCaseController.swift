@@ -41,10 +41,16 @@ struct PublicCaseController: RouteCollection {
         let heading: String
     }
 
-    func newCase(req: Request) async throws -> View {
+    func newCase(req: Request) async throws -> Response {
+        let type = req.query[String.self, at: "type"].flatMap(CaseType.init(rawValue:))
+        // An inquiry starts with the public knowledge base: the answer may already be there (issue #5, item 8).
+        if type == .inquiry && req.query[String.self, at: "searched"] != "1" {
+            return req.redirect(to: "/bantuan?from=inquiry")
+        }
         var values: [String: String] = ["language": req.language.rawValue]
-        if let type = req.query[String.self, at: "type"], CaseType(rawValue: type) != nil { values["type"] = type }
-        return try await req.view.render("Cases/form", try await formPage(req, form: try await req.form(values: values)))
+        if let type { values["type"] = type.rawValue }
+        if let subject = req.query[String.self, at: "subject"] { values["subject"] = String(subject.prefix(200)) }
+        return try await req.view.render("Cases/form", try await formPage(req, form: try await req.form(values: values))).encodeResponse(for: req)
     }
 
     private func formPage(_ req: Request, form: FormContext) async throws -> FormPage {

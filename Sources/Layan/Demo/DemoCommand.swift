@@ -85,6 +85,26 @@ enum DemoLoader {
                 day = calendar.adding(workingDays: 1, to: day, in: branch.state)
             }
         }
+        let articles: [(KnowledgeArticle.Kind, Bool, String, String, String, String, String?)] = [
+            (.article, true, "Dokumen untuk memperbaharui lesen perniagaan", "Documents to renew a business licence",
+             "Bawa kad pengenalan, lesen lama dan resit cukai pintu terkini. Pembaharuan boleh dibuat 30 hari sebelum tarikh tamat.",
+             "Bring your identity card, the old licence and the latest assessment tax receipt. You may renew 30 days before it expires.", "Lesen"),
+            (.article, true, "Waktu operasi kaunter", "Counter opening hours",
+             "Kaunter dibuka 8.00 pagi hingga 5.00 petang pada hari bekerja, termasuk waktu rehat tengah hari.",
+             "Counters open 8.00 am to 5.00 pm on working days, including the midday break.", nil),
+            (.article, false, "Prosedur dalaman: aduan berulang", "Internal procedure: repeated complaints",
+             "Semak kes terdahulu pelanggan sebelum membalas; rujuk kepada ketua unit jika lebih tiga kali.",
+             "Check the customer's earlier cases before replying; refer to the head of unit after three.", nil),
+            (.cannedReply, false, "Terima kasih atas maklum balas", "Thank you for the feedback",
+             "Terima kasih kerana menghubungi kami. Maklum balas anda amat kami hargai dan telah dimaklumkan kepada bahagian berkenaan.",
+             "Thank you for contacting us. We value your feedback and have passed it to the division concerned.", nil),
+        ]
+        for (kind, isPublic, titleMs, titleEn, bodyMs, bodyEn, service) in articles {
+            let article = KnowledgeArticle()
+            article.kind = kind; article.isPublic = isPublic; article.titleMs = titleMs; article.titleEn = titleEn
+            article.bodyMs = bodyMs; article.bodyEn = bodyEn; article.service = service; article.active = true; article.updatedAt = app.clock.now()
+            try await article.create(on: db)
+        }
         let engine = CaseEngine(app: app)
         let delay = try await CaseCategory.query(on: db).filter(\.$code == "delay").first()
         let branches = try await Branch.query(on: db).sort(\.$code).all()

@@ -63,19 +63,7 @@ struct DirectoryController: RouteCollection {
             .join(SQLAlias(SQLIdentifier(Branch.schema), as: SQLIdentifier("b")), method: SQLJoinMethod.left,
                   on: SQLColumn("id", table: "b"), .equal, SQLColumn("branch_id", table: "s"))
             .where(SQLColumn("active", table: "s"), .equal, SQLLiteral.boolean(true))
-        for word in words {
-            let pattern = "%" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-            query = query.where { group in
-                var group = group
-                for column in ["s.name", "s.email", "s.extension", "s.duties", "d.name_ms", "d.name_en", "b.name"] {
-                    let value = SQLFunction("LOWER", args: SQLFunction("COALESCE", args: SQLRaw(column), SQLLiteral.string("")))
-                    // LIKE … ESCAPE '\' on both engines, so a typed "%" or "_" is searched for, not a wildcard.
-                    group = group.orWhere(value, .like, SQLList([SQLBind(pattern), SQLRaw("ESCAPE '\\'")], separator: SQLRaw(" ")))
-                }
-                return group
-            }
-        }
+        query = TextSearch.matchAll(words, in: ["s.name", "s.email", "s.extension", "s.duties", "d.name_ms", "d.name_en", "b.name"], on: query)
         let rows = try await query.orderBy(SQLColumn("name", table: "s")).limit(limit).all()
         return try rows.map { row in
             Entry(name: try row.decode(column: "name", as: String.self),

@@ -73,6 +73,7 @@ enum Navigation {
             items += staffItems.filter { staff.allows($0.2) }.map { ($0.0, $0.1) }
         } else {
             items.append((.publicCases, "nav.contact"))
+            items.append((.help, "nav.help"))
             items.append((.signIn, "nav.signIn"))
         }
         return items.map { url, key in

@@ -21,5 +21,6 @@ enum LayanMigrations {
         CreateCases(),
         CreateOutbox(),
         CreateServiceRecoveries(),
+        CreateKnowledgeBase(),
     ]
 }

@@ -33,6 +33,7 @@ public enum SiteURL: Sendable {
     case queueBranches
     case cases
     case publicCases
+    case help
     case console
     case superviseQueue
     case queueSetup
@@ -69,7 +70,9 @@ public enum SiteURL: Sendable {
         case .queueBranches: "/q"
         case .cases: "/cases"
         case .publicCases: "/kes"
+        case .help: "/bantuan"
         case .publicCases: "/kes"
+        case .help: "/bantuan"
         case .console: "/console"
         case .superviseQueue: "/queue/supervise"
         case .queueSetup: "/admin/queue"

@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import LayanCore
+import SQLKit
+
+/// A helpdesk article in Malay and English (PKPA 1/2008 §4c: the helpdesk knows the organisation's functions),
+/// public or internal, by service; or a canned reply staff insert into their replies.
+final class KnowledgeArticle: Model, Audited, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "kb_articles"
+    static let auditEntity = "kb_article"
+
+    enum Kind: String, Codable, Sendable, CaseIterable { case article, cannedReply = "canned_reply" }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "kind") var kind: Kind
+    @Field(key: "title_ms") var titleMs: String
+    @Field(key: "title_en") var titleEn: String
+    @Field(key: "body_ms") var bodyMs: String
+    @Field(key: "body_en") var bodyEn: String
+    @Field(key: "public") var isPublic: Bool
+    @OptionalField(key: "service") var service: String?
+    @Field(key: "active") var active: Bool
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    func title(in language: Language) -> String { language == .ms ? titleMs : titleEn }
+    func body(in language: Language) -> String { language == .ms ? bodyMs : bodyEn }
+
+    var auditSnapshot: [String: String?] {
+        ["kind": kind.rawValue, "title_ms": titleMs, "title_en": titleEn, "public": "\(isPublic)", "service": service, "active": "\(active)"]
+    }
+
+    /// Articles whose title, body or service contain every word of the query, in either language; LIKE with
+    /// the wildcards escaped, which serves a helpdesk's few thousand articles on both engines.
+    static func search(_ query: String, publicOnly: Bool, kind: Kind = .article, limit: Int = 20, on db: any Database) async throws -> [KnowledgeArticle] {
+        var select = (db as! any SQLDatabase).select().column("id").from(schema)
+            .where("active", .equal, SQLLiteral.boolean(true)).where("kind", .equal, kind.rawValue)
+        if publicOnly { select = select.where("public", .equal, SQLLiteral.boolean(true)) }
+        select = TextSearch.matchAll(TextSearch.words(query), in: ["title_ms", "title_en", "body_ms", "body_en", "service"], on: select)
+        let ids = try await select.orderBy("title_ms").limit(limit).all().map { try $0.decode(column: "id", as: UUID.self) }
+        return try await KnowledgeArticle.query(on: db).filter(\.$id ~~ ids).sort(\.$titleMs).all()
+    }
+}
+
+/// An inquiry answered from an article keeps the link, so the knowledge base shows which articles answer people.
+final class CaseArticleLink: Model, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "case_article_links"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "case_id") var caseRecord: CaseRecord
+    @Parent(key: "article_id") var article: KnowledgeArticle
+    @Field(key: "at") var at: Date
+
+    init() {}
+}
+
+struct CreateKnowledgeBase: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(KnowledgeArticle.schema)
+            .id()
+            .field("kind", .string, .required)
+            .field("title_ms", .string, .required)
+            .field("title_en", .string, .required)
+            .field("body_ms", .string, .required)
+            .field("body_en", .string, .required)
+            .field("public", .bool, .required)
+            .field("service", .string)
+            .field("active", .bool, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.schema(CaseArticleLink.schema)
+            .id()
+            .field("case_id", .uuid, .required, .references(CaseRecord.schema, .id, onDelete: .cascade))
+            .field("article_id", .uuid, .required, .references(KnowledgeArticle.schema, .id, onDelete: .cascade))
+            .field("at", .datetime, .required)
+            .unique(on: "case_id", "article_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(CaseArticleLink.schema).delete()
+        try await database.schema(KnowledgeArticle.schema).delete()
+    }
+}
