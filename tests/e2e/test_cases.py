@@ -96,3 +96,33 @@ def test_a_complaint_from_the_portal_to_the_customers_confirmation(browser, serv
     browser.find_element(By.ID, "contact").send_keys("someone.else@example.my")
     submit(browser)
     assert "/kes/s/" not in browser.current_url and "Tiada kes" in browser.page_source
+    browser.get_log("browser")  # that 404 was the point
+
+
+import pytest  # noqa: E402
+
+STAFF_PAGES = ["/cases", "/cases?mine=1", "/cases/new", "/cases/duty", "/recovery", "/recovery/new", "/kb", "/kb/new"]
+PUBLIC_PAGES = ["/kes", "/kes/semak", "/bantuan", "/bantuan?q=lesen", "/kes/baru?type=suggestion"]
+
+
+@pytest.mark.parametrize("lang", ["ms", "en"])
+def test_case_pages_are_clean_in_both_languages(browser, server, lang):
+    browser.delete_all_cookies()
+    browser.get_log("browser")  # start from an empty console
+    for path in PUBLIC_PAGES:
+        browser.get(server + path + ("&" if "?" in path else "?") + "lang=" + lang)
+        assert browser.find_element(By.TAG_NAME, "h1").text
+        assert_clean(browser)
+    # a public article from the search
+    browser.get(server + "/bantuan?q=lesen")
+    browser.find_element(By.CSS_SELECTOR, ".kb-hits a").click()
+    assert_clean(browser)
+    sign_in(browser, server, "kavitha@demo.layan.my")
+    for path in STAFF_PAGES:
+        browser.get(server + path + ("&" if "?" in path else "?") + "lang=" + lang)
+        assert browser.find_element(By.TAG_NAME, "h1").text
+        assert_clean(browser)
+    # a demo case's page, with its canned replies and deliveries
+    browser.get(server + "/cases")
+    browser.find_element(By.CSS_SELECTOR, "table a").click()
+    assert_clean(browser)
