@@ -92,8 +92,9 @@ struct BackgroundJobs: LifecycleHandler {
 
     func didBootAsync(_ app: Application) async throws {
         // Only a serving process works the outbox and the SLA watch; `demo`, `migrate` and the rest do not.
+        // Tests drive the jobs themselves (`runOnce`), so a test application never starts the loop.
         let command = app.environment.arguments.dropFirst().first ?? "serve"
-        guard app.settings.runJobs, command == "serve" || command.hasPrefix("-") else { return }
+        guard app.settings.runJobs, app.environment != .testing, command == "serve" || command.hasPrefix("-") else { return }
         let interval = app.settings.jobInterval
         runner.task = Task {
             var lastDeadlineRun = Date.distantPast
