@@ -29,6 +29,12 @@ struct NewCase: Sendable {
 struct NewAttachment: Sendable {
     let fileName: String
     let bytes: [UInt8]
+
+    /// The files of a form; a file input left empty sends a part with no name and no bytes, which is no file.
+    static func from(_ files: [File]?) -> [NewAttachment] {
+        (files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+            .map { NewAttachment(fileName: $0.filename, bytes: Array($0.data.readableBytesView)) }
+    }
 }
 
 /// Who acts on a case: an officer, the customer, or Layan itself (jobs).
@@ -51,7 +57,6 @@ struct CaseEngine {
     init(app: Application) { db = app.db; self.app = app }
 
     var now: Date { app.clock.now() }
-    static let reopen = ReopenPolicy()
     static let attachmentPolicy = AttachmentPolicy()
 
     // MARK: validation
@@ -60,11 +65,9 @@ struct CaseEngine {
     static func problems(_ new: NewCase) -> [String: String] {
         var problems: [String: String] = [:]
         func text(_ field: String, _ value: String?, max: Int, required: Bool) {
-            let value = value ?? ""
-            if value.isEmpty { if required { problems[field] = "form.error.required" }; return }
-            if value.count > max { problems[field] = "case.error.tooLong" }
-            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) }) {
-                problems[field] = "form.error.invalidCharacters"
+            // The limit is named in the form beside the field, so the message needs no number.
+            if let problem = FormValidator.textProblem(value ?? "", max: max, required: required) {
+                problems[field] = problem == "form.error.tooLong" ? "case.error.tooLong" : problem
             }
         }
         text("subject", new.subject, max: 200, required: true)
@@ -237,7 +240,7 @@ struct CaseEngine {
             let today = LocalDate(now)
             if action == .reopen {
                 let finished = record.resolvedAt ?? record.closedAt ?? now
-                guard Self.reopen.mayReopen(resolvedOn: LocalDate(finished), today: today) else { throw CaseError.reopenPeriodOver }
+                guard app.settings.reopenPolicy.mayReopen(resolvedOn: LocalDate(finished), today: today) else { throw CaseError.reopenPeriodOver }
             }
             if action == .markDuplicate {
                 guard let target = details.duplicateOf.flatMap(CaseReference.init),

@@ -10,6 +10,7 @@ struct CaseFormInput: Content {
     var subject: String?
     var details: String?
     var branch: String?
+    var division: String?
     var service: String?
     var name: String?
     var email: String?
@@ -32,7 +33,7 @@ struct CaseFormInput: Content {
     var values: [String: String] {
         var values: [String: String] = [:]
         for (key, value) in [("type", type), ("category", category), ("subject", subject), ("details", details), ("branch", branch),
-                             ("service", service), ("name", name), ("email", email), ("phone", phone), ("idDocument", idDocument),
+                             ("division", division), ("service", service), ("name", name), ("email", email), ("phone", phone), ("idDocument", idDocument),
                              ("language", language), ("contactBy", contactBy), ("anonymous", anonymous), ("onBehalfOf", onBehalfOf),
                              ("consentGiven", consentGiven), ("channel", channel)] {
             if let value { values[key] = value.trimmed }
@@ -55,22 +56,24 @@ struct CaseFormInput: Content {
         }
         let branch = try await branch.flatMap(UUID.init(uuidString:)).asyncFlatMap { try await Branch.find($0, on: db) }
         if branch == nil { problems["branch"] = "form.error.choose" }
+        var divisionID: UUID?
+        if let raw = division, !raw.isEmpty {
+            divisionID = UUID(uuidString: raw)
+            if divisionID == nil { problems["division"] = "form.error.choose" }
+        }
         var categoryID: UUID?
         if let raw = category, !raw.isEmpty {
             categoryID = UUID(uuidString: raw)
             if categoryID == nil { problems["category"] = "form.error.choose" }
         }
-        var files: [NewAttachment] = []
-        for file in attachments ?? [] where file.data.readableBytes > 0 || !file.filename.isEmpty {
-            files.append(NewAttachment(fileName: file.filename, bytes: Array(file.data.readableBytesView)))
-        }
+        let files = NewAttachment.from(attachments)
         guard problems.isEmpty, let type, let branch else { return .failure(CaseInvalid(problems: problems)) }
         let anonymous = self.anonymous == "on" || self.anonymous == "true"
         let new = NewCase(type: type, channel: channel, categoryID: categoryID, subject: subject?.trimmed ?? "", details: details?.trimmed ?? "",
                           anonymous: anonymous, name: name?.trimmed, email: email?.trimmed, phone: phone?.trimmed, idDocument: idDocument?.trimmed,
                           language: self.language.flatMap { Language(tag: $0) } ?? language, contactBy: ContactChannel(rawValue: contactBy ?? "") ?? .email,
                           onBehalfOf: onBehalfOf?.trimmed, consentGiven: consentGiven == "on" || consentGiven == "true",
-                          branchID: try branch.requireID(), service: service?.trimmed, attachments: files)
+                          branchID: try branch.requireID(), divisionID: divisionID, service: service?.trimmed, attachments: files)
         let found = CaseEngine.problems(new)
         return found.isEmpty ? .success(new) : .failure(CaseInvalid(problems: found))
     }
@@ -88,6 +91,7 @@ struct CaseFormChoices: Encodable, Sendable {
     let types: [Choice]
     let categories: [Choice]
     let branches: [Choice]
+    let divisions: [Choice]
     let channels: [Choice]
     let contactBy: [Choice]
     let languages: [Choice]
@@ -95,10 +99,12 @@ struct CaseFormChoices: Encodable, Sendable {
     static func make(_ req: Request, values: [String: String], channels: [CaseChannel]) async throws -> CaseFormChoices {
         let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).sort(\.$type).sort(\.$nameMs).all()
         let branches = try await Branch.query(on: req.db).sort(\.$name).all()
+        let divisions = try await Division.query(on: req.db).sort(\.$code).all()
         return CaseFormChoices(
             types: CaseType.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: values["type"] == $0.rawValue) },
             categories: categories.map { Choice(value: $0.id!.uuidString, label: "\(req.t($0.type.catalogueKey)): \($0.name(in: req.language))", selected: values["category"] == $0.id!.uuidString) },
             branches: branches.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: values["branch"] == $0.id!.uuidString || (values["branch"] == nil && $0.id == req.staff?.branchID)) },
+            divisions: divisions.map { Choice(value: $0.id!.uuidString, label: req.language == .ms ? $0.nameMs : $0.nameEn, selected: values["division"] == $0.id!.uuidString) },
             channels: channels.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: values["channel"] == $0.rawValue) },
             contactBy: ContactChannel.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: (values["contactBy"] ?? "email") == $0.rawValue) },
             languages: Language.allCases.map { Choice(value: $0.rawValue, label: $0.endonym, selected: (values["language"] ?? req.language.rawValue) == $0.rawValue) })

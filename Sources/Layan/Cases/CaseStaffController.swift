@@ -220,8 +220,7 @@ struct CaseStaffController: RouteCollection {
     func message(req: Request) async throws -> Response {
         let record = try await req.caseRecord()
         let form = (try? req.content.decode(MessageForm.self)) ?? MessageForm()
-        let files = (form.attachments ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
-            .map { NewAttachment(fileName: $0.filename, bytes: Array($0.data.readableBytesView)) }
+        let files = NewAttachment.from(form.attachments)
         var body = (form.body ?? "").trimmed
         let isPublic = form.visibility == "public"
         // A canned reply fills an empty message (browsers without JavaScript); with JavaScript it is inserted as typed.

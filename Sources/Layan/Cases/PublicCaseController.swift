@@ -148,7 +148,7 @@ struct PublicCaseController: RouteCollection {
             replyAction: "\(base)/maklumat?k=\(record.publicKey)", confirmAction: "\(base)/puas-hati?k=\(record.publicKey)",
             reopenAction: "\(base)/buka-semula?k=\(record.publicKey)",
             canReply: ![.closed, .rejected, .duplicate].contains(record.status), canConfirm: record.status == .resolved,
-            canReopen: [.resolved, .closed].contains(record.status) && finished.map { CaseEngine.reopen.mayReopen(resolvedOn: LocalDate($0), today: today) } == true,
+            canReopen: [.resolved, .closed].contains(record.status) && finished.map { req.application.settings.reopenPolicy.mayReopen(resolvedOn: LocalDate($0), today: today) } == true,
             waitingForYou: record.status == .pendingCustomer)
     }
 
@@ -158,8 +158,7 @@ struct PublicCaseController: RouteCollection {
         try await RateLimit.caseReply.check(req)
         let record = try await keyed(req)
         let form = (try? req.content.decode(ReplyForm.self)) ?? ReplyForm()
-        let files = (form.attachments ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
-            .map { NewAttachment(fileName: $0.filename, bytes: Array($0.data.readableBytesView)) }
+        let files = NewAttachment.from(form.attachments)
         do {
             _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: form.message ?? "", isPublic: true, attachments: files, by: .customer)
         } catch let invalid as CaseInvalid {

@@ -68,6 +68,8 @@ public struct AppSettings: Sendable {
     /// Addresses of the branches' kiosks, which take many numbers a day and so are exempt from the
     /// per-address limit on anonymous tickets (`LAYAN_KIOSK_ADDRESSES`, comma-separated).
     public var kioskAddresses: Set<String> = []
+    /// How long after resolution a customer may reopen a case (`LAYAN_REOPEN_DAYS`, default 14).
+    public var reopenPolicy = ReopenPolicy()
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,
@@ -87,7 +89,14 @@ public struct AppSettings: Sendable {
             benchmarkRoutes: flag("LAYAN_BENCHMARK_ROUTES"),
             bcryptCost: Int(env["LAYAN_BCRYPT_COST"] ?? "") ?? 12
         ).with(messaging: try MessagingSettings.fromEnvironment(env), jobInterval: try interval(env["LAYAN_JOB_INTERVAL"]),
-                   kioskAddresses: Set((env["LAYAN_KIOSK_ADDRESSES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
+                   kioskAddresses: Set((env["LAYAN_KIOSK_ADDRESSES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
+                   reopenPolicy: ReopenPolicy(reopenWithinDays: try days(env["LAYAN_REOPEN_DAYS"], default: 14)))
+    }
+
+    private static func days(_ raw: String?, default value: Int) throws -> Int {
+        guard let raw, !raw.isEmpty else { return value }
+        guard let days = Int(raw), (0...365).contains(days) else { throw SettingsError.invalid("LAYAN_REOPEN_DAYS", raw) }
+        return days
     }
 
     private static func interval(_ raw: String?) throws -> TimeInterval {
@@ -96,11 +105,12 @@ public struct AppSettings: Sendable {
         return value
     }
 
-    func with(messaging: MessagingSettings, jobInterval: TimeInterval, kioskAddresses: Set<String>) -> AppSettings {
+    func with(messaging: MessagingSettings, jobInterval: TimeInterval, kioskAddresses: Set<String>, reopenPolicy: ReopenPolicy) -> AppSettings {
         var copy = self
         copy.messaging = messaging
         copy.jobInterval = jobInterval
         copy.kioskAddresses = kioskAddresses
+        copy.reopenPolicy = reopenPolicy
         return copy
     }
 }

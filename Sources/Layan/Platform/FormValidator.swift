@@ -21,16 +21,22 @@ struct FormValidator {
     /// A required text of at most `max` characters; markup is allowed (it is always shown escaped).
     mutating func text(_ field: String, max: Int = 200, required: Bool = true) -> String? {
         let value = fields[field] ?? ""
-        if value.isEmpty {
-            if required { fail(field, "form.error.required") }
+        if let problem = Self.textProblem(value, max: max, required: required) {
+            fail(field, problem, ["max": "\(max)"])
             return nil
         }
-        if value.count > max { fail(field, "form.error.tooLong", ["max": "\(max)"]); return nil }
+        return value.isEmpty ? nil : value
+    }
+
+    /// The catalogue key of what is wrong with a text field, or nil: empty when required, too long, or holding
+    /// control characters other than line breaks and tabs. Forms and the API check text the same way.
+    static func textProblem(_ value: String, max: Int, required: Bool) -> String? {
+        if value.isEmpty { return required ? "form.error.required" : nil }
+        if value.count > max { return "form.error.tooLong" }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
-            fail(field, "form.error.invalidCharacters")
-            return nil
+            return "form.error.invalidCharacters"
         }
-        return value
+        return nil
     }
 
     /// A code of letters and digits, upper-cased.
