@@ -83,12 +83,12 @@ LUA
     echo "loading $ADD cases into $ENGINE…"
     if [ "$ENGINE" = postgres ]; then
       IDS() { "$PG_BINDIR/psql" "$DATABASE_URL" -Atc "$1" | paste -sd, -; }
-      .venv/bin/python Benchmarks/load_cases.py postgres "$ADD" "$(IDS 'SELECT id FROM branches')" "$(IDS 'SELECT id FROM staff')" "$(IDS 'SELECT id FROM case_categories')" \
+      .venv/bin/python Benchmarks/load_cases.py postgres "$ADD" "$LOADED" "$(IDS 'SELECT id FROM branches')" "$(IDS 'SELECT id FROM staff')" "$(IDS 'SELECT id FROM case_categories')" \
         | "$PG_BINDIR/psql" "$DATABASE_URL" -qc "COPY cases (id, reference, type, status, channel, category_id, subject, description, anonymous, customer_name, customer_email, customer_phone, customer_phone_digits, language, contact_by, consent_given, branch_id, assigned_to, assigned_at, received_at, received_on, acknowledge_days, resolve_days, acknowledge_due, resolve_due, paused_days, public_key, updated_at) FROM STDIN WITH (FORMAT csv)"
       "$PG_BINDIR/psql" "$DATABASE_URL" -qc "ANALYZE cases" >/dev/null
       OFFICER=$("$PG_BINDIR/psql" "$DATABASE_URL" -Atc "SELECT assigned_to FROM cases WHERE assigned_to IS NOT NULL LIMIT 1")
     else
-      .venv/bin/python Benchmarks/load_cases.py sqlite "$WORK/bench.sqlite" "$ADD"
+      .venv/bin/python Benchmarks/load_cases.py sqlite "$WORK/bench.sqlite" "$ADD" "$LOADED"
       OFFICER=$(.venv/bin/python -c "import sqlite3; print(sqlite3.connect('$WORK/bench.sqlite').execute('SELECT assigned_to FROM cases WHERE assigned_to IS NOT NULL LIMIT 1').fetchone()[0])")
     fi
     LOADED=$SIZE

@@ -1,7 +1,8 @@
 """Bulk-loads N generated cases into a Layan database for the list benchmark (issue 5, item 12).
 The mix is a working agency's: most old cases finished, recent ones at every stage, spread over the
 demo's branches, officers, types, channels and categories, received over the last two years.
-Usage: load_cases.py sqlite PATH N | load_cases.py postgres N  (CSV for COPY on stdout)"""
+Usage: load_cases.py sqlite PATH N OFFSET | load_cases.py postgres N OFFSET BRANCHES STAFF CATEGORIES (CSV for COPY on stdout)
+Generated references are numbered from 3,000,000 + OFFSET, clear of real ones."""
 import csv
 import random
 import sqlite3
@@ -20,22 +21,20 @@ COLUMNS = ["id", "reference", "type", "status", "channel", "category_id", "subje
            "resolve_due", "paused_days", "public_key", "updated_at"]
 
 
-def rows(n, branches, officers, categories, now):
-    rng = random.Random(2026)
-    counters = {}
+def rows(n, offset, branches, officers, categories, now):
+    rng = random.Random(2026 + offset)
     span = 730 * 86400
     for i in range(n):
         age = rng.random() ** 2 * span  # more recent cases than old ones
         received = now - age
         day = date.fromtimestamp(received)
         case_type = rng.choice(TYPES)
-        counters[(case_type, day.year)] = counters.get((case_type, day.year), 0) + 1
         if age > 40 * 86400:
             status = rng.choices(["closed", "resolved", "rejected", "duplicate", "in_progress"], [80, 14, 3, 2, 1])[0]
         else:
             status = rng.choices(OPEN + ["resolved", "closed"], [10, 10, 25, 8, 5, 22, 20])[0]
         officer = rng.choice(officers)
-        yield [str(uuid.UUID(int=rng.getrandbits(128))).upper(), f"{PREFIX[case_type]}-{day.year}-{counters[(case_type, day.year)]:06d}",
+        yield [str(uuid.UUID(int=rng.getrandbits(128))).upper(), f"{PREFIX[case_type]}-{day.year}-{3_000_000 + offset + i}",
                case_type, status, rng.choice(CHANNELS), rng.choice(categories) if case_type == "complaint" else None,
                f"Perkara {i}", "Butiran kes yang dijana untuk ujian prestasi.", 0, f"Pelanggan {i}", f"p{i}@example.my", None, None,
                "ms", "email", 0, rng.choice(branches), officer, received, received, day.isoformat(), 1, 15,
@@ -46,7 +45,7 @@ def main():
     engine = sys.argv[1]
     now = time.time()
     if engine == "sqlite":
-        path, n = sys.argv[2], int(sys.argv[3])
+        path, n, offset = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
         db = sqlite3.connect(path)
         branches = [r[0] for r in db.execute("SELECT id FROM branches")]
         officers = [r[0] for r in db.execute("SELECT id FROM staff")]
@@ -55,7 +54,7 @@ def main():
         placeholders = ",".join("?" * len(COLUMNS))
         sql = f"INSERT INTO cases ({','.join(COLUMNS)}) VALUES ({placeholders})"
         batch = []
-        for row in rows(n, branches, officers, categories, now):
+        for row in rows(n, offset, branches, officers, categories, now):
             batch.append(row)
             if len(batch) == 20000:
                 db.executemany(sql, batch)
@@ -65,10 +64,10 @@ def main():
         db.execute("ANALYZE")
         db.close()
     else:
-        n = int(sys.argv[2])
-        branches, officers, categories = (sys.argv[3].split(","), sys.argv[4].split(","), sys.argv[5].split(","))
+        n, offset = int(sys.argv[2]), int(sys.argv[3])
+        branches, officers, categories = (sys.argv[4].split(","), sys.argv[5].split(","), sys.argv[6].split(","))
         out = csv.writer(sys.stdout)
-        for row in rows(n, branches, officers, categories, now):
+        for row in rows(n, offset, branches, officers, categories, now):
             # timestamps as ISO for PostgreSQL's timestamptz
             for k in (18, 19, 27):
                 row[k] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(row[k]))

@@ -71,8 +71,6 @@ public enum SiteURL: Sendable {
         case .cases: "/cases"
         case .publicCases: "/kes"
         case .help: "/bantuan"
-        case .publicCases: "/kes"
-        case .help: "/bantuan"
         case .console: "/console"
         case .superviseQueue: "/queue/supervise"
         case .queueSetup: "/admin/queue"
