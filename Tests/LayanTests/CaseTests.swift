@@ -307,6 +307,20 @@ actor ReceivedSMS {
             try await app.testing().test(.GET, "/api/v1/cases?due=overdue", headers: f.auth) { res async throws in
                 #expect(try res.content.decode(CasePageDTO.self).items.isEmpty)
             }
+            // Weeks later every one is overdue: the due list pages oldest due first, each case once.
+            clock.advance(by: 40 * 86_400)
+            var overdue: [String] = []
+            after = nil
+            repeat {
+                var url = "/api/v1/cases?due=overdue&limit=3"
+                if let after { url += "&after=\(after)" }
+                var page: CasePageDTO?
+                try await app.testing().test(.GET, url, headers: f.auth) { res async throws in page = try res.content.decode(CasePageDTO.self) }
+                overdue += page!.items.map(\.reference)
+                after = page!.next
+            } while after != nil
+            #expect(overdue.count == 7 && Set(overdue).count == 7)
+            #expect(overdue.first == "ADU-2026-000001")
 
             // Every filter the team queue offers reads an index, never the whole table.
             guard TestDatabase.engine == "sqlite" else { return }
@@ -314,6 +328,8 @@ actor ReceivedSMS {
             let filters: [CaseList.Filter] = [
                 .init(), .init(type: .complaint), .init(status: .new), .init(branchID: f.branch.id), .init(assigneeID: f.dutyOfficers[0].id),
                 .init(due: .overdue), .init(due: .today), .init(channel: .web), .init(after: .init(receivedAt: clock.now(), id: UUID())),
+                .init(openOnly: true), .init(assigneeID: f.dutyOfficers[0].id, openOnly: true),
+                .init(due: .overdue, after: .init(receivedAt: clock.now(), id: UUID(), resolveDue: "2026-01-01")),
             ]
             for filter in filters {
                 let select = CaseList.query(filter, today: LocalDate(clock.now()), on: sql)

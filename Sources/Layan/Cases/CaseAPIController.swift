@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import SQLKit
 import Vapor
 
 /// The cases JSON API (`/api/v1/cases`), in the OpenAPI document with these operation ids: createCase, getCase,
@@ -63,16 +64,16 @@ struct CaseAPIController: RouteCollection {
             }
             attachments.append(NewAttachment(fileName: item.fileName, bytes: [UInt8](data)))
         }
-        let branch = try? await QueueEngine.branch(code: body.branch, on: req.db)
+        let branch = try await BranchRef.find(code: body.branch, on: req.db as! any SQLDatabase)
         if branch == nil { problems["branch"] = "form.error.choose" }
         guard problems.isEmpty, let type, let channel, let language, let contactBy, let branch else { throw CaseInvalid(problems: problems) }
         let new = NewCase(type: type, channel: channel, categoryID: body.categoryId, subject: body.subject.trimmed, details: body.description.trimmed,
                           anonymous: body.anonymous ?? false, name: customer.name?.trimmed, email: customer.email?.trimmed, phone: customer.phone?.trimmed,
                           idDocument: customer.idDocument?.trimmed, language: language, contactBy: contactBy, onBehalfOf: customer.onBehalfOf?.trimmed,
-                          consentGiven: customer.consentGiven ?? false, branchID: try branch.requireID(), divisionID: body.divisionId,
+                          consentGiven: customer.consentGiven ?? false, branchID: branch.id, divisionID: body.divisionId,
                           service: body.service?.trimmed, attachments: attachments)
         let record = try await CaseEngine(request: req).create(new, by: req.caseActor)
-        return try await CaseDTO.make(record, on: req.db).encodeResponse(status: .created, for: req)
+        return try await CaseDTO.make(record, on: req.db, branchCode: branch.code).encodeResponse(status: .created, for: req)
     }
 
     func listCases(req: Request) async throws -> CasePageDTO {

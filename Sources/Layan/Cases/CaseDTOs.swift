@@ -80,8 +80,9 @@ struct CaseDTO: Content {
     let timeline: [TimelineEntryDTO]?
     let notifications: [OutboxDTO]?
 
-    static func make(_ record: CaseRecord, on db: any Database, timeline: Bool = false) async throws -> CaseDTO {
-        let branch = try await record.$branch.get(on: db)
+    static func make(_ record: CaseRecord, on db: any Database, timeline: Bool = false, branchCode: String? = nil) async throws -> CaseDTO {
+        var code = branchCode
+        if code == nil { code = try await record.$branch.get(on: db).code }
         var entries: [TimelineEntryDTO]?
         var outbox: [OutboxDTO]?
         if timeline {
@@ -98,7 +99,7 @@ struct CaseDTO: Content {
             categoryId: record.$category.id, subject: record.subject, description: record.details, anonymous: record.anonymous,
             customer: .init(name: record.customerName, email: record.customerEmail, phone: record.customerPhone, idDocument: record.customerIDDocument,
                             language: record.language, contactBy: record.contactBy, onBehalfOf: record.onBehalfOf, consentGiven: record.consentGiven),
-            branch: branch.code, divisionId: record.$division.id, service: record.serviceConcerned, assigneeId: record.$assignee.id,
+            branch: code ?? "", divisionId: record.$division.id, service: record.serviceConcerned, assigneeId: record.$assignee.id,
             receivedAt: record.receivedAt, acknowledgeDue: record.acknowledgeDue, resolveDue: record.resolveDue, paused: record.pausedSince != nil,
             acknowledgedAt: record.acknowledgedAt, resolvedAt: record.resolvedAt, closedAt: record.closedAt,
             acknowledgeMet: record.acknowledgeMet, resolveMet: record.resolveMet, escalated: record.escalatedAt != nil,

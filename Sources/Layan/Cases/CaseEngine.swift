@@ -99,26 +99,36 @@ struct CaseEngine {
     func create(_ new: NewCase, by actor: CaseActor) async throws -> CaseRecord {
         let problems = Self.problems(new)
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
-        guard let branch = try await Branch.find(new.branchID, on: db) else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
-        var category: CaseCategory?
+        // Look-ups through SQLKit rows rather than Fluent models: this runs for every new case.
+        let sql = db as! any SQLDatabase
+        guard let branch = try await BranchRef.find(id: new.branchID, on: sql) else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
+        var categoryStandard: ServiceStandard?
         if let id = new.categoryID {
-            guard let found = try await CaseCategory.find(id, on: db), found.type == new.type, found.active else {
+            struct Row: Decodable { let type: CaseType; let active: Bool; let acknowledge_days: Int?; let resolve_days: Int? }
+            guard let row = try await sql.select().columns("type", "active", "acknowledge_days", "resolve_days").from(CaseCategory.schema)
+                .where("id", .equal, id).first(decoding: Row.self), row.type == new.type, row.active else {
                 throw CaseInvalid(problems: ["category": "form.error.choose"])
             }
-            category = found
+            if row.acknowledge_days != nil || row.resolve_days != nil {
+                categoryStandard = ServiceStandard(acknowledgeWorkingDays: row.acknowledge_days ?? ServiceStandard.pkpaDefault.acknowledgeWorkingDays,
+                                                   resolveWorkingDays: row.resolve_days ?? ServiceStandard.pkpaDefault.resolveWorkingDays)
+            }
         }
-        if let division = new.divisionID, try await Division.find(division, on: db) == nil {
+        if let division = new.divisionID, try await sql.select().column("id").from(Division.schema).where("id", .equal, division).first() == nil {
             throw CaseInvalid(problems: ["division": "form.error.choose"])
         }
-        let typeStandard = try await CaseTypeStandard.query(on: db).filter(\.$type == new.type).first()?.standard
-        let standard = ServiceStandard.resolve(typeOverride: typeStandard, categoryOverride: category?.standardOverride)
+        struct StandardRow: Decodable { let acknowledge_days: Int; let resolve_days: Int }
+        let typeStandard = try await sql.select().columns("acknowledge_days", "resolve_days").from(CaseTypeStandard.schema)
+            .where("type", .equal, new.type.rawValue).first(decoding: StandardRow.self)
+            .map { ServiceStandard(acknowledgeWorkingDays: $0.acknowledge_days, resolveWorkingDays: $0.resolve_days) }
+        let standard = ServiceStandard.resolve(typeOverride: typeStandard, categoryOverride: categoryStandard)
         let calendar = try await app.calendarService.calendar(on: db, now: now)
         let now = self.now
         let today = LocalDate(now)
         let clock = CaseClock(receivedOn: today, standard: standard, state: branch.state)
-        let branchID = try branch.requireID()
+        let branchID = branch.id
         let year = today.year
-        let categoryID = category?.id
+        let categoryID = new.categoryID
         let onDuty = try await dutyOfficer(branchID: branchID, today: today, calendar: calendar, state: branch.state)
 
         let record = try await db.writeTransaction { db in
@@ -160,13 +170,14 @@ struct CaseEngine {
             record.publicKey = SessionToken.make()
             record.$createdBy.id = actor.staffID
             record.updatedAt = now
-            try await record.create(on: db)
+            let sql = db as! any SQLDatabase
+            try await record.insert(on: sql)
             let caseID = try record.requireID()
             try await CaseEvent(caseID: caseID, at: now, kind: .received, isPublic: true, actorID: actor.staffID, actorName: actor.name,
-                                to: .new).create(on: db)
+                                to: .new).insert(on: sql)
             if let onDuty {
                 try await CaseEvent(caseID: caseID, at: now, kind: .assigned, isPublic: false, actorID: nil, actorName: "",
-                                    body: onDuty.uuidString).create(on: db)
+                                    body: onDuty.uuidString).insert(on: sql)
             }
             for attachment in new.attachments {
                 try await Self.attach(attachment, to: caseID, isPublic: true, at: now, on: db)
@@ -193,21 +204,27 @@ struct CaseEngine {
     /// The day's duty officer with the least open work (PKPA 1/2008 §4d(5)). On a day off the next working
     /// day's rota takes the case.
     func dutyOfficer(branchID: UUID, today: LocalDate, calendar: WorkingCalendar, state: MalaysianState) async throws -> UUID? {
-        let day = calendar.nextWorkingDay(onOrAfter: today, in: state)
-        var shifts = try await DutyShift.query(on: db).filter(\.$branch.$id == branchID).filter(\.$date == today.iso).all()
-        if shifts.isEmpty && day != today {
-            shifts = try await DutyShift.query(on: db).filter(\.$branch.$id == branchID).filter(\.$date == day.iso).all()
-        }
-        let ids = shifts.map { $0.$staff.id }
-        guard !ids.isEmpty else { return nil }
-        let active = try await Staff.query(on: db).filter(\.$id ~~ ids).filter(\.$active == true).all().compactMap(\.id)
-        guard !active.isEmpty else { return nil }
         let sql = db as! any SQLDatabase
-        let open = CaseStatus.allCases.filter(\.isOpen).map(\.rawValue)
-        let rows = try await sql.raw("""
-            SELECT assigned_to, SUM(CASE WHEN status IN (\(binds: open)) THEN 1 ELSE 0 END) AS open_cases, MAX(assigned_at) AS last_at
-            FROM cases WHERE assigned_to IN (\(binds: active)) GROUP BY assigned_to
-            """).all()
+        func onDuty(_ date: LocalDate) async throws -> [UUID] {
+            try await sql.select().column(SQLColumn("staff_id", table: "d")).from(SQLAlias(SQLIdentifier(DutyShift.schema), as: SQLIdentifier("d")))
+                .join(SQLAlias(SQLIdentifier(Staff.schema), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
+                      on: SQLColumn("id", table: "s"), .equal, SQLColumn("staff_id", table: "d"))
+                .where(SQLColumn("branch_id", table: "d"), .equal, SQLBind(branchID)).where(SQLColumn("date", table: "d"), .equal, SQLBind(date.iso))
+                .where(SQLColumn("active", table: "s"), .equal, SQLLiteral.boolean(true))
+                .all().map { try $0.decode(column: "staff_id", as: UUID.self) }
+        }
+        var active = try await onDuty(today)
+        let day = calendar.nextWorkingDay(onOrAfter: today, in: state)
+        if active.isEmpty && day != today { active = try await onDuty(day) }
+        guard !active.isEmpty else { return nil }
+        // Open cases only, through the partial index over them: an officer's finished cases (years of them) are
+        // not their load. Among equals, the one whose latest open case is oldest goes first.
+        let rows = try await sql.select()
+            .column("assigned_to").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "open_cases")
+            .column(SQLFunction("MAX", args: SQLColumn("assigned_at")), as: "last_at")
+            .from(CaseRecord.schema)
+            .where("assigned_to", .in, active).where(SQLColumn("status"), .in, CaseList.openStatuses)
+            .groupBy("assigned_to").all()
         var load: [UUID: (Int, Double?)] = [:]
         for row in rows {
             let id = try row.decode(column: "assigned_to", as: UUID.self)

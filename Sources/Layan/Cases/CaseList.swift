@@ -22,19 +22,32 @@ struct CaseList {
 
     enum Due: String, Sendable { case today, overdue }
 
-    /// The last row of a page: the next page starts after it.
+    /// The last row of a page: the next page starts after it. Due-date lists are ordered by due date, the others
+    /// newest first, so the cursor carries the due date too. The time is kept to the bit, so no row repeats or
+    /// goes missing between pages.
     struct Cursor: Sendable, Equatable {
         let receivedAt: Date
         let id: UUID
+        var resolveDue: String?
 
-        var token: String { "\(Int64((receivedAt.timeIntervalSince1970 * 1000).rounded()))_\(id.uuidString)" }
+        var token: String {
+            let bits = String(receivedAt.timeIntervalSince1970.bitPattern, radix: 16)
+            return ([bits, id.uuidString] + (resolveDue.map { [$0] } ?? [])).joined(separator: "_")
+        }
 
-        init(receivedAt: Date, id: UUID) { self.receivedAt = receivedAt; self.id = id }
+        init(receivedAt: Date, id: UUID, resolveDue: String? = nil) {
+            self.receivedAt = receivedAt
+            self.id = id
+            self.resolveDue = resolveDue
+        }
 
         init?(token: String) {
-            let parts = token.split(separator: "_")
-            guard parts.count == 2, let millis = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
-            self.init(receivedAt: Date(timeIntervalSince1970: Double(millis) / 1000), id: id)
+            let parts = token.split(separator: "_").map(String.init)
+            guard parts.count == 2 || parts.count == 3, let bits = UInt64(parts[0], radix: 16), let id = UUID(uuidString: parts[1]) else { return nil }
+            let seconds = Double(bitPattern: bits)
+            guard seconds.isFinite else { return nil }
+            if parts.count == 3 { guard LocalDate(parts[2]) != nil else { return nil } }
+            self.init(receivedAt: Date(timeIntervalSince1970: seconds), id: id, resolveDue: parts.count == 3 ? parts[2] : nil)
         }
     }
 
@@ -53,16 +66,22 @@ struct CaseList {
         let category_id: UUID?
     }
 
-    static let columns = ["id", "reference", "type", "status", "channel", "subject", "received_at", "resolve_due", "acknowledge_due",
+    static let columns: [String] = ["id", "reference", "type", "status", "channel", "subject", "received_at", "resolve_due", "acknowledge_due",
                           "assigned_to", "branch_id", "category_id"]
 
-    /// The SELECT for a filter; `today` decides "due today" and "overdue".
+    /// The open statuses as literals, not binds: the partial indexes over open cases (`AddCaseListIndexes`) are
+    /// used only when the query's condition visibly matches theirs, on both engines.
+    static var openStatuses: any SQLExpression {
+        SQLGroupExpression(SQLList(CaseStatus.allCases.filter(\.isOpen).map { SQLLiteral.string($0.rawValue) }))
+    }
+
+    /// The SELECT for a filter; `today` decides "due today" and "overdue". Due-date lists run oldest due first
+    /// (most overdue at the top), the others newest first.
     static func query(_ filter: Filter, today: LocalDate, on sql: any SQLDatabase) -> SQLSelectBuilder {
         var select = sql.select().columns(columns.map { SQLColumn($0) }).from(CaseRecord.schema)
-        let open = CaseStatus.allCases.filter(\.isOpen).map(\.rawValue)
         if let type = filter.type { select = select.where("type", .equal, type.rawValue) }
         if let status = filter.status { select = select.where("status", .equal, status.rawValue) }
-        else if filter.openOnly || filter.due != nil { select = select.where("status", .in, open) }
+        else if filter.openOnly || filter.due != nil { select = select.where(SQLColumn("status"), .in, openStatuses) }
         if let category = filter.categoryID { select = select.where("category_id", .equal, category) }
         if let branch = filter.branchID { select = select.where("branch_id", .equal, branch) }
         if let channel = filter.channel { select = select.where("channel", .equal, channel.rawValue) }
@@ -72,13 +91,27 @@ struct CaseList {
         case .overdue: select = select.where("resolve_due", .lessThan, today.iso)
         case nil: break
         }
+        let limit = min(max(filter.limit, 1), 100) + 1
+        if filter.due != nil {
+            if let after = filter.after, let due = after.resolveDue {
+                select = select.where { group in
+                    group.where("resolve_due", .greaterThan, due).orWhere { tie in
+                        tie.where("resolve_due", .equal, due).where { inner in
+                            inner.where("received_at", .greaterThan, after.receivedAt)
+                                .orWhere { $0.where("received_at", .equal, after.receivedAt).where("id", .greaterThan, after.id) }
+                        }
+                    }
+                }
+            }
+            return select.orderBy("resolve_due", .ascending).orderBy("received_at", .ascending).orderBy("id", .ascending).limit(limit)
+        }
         if let after = filter.after {
             select = select.where { group in
                 group.where("received_at", .lessThan, after.receivedAt)
                     .orWhere { $0.where("received_at", .equal, after.receivedAt).where("id", .lessThan, after.id) }
             }
         }
-        return select.orderBy("received_at", .descending).orderBy("id", .descending).limit(min(max(filter.limit, 1), 100) + 1)
+        return select.orderBy("received_at", .descending).orderBy("id", .descending).limit(limit)
     }
 
     struct Page: Sendable {
@@ -90,6 +123,34 @@ struct CaseList {
         let limit = min(max(filter.limit, 1), 100)
         let rows = try await query(filter, today: today, on: db as! any SQLDatabase).all(decoding: Row.self)
         let shown = Array(rows.prefix(limit))
-        return Page(rows: shown, next: rows.count > limit ? shown.last.map { Cursor(receivedAt: $0.received_at, id: $0.id) } : nil)
+        let next = rows.count > limit ? shown.last.map { Cursor(receivedAt: $0.received_at, id: $0.id, resolveDue: filter.due == nil ? nil : $0.resolve_due) } : nil
+        return Page(rows: shown, next: next)
+    }
+}
+
+/// Indexes for the team queue at a million cases (issue #5, item 12): the officer's own list in date order, a
+/// branch's list, and partial indexes over the open cases only (a small share of all), for "open", "my open"
+/// and the due-date lists.
+struct AddCaseListIndexes: AsyncMigration {
+    static let open = "status IN ('new', 'acknowledged', 'in_progress', 'pending_customer', 'pending_agency')"
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        for statement in [
+            "CREATE INDEX cases_assignee_received_idx ON cases (assigned_to, received_at, id)",
+            "CREATE INDEX cases_branch_received_idx ON cases (branch_id, received_at, id)",
+            "CREATE INDEX cases_open_received_idx ON cases (received_at, id) WHERE \(Self.open)",
+            "CREATE INDEX cases_open_assignee_idx ON cases (assigned_to, received_at, id) WHERE \(Self.open)",
+            "CREATE INDEX cases_open_due_idx ON cases (resolve_due, received_at, id) WHERE \(Self.open)",
+        ] {
+            try await sql.raw(SQLQueryString(statement)).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        for name in ["cases_open_due_idx", "cases_open_assignee_idx", "cases_open_received_idx", "cases_branch_received_idx", "cases_assignee_received_idx"] {
+            try await sql.drop(index: name).run()
+        }
     }
 }

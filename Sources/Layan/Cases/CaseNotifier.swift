@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import SQLKit
 import Vapor
 
 /// Keeps the customer informed until the case is finished (PKPA 1/2008: responsive): the acknowledgement with
@@ -37,7 +38,8 @@ struct CaseNotifier {
         let body = channel == .sms
             ? [opening, note.map { String($0.prefix(200)) }, values["link"]].compactMap { $0 }.joined(separator: " ")
             : lines.joined(separator: "\n")
-        try await OutboxMessage(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.id, at: app.clock.now()).create(on: db)
+        try await OutboxMessage(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.id, at: app.clock.now())
+            .insert(on: db as! any SQLDatabase)
     }
 
     /// How to reach the customer: the channel they chose when we have it, else the other; nobody for anonymous cases.

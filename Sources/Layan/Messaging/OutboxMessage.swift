@@ -72,3 +72,15 @@ struct CreateOutbox: AsyncMigration {
         try await database.schema(OutboxMessage.schema).delete()
     }
 }
+
+extension OutboxMessage {
+    /// Queues the message in one statement, inside the caller's transaction.
+    func insert(on sql: any SQLDatabase) async throws {
+        if id == nil { id = UUID() }
+        try await sql.insertRow(into: Self.schema, [
+            "id": id, "channel": channel.rawValue, "recipient": recipient, "subject": subject, "body": body, "case_id": caseID,
+            "state": state.rawValue, "attempts": attempts, "next_attempt_at": nextAttemptAt, "last_error": lastError,
+            "created_at": createdAt, "sent_at": sentAt,
+        ])
+    }
+}

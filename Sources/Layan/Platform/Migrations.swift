@@ -22,5 +22,7 @@ enum LayanMigrations {
         CreateOutbox(),
         CreateServiceRecoveries(),
         CreateKnowledgeBase(),
+        AddServiceQueueIndex(),
+        AddCaseListIndexes(),
     ]
 }

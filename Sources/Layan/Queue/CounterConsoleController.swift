@@ -65,7 +65,7 @@ struct CounterConsoleController: RouteCollection {
                 if let difficult = ticket.difficult { guidance = [Guidance(type: req.t(difficult.catalogueKey), text: req.t(difficult.guidanceKey))] }
             }
             waiting = try await Ticket.query(on: req.db).filter(\.$branch.$id == mine.$branch.id).filter(\.$status == .waiting)
-                .filter(\.$service.$id ~~ mine.serviceIDs).sort(\.$arrivedAt).limit(50).all().map { t in
+                .filter(\.$service.$id ~~ mine.serviceIDs).sort(\.$arrivedAt).sort(\.$number).limit(50).all().map { t in
                     WaitingRow(label: t.label, service: serviceNames[t.$service.id] ?? "", category: req.t(t.category.catalogueKey),
                                priority: t.isPriority, waited: Int(now.timeIntervalSince(t.arrivedAt) / 60))
                 }

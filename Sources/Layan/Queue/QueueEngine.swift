@@ -198,7 +198,7 @@ struct QueueEngine {
                 for priority in [true, false] {
                     if let oldest = try await Ticket.query(on: db).filter(\.$branch.$id == counter.$branch.id)
                         .filter(\.$status == .waiting).filter(\.$service.$id ~~ counter.serviceIDs)
-                        .filter(\.$isPriority == priority).sort(\.$arrivedAt).first() { waiting.append(oldest) }
+                        .filter(\.$isPriority == priority).sort(\.$arrivedAt).sort(\.$number).first() { waiting.append(oldest) }
                 }
                 guard let choice = settings.policy.next(counterType: counter.type, services: Set(counter.serviceIDs),
                                                         waiting: waiting.map(\.waiting), streak: counter.streak, now: now),

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import LayanCore
 import Vapor
@@ -69,18 +70,21 @@ enum APITokenAuthenticator {
     /// Checks `Authorization: Bearer layan_…` against the stored hashes; revoked tokens fail.
     static func authenticate(_ request: Request) async throws -> APIClient {
         if let client = request.apiClient { return client }
+        // One SQLKit row, not a Fluent model: every API request passes here.
+        struct Row: Decodable { let id: UUID; let name: String; let scopes: [APIScope]; let last_used_at: Date? }
+        let sql = request.db as! any SQLDatabase
         guard let bearer = request.headers.bearerAuthorization?.token, bearer.hasPrefix(APIToken.prefix),
-              let token = try await APIToken.query(on: request.db)
-                .filter(\.$tokenHash == SessionToken.hash(bearer)).filter(\.$revokedAt == nil).first()
+              let token = try await sql.select().columns("id", "name", "scopes", "last_used_at").from(APIToken.schema)
+                .where("token_hash", .equal, SessionToken.hash(bearer)).where("revoked_at", .is, SQLLiteral.null)
+                .first(decoding: Row.self)
         else {
             throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""], reason: "Invalid or revoked API token")
         }
         let now = request.application.clock.now()
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            token.lastUsedAt = now
-            try await token.save(on: request.db)
+        if token.last_used_at.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            try await sql.update(APIToken.schema).set("last_used_at", to: now).where("id", .equal, token.id).run()
         }
-        let client = APIClient(tokenID: token.id!, name: token.name, scopes: Set(token.scopes))
+        let client = APIClient(tokenID: token.id, name: token.name, scopes: Set(token.scopes))
         request.storage[APIClientKey.self] = client
         return client
     }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import SQLKit
 
 /// A complaint category (or a category of another case type), seeded with the Public Complaints Bureau's list.
 /// Its own service standard, when set, overrides the type's (issue #5, item 4).
@@ -199,5 +200,43 @@ final class DutyShift: Model, @unchecked Sendable {
         self.$branch.id = branchID
         self.$staff.id = staffID
         self.date = date.iso
+    }
+}
+
+// MARK: - inserts without Fluent's reflection, for the paths that run on every new case (issue #5, item 12)
+
+extension SQLDatabase {
+    /// INSERT of one row from (column, value) pairs; nil values are written as NULL.
+    func insertRow(into table: String, _ values: KeyValuePairs<String, (any Encodable & Sendable)?>) async throws {
+        try await insert(into: table).columns(values.map(\.key))
+            .values(values.map { $0.value.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null }).run()
+    }
+}
+
+extension CaseRecord {
+    /// Writes a new case in one statement (the model's every field, as Fluent would store it).
+    func insert(on sql: any SQLDatabase) async throws {
+        if id == nil { id = UUID() }
+        try await sql.insertRow(into: Self.schema, [
+            "id": id, "reference": reference, "type": type.rawValue, "status": status.rawValue, "channel": channel.rawValue,
+            "category_id": $category.id, "subject": subject, "description": details, "anonymous": anonymous,
+            "customer_name": customerName, "customer_email": customerEmail, "customer_phone": customerPhone,
+            "customer_phone_digits": customerPhoneDigits, "customer_id_document": customerIDDocument, "language": language.rawValue,
+            "contact_by": contactBy.rawValue, "on_behalf_of": onBehalfOf, "consent_given": consentGiven, "branch_id": $branch.id,
+            "division_id": $division.id, "service_concerned": serviceConcerned, "assigned_to": $assignee.id, "assigned_at": assignedAt,
+            "received_at": receivedAt, "received_on": receivedOn, "acknowledge_days": acknowledgeDays, "resolve_days": resolveDays,
+            "acknowledge_due": acknowledgeDue, "resolve_due": resolveDue, "paused_days": pausedDays, "public_key": publicKey,
+            "created_by": $createdBy.id, "updated_at": updatedAt,
+        ])
+    }
+}
+
+extension CaseEvent {
+    func insert(on sql: any SQLDatabase) async throws {
+        if id == nil { id = UUID() }
+        try await sql.insertRow(into: Self.schema, [
+            "id": id, "case_id": $caseRecord.id, "at": at, "kind": kind.rawValue, "public": isPublic, "from_status": fromStatus?.rawValue,
+            "to_status": toStatus?.rawValue, "actor_id": $actor.id, "actor_name": actorName, "body": body,
+        ])
     }
 }

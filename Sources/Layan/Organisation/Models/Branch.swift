@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import LayanCore
 
@@ -51,4 +52,21 @@ extension Division: Audited {
 extension Agency: Audited {
     static let auditEntity = "agency"
     var auditSnapshot: [String: String?] { ["name_ms": nameMs, "name_en": nameEn, "about_ms": aboutMs, "about_en": aboutEn] }
+}
+
+/// What most requests need of a branch (its id, code, name and state), read as one SQLKit row: cheaper than the
+/// full model on every request that names a branch.
+struct BranchRef: Decodable, Sendable {
+    let id: UUID
+    let code: String
+    let name: String
+    let state: MalaysianState
+
+    static func find(id: UUID, on sql: any SQLDatabase) async throws -> BranchRef? {
+        try await sql.select().columns("id", "code", "name", "state").from(Branch.schema).where("id", .equal, id).first(decoding: BranchRef.self)
+    }
+
+    static func find(code: String, on sql: any SQLDatabase) async throws -> BranchRef? {
+        try await sql.select().columns("id", "code", "name", "state").from(Branch.schema).where("code", .equal, code.uppercased()).first(decoding: BranchRef.self)
+    }
 }
