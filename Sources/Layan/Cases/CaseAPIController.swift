@@ -72,7 +72,7 @@ struct CaseAPIController: RouteCollection {
                           idDocument: customer.idDocument?.trimmed, language: language, contactBy: contactBy, onBehalfOf: customer.onBehalfOf?.trimmed,
                           consentGiven: customer.consentGiven ?? false, branchID: branch.id, divisionID: body.divisionId,
                           service: body.service?.trimmed, attachments: attachments)
-        let record = try await CaseEngine(request: req).create(new, by: req.caseActor)
+        let record = try await CaseEngine(request: req).create(new, by: req.caseActor, branch: branch)
         return try await CaseDTO.make(record, on: req.db, branchCode: branch.code).encodeResponse(status: .created, for: req)
     }
 

@@ -96,12 +96,14 @@ struct CaseEngine {
 
     /// Files a new case: its reference, due dates on the branch's working days, the day's duty officer, the
     /// timeline's first entry and the acknowledgement to the customer — all or nothing.
-    func create(_ new: NewCase, by actor: CaseActor) async throws -> CaseRecord {
+    /// `branch` saves a look-up when the caller has already read it.
+    func create(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> CaseRecord {
         let problems = Self.problems(new)
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
         // Look-ups through SQLKit rows rather than Fluent models: this runs for every new case.
         let sql = db as! any SQLDatabase
-        guard let branch = try await BranchRef.find(id: new.branchID, on: sql) else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
+        let found = known?.id == new.branchID ? known : try await BranchRef.find(id: new.branchID, on: sql)
+        guard let branch = found else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
         var categoryStandard: ServiceStandard?
         if let id = new.categoryID {
             struct Row: Decodable { let type: CaseType; let active: Bool; let acknowledge_days: Int?; let resolve_days: Int? }
