@@ -9,20 +9,30 @@ import Vapor
 struct CaseDeadlineJob {
     let app: Application
     static let remindWorkingDaysBefore = 2
+    /// Cases handled per run; the next run (a minute later) takes the rest.
+    static let batch = 200
 
     @discardableResult
     func runOnce() async throws -> (reminded: Int, escalated: Int) {
         let now = app.clock.now()
         let today = LocalDate(now)
         let calendar = try await app.calendarService.calendar(on: app.db, now: now)
-        let open = CaseStatus.allCases.filter { $0.isOpen && $0 != .pendingCustomer }
-        // Due within a fortnight covers any reminder window; the index on resolve_due keeps this cheap.
+        // Only cases that still need a reminder or an escalation, in batches: a million finished cases, or a
+        // backlog escalated on the first run, never make one run long (the open-cases partial index serves this).
         let horizon = today.adding(days: 14).iso
-        let candidates = try await CaseRecord.query(on: app.db)
-            .filter(\.$status ~~ open)
-            .group(.or) { $0.filter(\.$resolveDue <= horizon).filter(\.$acknowledgeDue < today.iso) }
-            .with(\.$branch).with(\.$assignee)
-            .all()
+        let sql = app.db as! any SQLDatabase
+        let ids = try await sql.select().column("id").from(CaseRecord.schema)
+            .where(SQLColumn("status"), .in, CaseList.openStatuses).where("status", .notEqual, CaseStatus.pendingCustomer.rawValue)
+            .where { group in
+                group.where { $0.where("escalated_at", .is, SQLLiteral.null).where { due in
+                    due.where("resolve_due", .lessThan, today.iso)
+                        .orWhere { $0.where("status", .equal, CaseStatus.new.rawValue).where("acknowledge_due", .lessThan, today.iso) }
+                } }
+                .orWhere { $0.where("reminded_at", .is, SQLLiteral.null).where("escalated_at", .is, SQLLiteral.null)
+                    .where("resolve_due", .lessThanOrEqual, horizon).where("assigned_to", .isNot, SQLLiteral.null) }
+            }
+            .orderBy("resolve_due").limit(Self.batch).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let candidates = try await CaseRecord.query(on: app.db).filter(\.$id ~~ ids).with(\.$branch).with(\.$assignee).all()
         var reminded = 0, escalated = 0
         for record in candidates {
             let state = record.branch.state

@@ -82,5 +82,6 @@ extension OutboxMessage {
             "state": state.rawValue, "attempts": attempts, "next_attempt_at": nextAttemptAt, "last_error": lastError,
             "created_at": createdAt, "sent_at": sentAt,
         ])
+        $id.exists = true
     }
 }

@@ -79,15 +79,27 @@ struct QueueEngine {
         let today = LocalDate(now).iso
         let branchID = try branch.requireID()
         let ticket = try await db.writeTransaction { db in
-            guard let service = try await QueueService.find(serviceID, on: db), service.$branch.id == branchID, service.active else {
+            // SQLKit rows and single-statement inserts: this runs for every customer who takes a number.
+            let sql = db as! any SQLDatabase
+            struct ServiceRow: Decodable { let letter: String; let branch_id: UUID; let active: Bool; let average_handling_seconds: Double }
+            guard let service = try await sql.select().columns("letter", "branch_id", "active", "average_handling_seconds").from(QueueService.schema)
+                .where("id", .equal, serviceID).first(decoding: ServiceRow.self), service.branch_id == branchID, service.active else {
                 throw QueueError.unknownService
             }
-            let settings = try await Self.settings(branchID: branchID, on: db)
-            let number = try await (db as! any SQLDatabase).raw("""
+            let priority = try await sql.select().column("priority_categories").from(QueueSettings.schema).where("branch_id", .equal, branchID)
+                .first()?.decode(column: "priority_categories", as: [CustomerCategory].self) ?? QueueSettings.defaults(branchID: branchID).priorityCategories
+            let number = try await sql.raw("""
                 INSERT INTO ticket_sequences (branch_id, service_id, service_date, last_number) VALUES (\(bind: branchID), \(bind: serviceID), \(bind: today), 1)
                 ON CONFLICT (branch_id, service_id, service_date) DO UPDATE SET last_number = ticket_sequences.last_number + 1
                 RETURNING last_number
                 """).first()!.decode(column: "last_number", as: Int.self)
+            // Everyone waiting for the service is ahead of a ticket issued now.
+            let ahead = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema)
+                .where("branch_id", .equal, branchID).where("service_id", .equal, serviceID).where("status", .equal, TicketStatus.waiting.rawValue)
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let openCounters = try await sql.select().column("service_ids").from(Counter.schema)
+                .where("branch_id", .equal, branchID).where("status", .equal, CounterStatus.open.rawValue).all()
+                .filter { try $0.decode(column: "service_ids", as: [UUID].self).contains(serviceID) }.count
             let ticket = Ticket()
             ticket.$branch.id = branchID
             ticket.$service.id = serviceID
@@ -96,7 +108,7 @@ struct QueueEngine {
             ticket.number = number
             ticket.label = TicketLabel.make(letter: service.letter, number: number)
             ticket.category = category
-            ticket.isPriority = settings.priorityCategories.contains(category)
+            ticket.isPriority = priority.contains(category)
             ticket.status = .waiting
             ticket.channel = channel
             ticket.issuedAt = now
@@ -104,9 +116,10 @@ struct QueueEngine {
             ticket.recalls = 0
             ticket.transfers = 0
             ticket.statusKey = SessionToken.make()
-            ticket.estimatedWaitSeconds = try await Self.estimate(for: ticket, service: service, on: db)
-            try await ticket.create(on: db)
-            try await TicketEvent(ticketID: ticket.id!, branchID: branchID, kind: .issued, at: now, serviceID: serviceID).create(on: db)
+            ticket.estimatedWaitSeconds = WaitEstimate.seconds(ahead: ahead, openCounters: openCounters, averageHandling: service.average_handling_seconds)
+            try await ticket.insert(on: sql)
+            try await sql.insertRow(into: TicketEvent.schema, ["id": UUID(), "ticket_id": ticket.id, "branch_id": branchID,
+                                                              "kind": TicketEventKind.issued.rawValue, "at": now, "service_id": serviceID])
             return ticket
         }
         await notify(branchID)

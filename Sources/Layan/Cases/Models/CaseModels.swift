@@ -228,6 +228,7 @@ extension CaseRecord {
             "acknowledge_due": acknowledgeDue, "resolve_due": resolveDue, "paused_days": pausedDays, "public_key": publicKey,
             "created_by": $createdBy.id, "updated_at": updatedAt,
         ])
+        $id.exists = true
     }
 }
 
@@ -238,5 +239,6 @@ extension CaseEvent {
             "id": id, "case_id": $caseRecord.id, "at": at, "kind": kind.rawValue, "public": isPublic, "from_status": fromStatus?.rawValue,
             "to_status": toStatus?.rawValue, "actor_id": $actor.id, "actor_name": actorName, "body": body,
         ])
+        $id.exists = true
     }
 }
