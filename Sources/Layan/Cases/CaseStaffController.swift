@@ -158,7 +158,11 @@ struct CaseStaffController: RouteCollection {
             case .recovery: req.t("cases.event.recovery")
             }
             let who = event.kind == .customerMessage ? req.t("cases.customer") : event.actorName.isEmpty ? "Layan" : event.actorName
-            let body = event.kind == .assigned && UUID(uuidString: event.body ?? "") != nil ? nil : event.body
+            let body: String? = switch event.kind {
+            case .assigned where UUID(uuidString: event.body ?? "") != nil: nil  // the duty officer's id, shown as the assignee above
+            case .escalated: req.t(event.body == "acknowledge" ? "cases.escalated.acknowledge" : "cases.escalated.resolve")
+            default: event.body
+            }
             return TimelineRow(at: MalaysianTime.dateTime(event.at, in: req.language), what: what, who: who, body: body, isInternal: !event.isPublic)
         }
         let supervises = req.staff?.allows(.superviseCases) == true
