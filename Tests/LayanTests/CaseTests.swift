@@ -69,6 +69,25 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
         }
     }
 
+    @Test func aUnitsDutyOfficerTakesItsCasesAndTheBranchsTheRest() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let f = try await CaseFixture.make(app, onDuty: 0)
+            let licensing = Division(code: "BPL", nameMs: "Bahagian Pelesenan", nameEn: "Licensing Division")
+            try await licensing.create(on: app.db)
+            let today = LocalDate(caseMorning)
+            try await DutyShift(branchID: f.branch.id!, staffID: f.dutyOfficers[0].id!, date: today, divisionID: licensing.id).create(on: app.db)
+            try await DutyShift(branchID: f.branch.id!, staffID: f.dutyOfficers[1].id!, date: today).create(on: app.db)
+            for _ in 0..<3 {
+                let unitCase = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "Lesen", details: "d", name: "A", email: "a@b.my",
+                                                                      branchID: f.branch.id!, divisionID: licensing.id), by: .customer)
+                #expect(unitCase.$assignee.id == f.dutyOfficers[0].id)
+                let other = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "Lain", details: "d", name: "A", email: "a@b.my",
+                                                                   branchID: f.branch.id!), by: .customer)
+                #expect(other.$assignee.id == f.dutyOfficers[1].id)
+            }
+        }
+    }
+
     @Test func theWholeLifeWithAPauseForTheCustomer() async throws {
         let clock = FixedClock(caseMorning)
         try await withLayan(clock: clock) { app in

@@ -131,7 +131,7 @@ struct CaseEngine {
         let branchID = branch.id
         let year = today.year
         let categoryID = new.categoryID
-        let onDuty = try await dutyOfficer(branchID: branchID, today: today, calendar: calendar, state: branch.state)
+        let onDuty = try await dutyOfficer(branchID: branchID, divisionID: new.divisionID, today: today, calendar: calendar, state: branch.state)
 
         let record = try await db.writeTransaction { db in
             let number = try await (db as! any SQLDatabase).raw("""
@@ -203,17 +203,23 @@ struct CaseEngine {
         try await row.create(on: db)
     }
 
-    /// The day's duty officer with the least open work (PKPA 1/2008 §4d(5)). On a day off the next working
-    /// day's rota takes the case.
-    func dutyOfficer(branchID: UUID, today: LocalDate, calendar: WorkingCalendar, state: MalaysianState) async throws -> UUID? {
+    /// The day's duty officer with the least open work (PKPA 1/2008 §4d(5): an officer per unit or branch every
+    /// day). The unit's duty officers take its cases; the branch's (no unit) take the rest, or anyone on duty
+    /// there when the branch has none. On a day off the next working day's rota takes the case.
+    func dutyOfficer(branchID: UUID, divisionID: UUID?, today: LocalDate, calendar: WorkingCalendar, state: MalaysianState) async throws -> UUID? {
         let sql = db as! any SQLDatabase
+        struct Shift: Decodable { let staff_id: UUID; let division_id: UUID? }
         func onDuty(_ date: LocalDate) async throws -> [UUID] {
-            try await sql.select().column(SQLColumn("staff_id", table: "d")).from(SQLAlias(SQLIdentifier(DutyShift.schema), as: SQLIdentifier("d")))
+            let shifts = try await sql.select().column(SQLColumn("staff_id", table: "d")).column(SQLColumn("division_id", table: "d"))
+                .from(SQLAlias(SQLIdentifier(DutyShift.schema), as: SQLIdentifier("d")))
                 .join(SQLAlias(SQLIdentifier(Staff.schema), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
                       on: SQLColumn("id", table: "s"), .equal, SQLColumn("staff_id", table: "d"))
                 .where(SQLColumn("branch_id", table: "d"), .equal, SQLBind(branchID)).where(SQLColumn("date", table: "d"), .equal, SQLBind(date.iso))
                 .where(SQLColumn("active", table: "s"), .equal, SQLLiteral.boolean(true))
-                .all().map { try $0.decode(column: "staff_id", as: UUID.self) }
+                .all(decoding: Shift.self)
+            let unit = shifts.filter { $0.division_id != nil && $0.division_id == divisionID }
+            let branchWide = shifts.filter { $0.division_id == nil }
+            return (unit.isEmpty ? (branchWide.isEmpty ? shifts : branchWide) : unit).map(\.staff_id)
         }
         var active = try await onDuty(today)
         let day = calendar.nextWorkingDay(onOrAfter: today, in: state)

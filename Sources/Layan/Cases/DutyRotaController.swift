@@ -15,7 +15,7 @@ struct DutyRotaController: RouteCollection {
         supervisor.post("cases", "duty", ":shiftID", "delete", use: remove)
     }
 
-    struct Officer: Encodable, Sendable { let name: String; let removeAction: String }
+    struct Officer: Encodable, Sendable { let name: String; let unit: String?; let removeAction: String }
     struct Day: Encodable, Sendable { let date: String; let iso: String; let officers: [Officer]; let uncovered: Bool }
     struct BranchRota: Encodable, Sendable { let name: String; let days: [Day] }
     struct Page: Encodable, Sendable {
@@ -24,6 +24,7 @@ struct DutyRotaController: RouteCollection {
         let branches: [BranchRota]
         let branchChoices: [Choice]
         let officerChoices: [Choice]
+        let unitChoices: [Choice]
     }
 
     /// "Branch: date" for each of the next working days with nobody on duty, for the team queue's warning.
@@ -51,6 +52,8 @@ struct DutyRotaController: RouteCollection {
         let branches = try await Branch.query(on: req.db).sort(\.$name).all()
         let staff = try await Staff.query(on: req.db).filter(\.$active == true).sort(\.$name).all().filter { $0.roles.allow(.handleCases) }
         let names = Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.name) })
+        let divisions = try await Division.query(on: req.db).sort(\.$code).all()
+        let units = Dictionary(uniqueKeysWithValues: divisions.map { ($0.id!, req.language == .ms ? $0.nameMs : $0.nameEn) })
         var rotas: [BranchRota] = []
         for branch in branches {
             let shifts = try await DutyShift.query(on: req.db).filter(\.$branch.$id == branch.requireID()).filter(\.$date >= today.iso).all()
@@ -58,7 +61,8 @@ struct DutyRotaController: RouteCollection {
             var days: [Day] = []
             for _ in 0..<Self.daysShown {
                 let officers = shifts.filter { $0.date == day.iso }.map {
-                    Officer(name: names[$0.$staff.id] ?? "—", removeAction: "/cases/duty/\($0.id!.uuidString)/delete")
+                    Officer(name: names[$0.$staff.id] ?? "—", unit: $0.$division.id.flatMap { units[$0] },
+                            removeAction: "/cases/duty/\($0.id!.uuidString)/delete")
                 }
                 days.append(Day(date: MalaysianTime.longDate(day.startInstant, in: req.language), iso: day.iso, officers: officers, uncovered: officers.isEmpty))
                 day = calendar.adding(workingDays: 1, to: day, in: branch.state)
@@ -67,12 +71,15 @@ struct DutyRotaController: RouteCollection {
         }
         return Page(layout: await LayoutContext.make(for: req, title: req.t("duty.title")), form: form, branches: rotas,
                     branchChoices: branches.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: form.values["branch"] == $0.id!.uuidString) },
-                    officerChoices: staff.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: form.values["staff"] == $0.id!.uuidString) })
+                    officerChoices: staff.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: form.values["staff"] == $0.id!.uuidString) },
+                    unitChoices: divisions.map { Choice(value: $0.id!.uuidString, label: units[$0.id!] ?? $0.code, selected: form.values["division"] == $0.id!.uuidString) })
     }
 
     func add(req: Request) async throws -> Response {
         var check = FormValidator(req)
         let branchID = check.uuid("branch", required: true), staffID = check.uuid("staff", required: true)
+        let divisionID = check.uuid("division")
+        if let divisionID, try await Division.find(divisionID, on: req.db) == nil { check.fail("division", "form.error.choose") }
         let from = check.date("from")
         let until = check.fields["until"].flatMap { $0.isEmpty ? nil : LocalDate($0) } ?? from
         if let from, let until, until < from || until.dayNumber - from.dayNumber > 62 { check.fail("until", "duty.error.range") }
@@ -92,7 +99,7 @@ struct DutyRotaController: RouteCollection {
                 let day = from.adding(days: n)
                 guard calendar.isWorkingDay(day, in: state) else { continue }
                 let exists = try await DutyShift.query(on: db).filter(\.$branch.$id == chosenBranch).filter(\.$staff.$id == staffID).filter(\.$date == day.iso).count() > 0
-                if !exists { try await DutyShift(branchID: chosenBranch, staffID: staffID, date: day).create(on: db) }
+                if !exists { try await DutyShift(branchID: chosenBranch, staffID: staffID, date: day, divisionID: divisionID).create(on: db) }
             }
         }
         try await req.flash("success", req.t("duty.added"))

@@ -24,5 +24,6 @@ enum LayanMigrations {
         CreateKnowledgeBase(),
         AddServiceQueueIndex(),
         AddCaseListIndexes(),
+        AddDivisionToDutyRota(),
     ]
 }

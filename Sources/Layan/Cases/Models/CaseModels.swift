@@ -193,13 +193,27 @@ final class DutyShift: Model, @unchecked Sendable {
     @Parent(key: "branch_id") var branch: Branch
     @Parent(key: "staff_id") var staff: Staff
     @Field(key: "date") var date: String
+    /// The unit (division) the officer is on duty for; nil: the whole branch.
+    @OptionalParent(key: "division_id") var division: Division?
 
     init() {}
 
-    init(branchID: UUID, staffID: UUID, date: LocalDate) {
+    init(branchID: UUID, staffID: UUID, date: LocalDate, divisionID: UUID? = nil) {
         self.$branch.id = branchID
         self.$staff.id = staffID
         self.date = date.iso
+        self.$division.id = divisionID
+    }
+}
+
+/// PKPA 1/2008 §4d(5) asks for duty officers "per unit or branch": a shift may name the unit it serves.
+struct AddDivisionToDutyRota: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(DutyShift.schema).field("division_id", .uuid, .references(Division.schema, .id, onDelete: .cascade)).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(DutyShift.schema).deleteField("division_id").update()
     }
 }
 
