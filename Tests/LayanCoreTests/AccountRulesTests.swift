@@ -50,3 +50,15 @@ import Testing
         #expect(MalaysianState(lenient: "Singapore") == nil)
     }
 }
+
+@Suite struct ClientAddressTests {
+    @Test func onlyTrustedProxiesMayNameTheClient() {
+        let proxies: Set<String> = ["10.0.0.2", "10.0.0.3"]
+        #expect(ClientAddress.resolve(peer: "203.0.113.9", forwardedFor: ["1.2.3.4"], trustedProxies: proxies) == "203.0.113.9")
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["198.51.100.7"], trustedProxies: proxies) == "198.51.100.7")
+        // a client that forges the header gets its real address (the one the proxy appended) counted
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["6.6.6.6, 198.51.100.7"], trustedProxies: proxies) == "198.51.100.7")
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["198.51.100.7", "10.0.0.3"], trustedProxies: proxies) == "198.51.100.7")
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: [], trustedProxies: proxies) == "10.0.0.2")
+    }
+}

@@ -71,7 +71,7 @@ struct AccountsController: RouteCollection {
 
         // PKPA 1/2008 (security): customer data stays with authorised staff, so guessing is throttled.
         let now = req.application.clock.now()
-        let ip = req.remoteAddress?.ipAddress ?? "unknown"
+        let ip = req.clientAddress
         let throttle = req.application.settings.loginThrottle
         let since = now.addingTimeInterval(-throttle.window)
         let accountFailures = try await LoginAttempt.query(on: req.db)

@@ -68,6 +68,8 @@ public struct AppSettings: Sendable {
     /// Addresses of the branches' kiosks, which take many numbers a day and so are exempt from the
     /// per-address limit on anonymous tickets (`LAYAN_KIOSK_ADDRESSES`, comma-separated).
     public var kioskAddresses: Set<String> = []
+    /// Reverse proxies allowed to name the client in X-Forwarded-For (`LAYAN_TRUSTED_PROXIES`, comma-separated).
+    public var trustedProxies: Set<String> = []
     /// How long after resolution a customer may reopen a case (`LAYAN_REOPEN_DAYS`, default 14).
     public var reopenPolicy = ReopenPolicy()
 
@@ -89,8 +91,13 @@ public struct AppSettings: Sendable {
             benchmarkRoutes: flag("LAYAN_BENCHMARK_ROUTES"),
             bcryptCost: Int(env["LAYAN_BCRYPT_COST"] ?? "") ?? 12
         ).with(messaging: try MessagingSettings.fromEnvironment(env), jobInterval: try interval(env["LAYAN_JOB_INTERVAL"]),
-                   kioskAddresses: Set((env["LAYAN_KIOSK_ADDRESSES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
-                   reopenPolicy: ReopenPolicy(reopenWithinDays: try days(env["LAYAN_REOPEN_DAYS"], default: 14)))
+                   kioskAddresses: addresses(env["LAYAN_KIOSK_ADDRESSES"]),
+                   reopenPolicy: ReopenPolicy(reopenWithinDays: try days(env["LAYAN_REOPEN_DAYS"], default: 14)),
+                   trustedProxies: addresses(env["LAYAN_TRUSTED_PROXIES"]))
+    }
+
+    private static func addresses(_ raw: String?) -> Set<String> {
+        Set((raw ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 
     private static func days(_ raw: String?, default value: Int) throws -> Int {
@@ -105,12 +112,14 @@ public struct AppSettings: Sendable {
         return value
     }
 
-    func with(messaging: MessagingSettings, jobInterval: TimeInterval, kioskAddresses: Set<String>, reopenPolicy: ReopenPolicy) -> AppSettings {
+    func with(messaging: MessagingSettings, jobInterval: TimeInterval, kioskAddresses: Set<String>, reopenPolicy: ReopenPolicy,
+              trustedProxies: Set<String>) -> AppSettings {
         var copy = self
         copy.messaging = messaging
         copy.jobInterval = jobInterval
         copy.kioskAddresses = kioskAddresses
         copy.reopenPolicy = reopenPolicy
+        copy.trustedProxies = trustedProxies
         return copy
     }
 }

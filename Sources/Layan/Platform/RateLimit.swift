@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LayanCore
 import SQLKit
 import Vapor
 
@@ -18,7 +19,7 @@ struct RateLimit: Sendable {
 
     /// Records a hit and refuses it (429) when the address is over its limit.
     func check(_ req: Request) async throws {
-        let client = req.remoteAddress?.ipAddress ?? "unknown"
+        let client = req.clientAddress
         let now = req.application.clock.now()
         let sql = req.db as! any SQLDatabase
         let since = now.addingTimeInterval(-window)
@@ -40,4 +41,12 @@ struct TooManyRequests: CatalogueError {
     var status: HTTPResponseStatus { .tooManyRequests }
     var headers: HTTPHeaders { ["Retry-After": "\(retryAfter)"] }
     var catalogueKey: String { "error.tooManyRequests" }
+}
+
+extension Request {
+    /// The visitor's address for limits and records: the peer, or the client a trusted reverse proxy names.
+    var clientAddress: String {
+        ClientAddress.resolve(peer: remoteAddress?.ipAddress ?? "unknown", forwardedFor: headers[.xForwardedFor],
+                              trustedProxies: application.settings.trustedProxies)
+    }
 }

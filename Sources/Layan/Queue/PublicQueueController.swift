@@ -79,7 +79,7 @@ struct PublicQueueController: RouteCollection {
     func issue(req: Request) async throws -> Response {
         // Anonymous tickets are limited per address so a script cannot flood the queue; the branch's kiosks and
         // officers who issue tickets are not.
-        let address = req.remoteAddress?.ipAddress ?? ""
+        let address = req.clientAddress
         if !req.application.settings.kioskAddresses.contains(address) && req.staff?.allows(.issueTickets) != true {
             try await RateLimit.queueTicket.check(req)
         }

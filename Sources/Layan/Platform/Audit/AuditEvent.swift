@@ -87,7 +87,7 @@ enum Audit {
             encoder.outputFormatting = [.sortedKeys]
             event.changes = String(decoding: try encoder.encode(changes), as: UTF8.self)
         }
-        event.ip = request.remoteAddress?.ipAddress
+        event.ip = request.clientAddress
         event.requestID = request.id
         try await event.create(on: db ?? request.db)
     }

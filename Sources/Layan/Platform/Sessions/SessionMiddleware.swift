@@ -146,7 +146,7 @@ extension Request {
         record.flash = carriedFlash
         record.createdAt = now
         record.lastSeenAt = now
-        record.ip = remoteAddress?.ipAddress
+        record.ip = clientAddress
         record.userAgent = headers.first(name: .userAgent).map { String($0.prefix(300)) }
         try await record.create(on: db)
         state.record = record
