@@ -58,6 +58,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.asyncCommands.use(UserCommandGroup(), as: "user")
     app.asyncCommands.use(CalendarCommandGroup(), as: "calendar")
     app.asyncCommands.use(TokenCommandGroup(), as: "token")
+    app.asyncCommands.use(MailCommandGroup(), as: "mail")
 
     try routes(app)
     try Access.verifyEveryRouteDeclared(app.routes)

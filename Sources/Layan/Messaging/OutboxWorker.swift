@@ -74,7 +74,7 @@ struct OutboxWorker: Sendable {
             guard let host = settings.smtpHost else { throw NotConfigured(what: "LAYAN_SMTP_HOST") }
             let mail = MailMessage(from: settings.mailFrom, to: message.recipient, subject: message.subject, body: message.body,
                                    messageID: "\(message.id!.uuidString.lowercased())@layan")
-            try await SMTPClient(host: host, port: settings.smtpPort, heloName: "layan").send(mail, at: app.clock.now())
+            try await SMTPClient.configured(settings, host: host).send(mail, at: app.clock.now())
         case .sms:
             guard let url = settings.smsGatewayURL else { throw NotConfigured(what: "LAYAN_SMS_URL") }
             var headers: HTTPHeaders = ["Content-Type": "application/json"]
@@ -97,5 +97,16 @@ struct OutboxWorker: Sendable {
     struct SMSFailure: Error, CustomStringConvertible {
         let status: Int
         var description: String { "SMS gateway answered \(status)" }
+    }
+}
+
+extension SMTPClient {
+    /// The client for the relay in the settings.
+    static func configured(_ settings: MessagingSettings, host: String) -> SMTPClient {
+        var client = SMTPClient(host: host, port: settings.smtpPort, heloName: "layan")
+        client.security = Security(rawValue: settings.smtpSecurity) ?? .none
+        if let user = settings.smtpUser { client.credentials = Credentials(user: user, password: settings.smtpPassword ?? "") }
+        client.trustRootsFile = settings.smtpCAFile
+        return client
     }
 }

@@ -130,6 +130,12 @@ public struct MessagingSettings: Sendable, Equatable {
     public var smtpHost: String?
     public var smtpPort: Int = 25
     public var mailFrom: String = "layan@localhost"
+    /// none, starttls or tls (`LAYAN_SMTP_SECURITY`); by default starttls on port 587, tls on 465, none otherwise.
+    public var smtpSecurity: String = "none"
+    public var smtpUser: String?
+    public var smtpPassword: String?
+    /// A PEM file of certificate authorities to trust for the relay (an agency's own CA).
+    public var smtpCAFile: String?
     /// An HTTP endpoint that takes `{"to": "60123456789", "message": "…"}`; nil holds SMS the same way.
     public var smsGatewayURL: String?
     public var smsGatewayToken: String?
@@ -146,6 +152,15 @@ public struct MessagingSettings: Sendable, Equatable {
             guard let value = Int(port), (1...65535).contains(value) else { throw SettingsError.invalid("LAYAN_SMTP_PORT", port) }
             settings.smtpPort = value
         }
+        let security = env["LAYAN_SMTP_SECURITY"]?.lowercased() ?? ""
+        switch security {
+        case "": settings.smtpSecurity = settings.smtpPort == 587 ? "starttls" : settings.smtpPort == 465 ? "tls" : "none"
+        case "none", "starttls", "tls": settings.smtpSecurity = security
+        default: throw SettingsError.invalid("LAYAN_SMTP_SECURITY", security)
+        }
+        settings.smtpUser = env["LAYAN_SMTP_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.smtpPassword = env["LAYAN_SMTP_PASSWORD"]
+        settings.smtpCAFile = env["LAYAN_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         if let from = env["LAYAN_MAIL_FROM"], !from.isEmpty {
             guard MailMessage.isSafeEnvelopeAddress(from) else { throw SettingsError.invalid("LAYAN_MAIL_FROM", from) }
             settings.mailFrom = from
