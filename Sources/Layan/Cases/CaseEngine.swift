@@ -175,12 +175,11 @@ struct CaseEngine {
             let sql = db as! any SQLDatabase
             try await record.insert(on: sql)
             let caseID = try record.requireID()
-            try await CaseEvent(caseID: caseID, at: now, kind: .received, isPublic: true, actorID: actor.staffID, actorName: actor.name,
-                                to: .new).insert(on: sql)
+            var events = [CaseEvent(caseID: caseID, at: now, kind: .received, isPublic: true, actorID: actor.staffID, actorName: actor.name, to: .new)]
             if let onDuty {
-                try await CaseEvent(caseID: caseID, at: now, kind: .assigned, isPublic: false, actorID: nil, actorName: "",
-                                    body: onDuty.uuidString).insert(on: sql)
+                events.append(CaseEvent(caseID: caseID, at: now, kind: .assigned, isPublic: false, actorID: nil, actorName: "", body: onDuty.uuidString))
             }
+            try await CaseEvent.insert(events, on: sql)
             for attachment in new.attachments {
                 try await Self.attach(attachment, to: caseID, isPublic: true, at: now, on: db)
             }

@@ -78,28 +78,31 @@ struct QueueEngine {
         let now = clock.now()
         let today = LocalDate(now).iso
         let branchID = try branch.requireID()
+        // Reads first, outside the write lock: SQLKit rows, for every customer who takes a number. They only feed
+        // the label and the estimate, which a concurrent change can at most make a ticket's worth less exact.
+        let sql = db as! any SQLDatabase
+        struct ServiceRow: Decodable { let letter: String; let branch_id: UUID; let active: Bool; let average_handling_seconds: Double }
+        guard let service = try await sql.select().columns("letter", "branch_id", "active", "average_handling_seconds").from(QueueService.schema)
+            .where("id", .equal, serviceID).first(decoding: ServiceRow.self), service.branch_id == branchID, service.active else {
+            throw QueueError.unknownService
+        }
+        let priority = try await sql.select().column("priority_categories").from(QueueSettings.schema).where("branch_id", .equal, branchID)
+            .first()?.decode(column: "priority_categories", as: [CustomerCategory].self) ?? QueueSettings.defaults(branchID: branchID).priorityCategories
+        // Everyone waiting for the service is ahead of a ticket issued now.
+        let ahead = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema)
+            .where("branch_id", .equal, branchID).where("service_id", .equal, serviceID).where("status", .equal, TicketStatus.waiting.rawValue)
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let openCounters = try await sql.select().column("service_ids").from(Counter.schema)
+            .where("branch_id", .equal, branchID).where("status", .equal, CounterStatus.open.rawValue).all()
+            .filter { try $0.decode(column: "service_ids", as: [UUID].self).contains(serviceID) }.count
+        // Inside the write lock only what must be atomic: the number, the ticket, its event.
         let ticket = try await db.writeTransaction { db in
-            // SQLKit rows and single-statement inserts: this runs for every customer who takes a number.
             let sql = db as! any SQLDatabase
-            struct ServiceRow: Decodable { let letter: String; let branch_id: UUID; let active: Bool; let average_handling_seconds: Double }
-            guard let service = try await sql.select().columns("letter", "branch_id", "active", "average_handling_seconds").from(QueueService.schema)
-                .where("id", .equal, serviceID).first(decoding: ServiceRow.self), service.branch_id == branchID, service.active else {
-                throw QueueError.unknownService
-            }
-            let priority = try await sql.select().column("priority_categories").from(QueueSettings.schema).where("branch_id", .equal, branchID)
-                .first()?.decode(column: "priority_categories", as: [CustomerCategory].self) ?? QueueSettings.defaults(branchID: branchID).priorityCategories
             let number = try await sql.raw("""
                 INSERT INTO ticket_sequences (branch_id, service_id, service_date, last_number) VALUES (\(bind: branchID), \(bind: serviceID), \(bind: today), 1)
                 ON CONFLICT (branch_id, service_id, service_date) DO UPDATE SET last_number = ticket_sequences.last_number + 1
                 RETURNING last_number
                 """).first()!.decode(column: "last_number", as: Int.self)
-            // Everyone waiting for the service is ahead of a ticket issued now.
-            let ahead = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema)
-                .where("branch_id", .equal, branchID).where("service_id", .equal, serviceID).where("status", .equal, TicketStatus.waiting.rawValue)
-                .first()?.decode(column: "n", as: Int.self) ?? 0
-            let openCounters = try await sql.select().column("service_ids").from(Counter.schema)
-                .where("branch_id", .equal, branchID).where("status", .equal, CounterStatus.open.rawValue).all()
-                .filter { try $0.decode(column: "service_ids", as: [UUID].self).contains(serviceID) }.count
             let ticket = Ticket()
             ticket.$branch.id = branchID
             ticket.$service.id = serviceID

@@ -247,12 +247,25 @@ extension CaseRecord {
 }
 
 extension CaseEvent {
-    func insert(on sql: any SQLDatabase) async throws {
-        if id == nil { id = UUID() }
-        try await sql.insertRow(into: Self.schema, [
-            "id": id, "case_id": $caseRecord.id, "at": at, "kind": kind.rawValue, "public": isPublic, "from_status": fromStatus?.rawValue,
-            "to_status": toStatus?.rawValue, "actor_id": $actor.id, "actor_name": actorName, "body": body,
-        ])
-        $id.exists = true
+    static let insertColumns = ["id", "case_id", "at", "kind", "public", "from_status", "to_status", "actor_id", "actor_name", "body"]
+
+    var insertValues: [any SQLExpression] {
+        let values: [(any Encodable & Sendable)?] = [id, $caseRecord.id, at, kind.rawValue, isPublic, fromStatus?.rawValue, toStatus?.rawValue,
+                                                     $actor.id, actorName, body]
+        return values.map { $0.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null }
+    }
+
+    func insert(on sql: any SQLDatabase) async throws { try await Self.insert([self], on: sql) }
+
+    /// Several timeline entries in one statement (a new case's "received" and "assigned").
+    static func insert(_ events: [CaseEvent], on sql: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        var builder = sql.insert(into: schema).columns(insertColumns)
+        for event in events {
+            if event.id == nil { event.id = UUID() }
+            builder = builder.values(event.insertValues)
+        }
+        try await builder.run()
+        for event in events { event.$id.exists = true }
     }
 }
