@@ -34,12 +34,15 @@ struct CaseDeadlineJob {
             .orderBy("resolve_due").limit(Self.batch).all().map { try $0.decode(column: "id", as: UUID.self) }
         let candidates = try await CaseRecord.query(on: app.db).filter(\.$id ~~ ids).with(\.$branch).with(\.$assignee).all()
         var reminded = 0, escalated = 0
+        var heads = HeadsOfUnit(app: app)
         for record in candidates {
+            // A breath between cases, so a large backlog never holds a database connection away from officers' pages.
+            if reminded + escalated > 0 { try await Task.sleep(for: .milliseconds(5)) }
             let state = record.branch.state
             let ackBreached = record.status == .new && LocalDate(record.acknowledgeDue)! < today
             let resolveBreached = LocalDate(record.resolveDue)! < today
             if (ackBreached || resolveBreached) && record.escalatedAt == nil {
-                try await escalate(record, acknowledgement: ackBreached && !resolveBreached, now: now)
+                try await escalate(record, to: try await heads.of(record.$branch.id), acknowledgement: ackBreached && !resolveBreached, now: now)
                 escalated += 1
             } else if !resolveBreached && record.remindedAt == nil, let assignee = record.assignee,
                       CaseClock.workingDaysLeft(calendar, today: today, due: LocalDate(record.resolveDue)!, in: state) <= Self.remindWorkingDaysBefore {
@@ -61,13 +64,26 @@ struct CaseDeadlineJob {
     }
 
     /// PKPA: a breached standard goes to the head of unit — the branch's heads, or the agency's when it has none.
-    private func escalate(_ record: CaseRecord, acknowledgement: Bool, now: Date) async throws {
-        var heads = try await Staff.query(on: app.db).filter(\.$branch.$id == record.$branch.id).filter(\.$active == true).all()
-            .filter { $0.roles.contains(.headOfUnit) }
-        if heads.isEmpty {
-            heads = try await Staff.query(on: app.db).filter(\.$active == true).all().filter { $0.roles.contains(.headOfUnit) }
+    struct HeadsOfUnit {
+        let app: Application
+        var byBranch: [UUID: [Staff]] = [:]
+        var agency: [Staff]?
+
+        /// Read once per branch and run, not once per case.
+        mutating func of(_ branchID: UUID) async throws -> [Staff] {
+            if let known = byBranch[branchID] { return known }
+            var heads = try await Staff.query(on: app.db).filter(\.$branch.$id == branchID).filter(\.$active == true).all()
+                .filter { $0.roles.contains(.headOfUnit) }
+            if heads.isEmpty {
+                if agency == nil { agency = try await Staff.query(on: app.db).filter(\.$active == true).all().filter { $0.roles.contains(.headOfUnit) } }
+                heads = agency ?? []
+            }
+            byBranch[branchID] = heads
+            return heads
         }
-        let recipients = heads
+    }
+
+    private func escalate(_ record: CaseRecord, to recipients: [Staff], acknowledgement: Bool, now: Date) async throws {
         try await app.db.writeTransaction { db in
             record.escalatedAt = now
             try await record.save(on: db)
