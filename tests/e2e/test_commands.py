@@ -36,3 +36,50 @@ def test_user_create_refuses_a_short_password_and_duplicates(server):
     again = layan(["user", "create", "--email", "dua@agensi.gov.my", "--name", "D", "--role", "supervisor"], "a long enough password\n")
     assert again.returncode == 1
     assert "already exists" in again.stdout + again.stderr
+
+
+def test_stopping_under_load_finishes_requests_and_exits_cleanly(tmp_path):
+    """SIGTERM while cases are being filed: the requests in flight finish, then the databases close, exit 0."""
+    import signal
+    import threading
+    import time
+
+    from conftest import _free_port
+
+    binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
+    env = dict(os.environ, DATABASE_URL=f"sqlite:{tmp_path}/layan.sqlite", LAYAN_BCRYPT_COST="4")
+    subprocess.run([binary, "demo", "--log", "error"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    token = subprocess.run([binary, "token", "create", "--name", "load", "--scope", "cases:write", "--log", "error"], cwd=ROOT, env=env,
+                           check=True, capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
+    port = _free_port()
+    server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port), "--log", "error"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.1)
+    body = {"type": "complaint", "channel": "api", "subject": "Lampu", "description": "Rosak.", "branch": "SHA",
+            "customer": {"name": "Siti", "email": "siti@example.my"}}
+    stop = threading.Event()
+
+    def file_cases():
+        while not stop.is_set():
+            try:
+                requests.post(base + "/api/v1/cases", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+            except requests.RequestException:
+                pass
+
+    workers = [threading.Thread(target=file_cases) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    time.sleep(1.5)
+    server.send_signal(signal.SIGTERM)
+    output, _ = server.communicate(timeout=60)
+    stop.set()
+    for worker in workers:
+        worker.join()
+    assert server.returncode == 0, output[-2000:]
+    assert "Fatal error" not in output
