@@ -77,10 +77,8 @@ struct CaseEngine {
         text("onBehalfOf", new.onBehalfOf, max: 200, required: false)
         text("service", new.service, max: 200, required: false)
         if let email = new.email, !email.isEmpty, EmailAddress.normalised(email) == nil { problems["email"] = "form.error.email" }
-        if let phone = new.phone, !phone.isEmpty,
-           !(phone.count <= 30 && phone.allSatisfy({ $0.isNumber || " +-()".contains($0) }) && PhoneNumber.digits(phone).count >= 7) {
-            problems["phone"] = "form.error.phone"
-        }
+        // Seven digits at least: the customer must be reachable by SMS or a call back.
+        if let phone = new.phone, !phone.isEmpty, !FormValidator.isPhone(phone, minimumDigits: 7) { problems["phone"] = "form.error.phone" }
         // A named customer must be reachable, or we cannot keep them informed (PKPA: responsive).
         if !new.anonymous && (new.email ?? "").isEmpty && (new.phone ?? "").isEmpty { problems["email"] = "case.error.contactRequired" }
         if new.contactBy == .sms && !new.anonymous && (new.phone ?? "").isEmpty { problems["phone"] = "case.error.phoneForSMS" }
@@ -278,11 +276,7 @@ struct CaseEngine {
                 record.acknowledgeMet = CaseClock.met(doneOn: today, due: LocalDate(record.acknowledgeDue)!)
             }
             // …waiting for the customer stops it, and the days waited push the due date back.
-            if from == .pendingCustomer, let since = record.pausedSince.flatMap({ LocalDate($0) }) {
-                record.pausedDays += CaseClock.pauseLength(calendar, since: since, until: today, in: branch.state)
-                record.pausedSince = nil
-                record.resolveDue = record.clock(state: branch.state).resolveBy(calendar, today: today).iso
-            }
+            if from == .pendingCustomer { record.endPause(on: today, calendar: calendar, state: branch.state) }
             if to == .pendingCustomer { record.pausedSince = today.iso }
             switch to {
             case .resolved:
@@ -344,12 +338,8 @@ struct CaseEngine {
             if kind == .customerMessage && record.status == .pendingCustomer {
                 let branch = try await record.$branch.get(on: db)
                 let today = LocalDate(now)
-                if let since = record.pausedSince.flatMap({ LocalDate($0) }) {
-                    record.pausedDays += CaseClock.pauseLength(calendar, since: since, until: today, in: branch.state)
-                }
-                record.pausedSince = nil
+                record.endPause(on: today, calendar: calendar, state: branch.state)
                 record.status = .inProgress
-                record.resolveDue = record.clock(state: branch.state).resolveBy(calendar, today: today).iso
                 try await CaseEvent(caseID: caseID, at: now, kind: .transition, isPublic: true, actorID: nil, actorName: "",
                                     from: .pendingCustomer, to: .inProgress).create(on: db)
             }

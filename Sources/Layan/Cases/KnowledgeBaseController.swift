@@ -56,8 +56,7 @@ struct KnowledgeBaseController: RouteCollection {
 
     func staffList(req: Request) async throws -> View {
         let q = String((req.query[String.self, at: "q"] ?? "").trimmed.prefix(200))
-        var articles = try await KnowledgeArticle.search(q, publicOnly: false, kind: .article, limit: 100, on: req.db)
-        articles += try await KnowledgeArticle.search(q, publicOnly: false, kind: .cannedReply, limit: 100, on: req.db)
+        let articles = try await KnowledgeArticle.search(q, publicOnly: false, kind: nil, limit: 200, on: req.db)
         return try await req.view.render("Cases/kb", StaffListPage(layout: await LayoutContext.make(for: req, title: req.t("kb.title")), q: q,
                                                                    hits: articles.map { Self.hit($0, req, href: "/kb/\($0.id!.uuidString)") }, newHref: "/kb/new"))
     }

@@ -58,11 +58,16 @@ struct FormValidator {
     /// Digits, spaces, "+" and "-" only: a Malaysian phone number as people write it.
     mutating func phone(_ field: String, required: Bool = false) -> String? {
         guard let value = text(field, max: 30, required: required) else { return nil }
-        guard value.allSatisfy({ $0.isNumber || " +-()".contains($0) }), value.filter(\.isNumber).count >= 4 else {
+        guard Self.isPhone(value) else {
             fail(field, "form.error.phone")
             return nil
         }
         return value
+    }
+
+    /// Digits, spaces, "+", "-" and brackets, at most 30 characters, with enough digits to dial.
+    static func isPhone(_ value: String, minimumDigits: Int = 4) -> Bool {
+        value.count <= 30 && value.allSatisfy({ $0.isNumber || " +-()".contains($0) }) && value.filter(\.isNumber).count >= minimumDigits
     }
 
     mutating func choice<T: RawRepresentable>(_ field: String, as type: T.Type, required: Bool = true) -> T? where T.RawValue == String {

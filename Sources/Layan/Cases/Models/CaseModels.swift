@@ -123,6 +123,16 @@ final class CaseRecord: Model, @unchecked Sendable {
 
     var standard: ServiceStandard { ServiceStandard(acknowledgeWorkingDays: acknowledgeDays, resolveWorkingDays: resolveDays) }
 
+    /// Ends a wait for the customer (PKPA: the clock does not run while we wait for them): the working days waited
+    /// are added to the pause and the resolution date moves back by as many.
+    func endPause(on today: LocalDate, calendar: WorkingCalendar, state: MalaysianState) {
+        if let since = pausedSince.flatMap({ LocalDate($0) }) {
+            pausedDays += CaseClock.pauseLength(calendar, since: since, until: today, in: state)
+        }
+        pausedSince = nil
+        resolveDue = clock(state: state).resolveBy(calendar, today: today).iso
+    }
+
     func clock(state: MalaysianState) -> CaseClock {
         CaseClock(receivedOn: LocalDate(receivedOn)!, standard: standard, state: state, pausedWorkingDays: pausedDays,
                   pausedSince: pausedSince.flatMap { LocalDate($0) })
@@ -219,13 +229,6 @@ struct AddDivisionToDutyRota: AsyncMigration {
 
 // MARK: - inserts without Fluent's reflection, for the paths that run on every new case (issue #5, item 12)
 
-extension SQLDatabase {
-    /// INSERT of one row from (column, value) pairs; nil values are written as NULL.
-    func insertRow(into table: String, _ values: KeyValuePairs<String, (any Encodable & Sendable)?>) async throws {
-        try await insert(into: table).columns(values.map(\.key))
-            .values(values.map { $0.value.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null }).run()
-    }
-}
 
 extension CaseRecord {
     /// Writes a new case in one statement (the model's every field, as Fluent would store it).

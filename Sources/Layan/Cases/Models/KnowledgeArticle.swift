@@ -34,9 +34,10 @@ final class KnowledgeArticle: Model, Audited, @unchecked Sendable {
 
     /// Articles whose title, body or service contain every word of the query, in either language; LIKE with
     /// the wildcards escaped, which serves a helpdesk's few thousand articles on both engines.
-    static func search(_ query: String, publicOnly: Bool, kind: Kind = .article, limit: Int = 20, on db: any Database) async throws -> [KnowledgeArticle] {
-        var select = (db as! any SQLDatabase).select().column("id").from(schema)
-            .where("active", .equal, SQLLiteral.boolean(true)).where("kind", .equal, kind.rawValue)
+    /// `kind` nil: articles and canned replies alike (the staff list).
+    static func search(_ query: String, publicOnly: Bool, kind: Kind? = .article, limit: Int = 20, on db: any Database) async throws -> [KnowledgeArticle] {
+        var select = (db as! any SQLDatabase).select().column("id").from(schema).where("active", .equal, SQLLiteral.boolean(true))
+        if let kind { select = select.where("kind", .equal, kind.rawValue) }
         if publicOnly { select = select.where("public", .equal, SQLLiteral.boolean(true)) }
         select = TextSearch.matchAll(TextSearch.words(query), in: ["title_ms", "title_en", "body_ms", "body_en", "service"], on: select)
         let ids = try await select.orderBy("title_ms").limit(limit).all().map { try $0.decode(column: "id", as: UUID.self) }
