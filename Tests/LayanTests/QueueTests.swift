@@ -335,7 +335,7 @@ import VaporTesting
                 try await second.asyncBoot()
                 let q = try await QueueFixture.make(first)
                 let officer = try await q.officer(1, first)
-                let engine = QueueEngine(db: first.db, clock: first.clock, broadcaster: first.queueBroadcaster, relayed: true)
+                let engine = QueueEngine(app: first, relayed: true)
                 _ = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
                 _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
                 // a display connected to the second instance
@@ -372,8 +372,8 @@ import VaporTesting
             do {
                 try await configure(second, settings: AppSettings(database: .postgres(url: url), bcryptCost: 4, migrateAtBoot: false))
                 let q = try await QueueFixture.make(first, officers: 3)
-                let engineA = QueueEngine(db: first.db, clock: first.clock, broadcaster: first.queueBroadcaster)
-                let engineB = QueueEngine(db: second.db, clock: second.clock, broadcaster: second.queueBroadcaster)
+                let engineA = QueueEngine(app: first)
+                let engineB = QueueEngine(app: second)
                 for i in 0..<40 {
                     _ = try await engineA.issue(branch: q.branch, serviceID: q.registration.id!, category: i % 4 == 0 ? .pregnant : .regular, channel: "kiosk")
                 }

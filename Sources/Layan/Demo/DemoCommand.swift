@@ -61,7 +61,7 @@ enum DemoLoader {
         }
         await app.agencyProfile.invalidate()
         // A few customers already waiting, so the display board and consoles have something to show.
-        let engine = QueueEngine(db: db, clock: app.clock, broadcaster: app.queueBroadcaster)
+        let engine = QueueEngine(app: app, db: db)
         for branch in try await Branch.query(on: db).all() {
             let services = try await QueueService.query(on: db).filter(\.$branch.$id == branch.id!).sort(\.$letter).all()
             for (i, category) in [CustomerCategory.regular, .regular, .seniorCitizen, .regular, .disabled, .regular].enumerated() {

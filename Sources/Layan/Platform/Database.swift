@@ -14,15 +14,9 @@ enum LayanDatabase {
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             SQLiteConnectionSettings.installOnEveryConnection()
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            app.databases.use(.directSQLite(path: path), as: .sqlite)
             // WAL is a property of the file, so once at boot is enough.
             try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
-            // The driver installs its own busy handler (retry forever) after a connection opens, so the bounded
-            // wait is set here instead, on each event loop's connection: the pool keeps exactly one per loop.
-            for loop in app.eventLoopGroup.makeIterator() {
-                let db = app.databases.database(.sqlite, logger: app.logger, on: loop) as! any SQLDatabase
-                try await db.raw("PRAGMA busy_timeout=\(unsafeRaw: String(SQLiteConnectionSettings.busyTimeoutMilliseconds))").run()
-            }
         case let .postgres(url):
             try app.databases.use(.postgres(url: url), as: .psql)
         }
@@ -60,7 +54,10 @@ extension Database {
         // back off in SQLite's busy handler (sleeps of 1–50 ms); waiting here costs nothing instead.
         await SQLiteWriteGate.shared.acquire()
         do {
-            let result = try await withConnection { connection in
+            // The direct driver's own method, called on its type: no future or extra task in between.
+            let run: @Sendable (@escaping @Sendable (any Database) async throws -> T) async throws -> T
+            if let direct = self as? DirectSQLiteDatabase { run = direct.withConnection } else { run = withConnection }
+            let result = try await run { connection in
                 let raw = connection as! any SQLDatabase
                 try await raw.raw("BEGIN IMMEDIATE").run()
                 do {
@@ -105,3 +102,4 @@ extension SQLDatabase {
             .values(values.map { $0.value.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null }).run()
     }
 }
+

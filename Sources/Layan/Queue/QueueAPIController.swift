@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import SQLKit
 import Vapor
 
 /// The queue's JSON API (`/api/v1/queue`), in the OpenAPI document with these operation ids:
@@ -64,9 +65,14 @@ struct QueueAPIController: RouteCollection {
             }
             category = parsed
         }
-        let branch = try await QueueEngine.branch(code: body.branch, on: req.db)
-        let ticket = try await QueueEngine(request: req).issue(branch: branch, serviceID: body.serviceId, category: category, channel: "api")
-        return try await Self.dto(ticket, on: req.db).encodeResponse(status: .created, for: req)
+        let branchID = try await QueueEngine.branchID(code: body.branch, on: req.db as! any SQLDatabase)
+        let issued = try await QueueEngine(request: req).issue(branchID: branchID, serviceID: body.serviceId, category: category, channel: "api")
+        // Everything the answer needs is known from issuing it: no more reads.
+        let ticket = issued.ticket
+        let dto = TicketDTO(id: ticket.id!, label: ticket.label, status: ticket.status, category: ticket.category, priority: ticket.isPriority,
+                            serviceId: ticket.$service.id, issuedAt: ticket.issuedAt, calledAt: nil, counter: nil, position: issued.position,
+                            estimatedWaitMinutes: ticket.estimatedWaitSeconds.map(WaitEstimate.minutes), statusUrl: QueueURL.ticket(ticket))
+        return try await dto.encodeResponse(status: .created, for: req)
     }
 
     func getTicket(req: Request) async throws -> TicketDTO {

@@ -20,16 +20,16 @@ struct QueueEngine {
         relayed = request.application.queueRelay != nil
     }
 
-    init(db: any Database, clock: any WallClock, broadcaster: QueueBroadcaster, relayed: Bool = false) {
-        self.db = db
-        self.clock = clock
-        self.broadcaster = broadcaster
+    init(app: Application, db: (any Database)? = nil, relayed: Bool = false) {
+        self.db = db ?? app.db
+        clock = app.clock
+        broadcaster = app.queueBroadcaster
         self.relayed = relayed
     }
 
     /// Tells this instance's displays and consoles (the relay calls it for changes made anywhere).
     static func publishLocally(_ app: Application, branchID: UUID, call: QueueCall?) async {
-        await QueueEngine(db: app.db, clock: app.clock, broadcaster: app.queueBroadcaster).notify(branchID, call: call)
+        await QueueEngine(app: app).notify(branchID, call: call)
     }
 
     /// Tells every display and console of the branch: the call first (to announce), then the new state.
@@ -58,6 +58,14 @@ struct QueueEngine {
         return branch
     }
 
+    /// A branch's id by its code, as one row: the API's ticket issue looks it up for every customer.
+    static func branchID(code: String, on sql: any SQLDatabase) async throws -> UUID {
+        guard let row = try await sql.select().column("id").from(Branch.schema).where("code", .equal, code.uppercased()).first() else {
+            throw QueueError.unknownBranch
+        }
+        return try row.decode(column: "id", as: UUID.self)
+    }
+
     /// The branch a staff queue page is about: the one asked for, else the officer's own, else the first.
     static func branch(for req: Request, code: String?) async throws -> Branch {
         if let code, !code.isEmpty { return try await branch(code: code, on: req.db) }
@@ -75,9 +83,18 @@ struct QueueEngine {
     /// Issues a ticket: the next number of the day for the service, its category, and the wait the customer
     /// is told (PKPA 1/2008, counter rule 9).
     func issue(branch: Branch, serviceID: UUID, category: CustomerCategory, channel: String) async throws -> Ticket {
+        try await issue(branchID: branch.requireID(), serviceID: serviceID, category: category, channel: channel).ticket
+    }
+
+    /// A ticket just issued and its place in the queue (1 = next for its service).
+    struct IssuedTicket: Sendable {
+        let ticket: Ticket
+        let position: Int
+    }
+
+    func issue(branchID: UUID, serviceID: UUID, category: CustomerCategory, channel: String) async throws -> IssuedTicket {
         let now = clock.now()
         let today = LocalDate(now).iso
-        let branchID = try branch.requireID()
         // Reads first, outside the write lock: SQLKit rows, for every customer who takes a number. They only feed
         // the label and the estimate, which a concurrent change can at most make a ticket's worth less exact.
         let sql = db as! any SQLDatabase
@@ -95,38 +112,38 @@ struct QueueEngine {
         let openCounters = try await sql.select().column("service_ids").from(Counter.schema)
             .where("branch_id", .equal, branchID).where("status", .equal, CounterStatus.open.rawValue).all()
             .filter { try $0.decode(column: "service_ids", as: [UUID].self).contains(serviceID) }.count
+        let ticket = Ticket()
+        ticket.$branch.id = branchID
+        ticket.$service.id = serviceID
+        ticket.firstServiceID = serviceID
+        ticket.serviceDate = today
+        ticket.category = category
+        ticket.isPriority = priority.contains(category)
+        ticket.status = .waiting
+        ticket.channel = channel
+        ticket.issuedAt = now
+        ticket.arrivedAt = now
+        ticket.recalls = 0
+        ticket.transfers = 0
+        ticket.statusKey = SessionToken.make()
+        ticket.estimatedWaitSeconds = WaitEstimate.seconds(ahead: ahead, openCounters: openCounters, averageHandling: service.average_handling_seconds)
         // Inside the write lock only what must be atomic: the number, the ticket, its event.
-        let ticket = try await db.writeTransaction { db in
+        let letter = service.letter
+        try await db.writeTransaction { db in
             let sql = db as! any SQLDatabase
             let number = try await sql.raw("""
                 INSERT INTO ticket_sequences (branch_id, service_id, service_date, last_number) VALUES (\(bind: branchID), \(bind: serviceID), \(bind: today), 1)
                 ON CONFLICT (branch_id, service_id, service_date) DO UPDATE SET last_number = ticket_sequences.last_number + 1
                 RETURNING last_number
                 """).first()!.decode(column: "last_number", as: Int.self)
-            let ticket = Ticket()
-            ticket.$branch.id = branchID
-            ticket.$service.id = serviceID
-            ticket.firstServiceID = serviceID
-            ticket.serviceDate = today
             ticket.number = number
-            ticket.label = TicketLabel.make(letter: service.letter, number: number)
-            ticket.category = category
-            ticket.isPriority = priority.contains(category)
-            ticket.status = .waiting
-            ticket.channel = channel
-            ticket.issuedAt = now
-            ticket.arrivedAt = now
-            ticket.recalls = 0
-            ticket.transfers = 0
-            ticket.statusKey = SessionToken.make()
-            ticket.estimatedWaitSeconds = WaitEstimate.seconds(ahead: ahead, openCounters: openCounters, averageHandling: service.average_handling_seconds)
+            ticket.label = TicketLabel.make(letter: letter, number: number)
             try await ticket.insert(on: sql)
             try await sql.insertRow(into: TicketEvent.schema, ["id": UUID(), "ticket_id": ticket.id, "branch_id": branchID,
                                                               "kind": TicketEventKind.issued.rawValue, "at": now, "service_id": serviceID])
-            return ticket
         }
         await notify(branchID)
-        return ticket
+        return IssuedTicket(ticket: ticket, position: ahead + 1)
     }
 
     /// Seconds until the ticket is likely called: the tickets of its service ahead of it, shared among the

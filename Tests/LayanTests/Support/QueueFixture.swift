@@ -38,6 +38,6 @@ struct QueueFixture {
     }
 
     func engine(_ app: Application) -> QueueEngine {
-        QueueEngine(db: app.db, clock: app.clock, broadcaster: app.queueBroadcaster)
+        QueueEngine(app: app)
     }
 }

@@ -1,0 +1,184 @@
+import FluentKit
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import SQLKit
+import SQLiteKit
+import VaporCSQLite
+
+/// A SQLite connection Layan opens itself, on the library the driver links (one copy of SQLite in the process),
+/// that runs a statement on the caller's thread and keeps its prepared form. The driver prepares every
+/// statement anew and hops to a thread pool and back for each one; on the hot paths (a ticket, a new case)
+/// those hops were most of the time a request took (docs/benchmarks.md).
+/// Not thread-safe by itself: the pool lends it to one task at a time (`DirectSQLiteDriver`).
+final class DirectSQLiteConnection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private var statements: [String: PreparedStatement] = [:]
+    /// Statements kept prepared; a hot path uses a dozen, so the cap only stops an odd caller growing it forever.
+    private static let cacheLimit = 200
+
+    private struct PreparedStatement {
+        let pointer: OpaquePointer
+        let columns: DirectRow.Columns
+    }
+
+    init(path: String) throws {
+        var handle: OpaquePointer?
+        // NOMUTEX: the pool already lends a connection to one task at a time.
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite_nio_sqlite3_close(handle)
+            throw DirectSQLiteError(code: status, message: "cannot open \(path): \(message)")
+        }
+        // busy_timeout, synchronous and foreign_keys come from the auto-extension every connection gets.
+        self.handle = handle
+    }
+
+    deinit {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.pointer) }
+        sqlite_nio_sqlite3_close_v2(handle)
+    }
+
+    /// Runs one statement with its binds, handing each row to `onRow`.
+    func execute(_ sql: String, _ binds: [SQLiteData], onRow: (DirectRow) throws -> Void) throws {
+        let statement = try prepared(sql)
+        let pointer = statement.pointer
+        // Reset even on error so the statement can be used again and releases its read snapshot.
+        defer {
+            sqlite_nio_sqlite3_reset(pointer)
+            sqlite_nio_sqlite3_clear_bindings(pointer)
+        }
+        for (offset, value) in binds.enumerated() {
+            try check(bind(value, at: Int32(offset + 1), to: pointer))
+        }
+        while true {
+            let status = sqlite_nio_sqlite3_step(pointer)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw error(status) }
+            let values = (0 ..< Int32(statement.columns.names.count)).map { value(at: $0, of: pointer) }
+            try onRow(DirectRow(columns: statement.columns, values: values))
+        }
+    }
+
+    private func prepared(_ sql: String) throws -> PreparedStatement {
+        if let cached = statements[sql] { return cached }
+        var pointer: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)
+        guard status == SQLITE_OK, let pointer else { throw error(status) }
+        let count = sqlite_nio_sqlite3_column_count(pointer)
+        let names = (0 ..< count).map { String(cString: sqlite_nio_sqlite3_column_name(pointer, $0)) }
+        let statement = PreparedStatement(pointer: pointer, columns: DirectRow.Columns(names: names))
+        if statements.count >= Self.cacheLimit {
+            for old in statements.values { sqlite_nio_sqlite3_finalize(old.pointer) }
+            statements.removeAll(keepingCapacity: true)
+        }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {
+        switch value {
+        case let .blob(buffer):
+            return buffer.withUnsafeReadableBytes {
+                sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), Self.transient)
+            }
+        case let .float(double):
+            return sqlite_nio_sqlite3_bind_double(statement, index, double)
+        case let .integer(integer):
+            return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(integer))
+        case .null:
+            return sqlite_nio_sqlite3_bind_null(statement, index)
+        case let .text(text):
+            return sqlite_nio_sqlite3_bind_text64(statement, index, text, UInt64(text.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
+        }
+    }
+
+    private func value(at column: Int32, of statement: OpaquePointer) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER:
+            return .integer(.init(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT:
+            return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            return .text(sqlite_nio_sqlite3_column_text(statement, column).map { String(cString: $0) } ?? "")
+        case SQLITE_BLOB:
+            let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: length)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
+            }
+            return .blob(buffer)
+        default:
+            return .null
+        }
+    }
+
+    private func check(_ status: Int32) throws {
+        guard status == SQLITE_OK else { throw error(status) }
+    }
+
+    private func error(_ status: Int32) -> DirectSQLiteError {
+        DirectSQLiteError(code: status, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// A SQLite failure on a direct connection, classified the way Fluent's errors are so the error middleware
+/// answers a constraint failure with 409, as it does for the driver's errors.
+struct DirectSQLiteError: Error, CustomStringConvertible, DatabaseError {
+    let code: Int32
+    let message: String
+
+    var description: String { "SQLite error \(code): \(message)" }
+    /// The primary result code: extended codes (SQLITE_OPEN_EXRESCODE) keep it in the low byte.
+    private var primary: Int32 { code & 0xFF }
+    var isSyntaxError: Bool { primary == SQLITE_ERROR }
+    var isConstraintFailure: Bool { primary == SQLITE_CONSTRAINT }
+    var isConnectionClosed: Bool { primary == SQLITE_MISUSE || primary == SQLITE_CANTOPEN }
+}
+
+/// One row from a direct connection, decoded with the driver's own decoder so values read the same either way.
+struct DirectRow: SQLRow {
+    /// Column names of a prepared statement, with an index for lookup by name (shared by all its rows).
+    final class Columns: Sendable {
+        let names: [String]
+        let index: [String: Int]
+        init(names: [String]) {
+            self.names = names
+            // The first of two same-named columns wins, as SQLiteNIO's rows do.
+            self.index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    let columns: Columns
+    let values: [SQLiteData]
+    private static let decoder = SQLiteDataDecoder()
+
+    var allColumns: [String] { columns.names }
+    func contains(column: String) -> Bool { columns.index[column] != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let offset = columns.index[column] else { return true }
+        return values[offset] == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let offset = columns.index[column] else {
+            throw DecodingError.keyNotFound(SQLColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column)"))
+        }
+        return try Self.decoder.decode(D.self, from: values[offset])
+    }
+
+    private struct SQLColumnKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+

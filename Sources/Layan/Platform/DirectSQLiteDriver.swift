@@ -1,0 +1,203 @@
+import FluentKit
+import FluentSQL
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import SQLKit
+import SQLiteKit
+import VaporCSQLite
+
+/// Fluent's SQLite database on direct connections (`DirectSQLiteConnection`): the same SQL as the SQLite driver
+/// (its query and schema conversion, its encoder and decoder), but each statement runs on the calling task's
+/// thread with its prepared form kept, instead of being prepared again on a thread pool and hopping back.
+/// Measured: ticket issue 387 → see docs/benchmarks.md. A statement blocks its thread while it runs, as any
+/// CPU work does; the longest we run (a staff list at 1,000,000 cases) takes tens of milliseconds.
+struct DirectSQLiteConfiguration: DatabaseConfiguration {
+    let path: String
+    var middleware: [any AnyModelMiddleware] = []
+
+    func makeDriver(for databases: Databases) -> any DatabaseDriver {
+        DirectSQLiteDriver(pool: DirectSQLitePool(path: path))
+    }
+}
+
+extension DatabaseConfigurationFactory {
+    static func directSQLite(path: String) -> Self {
+        .init { DirectSQLiteConfiguration(path: path) }
+    }
+}
+
+struct DirectSQLiteDriver: DatabaseDriver {
+    let pool: DirectSQLitePool
+
+    func makeDatabase(with context: DatabaseContext) -> any Database {
+        DirectSQLiteDatabase(pool: pool, connection: nil, context: context, inTransaction: false)
+    }
+
+    func shutdown() { pool.closeIdle() }
+}
+
+/// Connections lent one task at a time: for one statement, or for a `withConnection` / transaction closure.
+/// Statements do not suspend, so outside transactions no more connections are open than threads running them.
+final class DirectSQLitePool: Sendable {
+    private let path: String
+    private let idle = NIOLockedValueBox<[DirectSQLiteConnection]>([])
+    private static let initialised: Void = { sqlite_nio_sqlite3_initialize() }()
+
+    init(path: String) { self.path = path }
+
+    func lease() throws -> DirectSQLiteConnection {
+        _ = Self.initialised
+        return try idle.withLockedValue { $0.popLast() } ?? DirectSQLiteConnection(path: path)
+    }
+
+    func release(_ connection: DirectSQLiteConnection) {
+        idle.withLockedValue { $0.append(connection) }
+    }
+
+    func closeIdle() { idle.withLockedValue { $0.removeAll() } }
+}
+
+struct DirectSQLiteDatabase: Database, SQLDatabase {
+    let pool: DirectSQLitePool
+    /// The connection lent for a whole closure; nil: each statement borrows one.
+    let connection: DirectSQLiteConnection?
+    let context: DatabaseContext
+    let inTransaction: Bool
+    private static let encoder = SQLiteDataEncoder()
+
+    // MARK: SQLDatabase
+
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var queryLogLevel: Logger.Level? { .debug }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        do {
+            try run(query, onRow)
+            return eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try run(query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        if connection != nil { return try await closure(self) }
+        let leased = try pool.lease()
+        defer { pool.release(leased) }
+        return try await closure(DirectSQLiteDatabase(pool: pool, connection: leased, context: context, inTransaction: inTransaction))
+    }
+
+    private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
+        let (sql, binds) = serialize(query)
+        logger.debug("Executing query", metadata: ["sql": .string(sql)])
+        let values = try binds.map { try Self.encoder.encode($0) }
+        if let connection {
+            return try connection.execute(sql, values, onRow: onRow)
+        }
+        let borrowed = try pool.lease()
+        defer { pool.release(borrowed) }
+        try borrowed.execute(sql, values, onRow: onRow)
+    }
+
+    // MARK: Database (as FluentSQLiteDriver does it)
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        execute(sql: Self.convert(query)) { onOutput(SQLRowOutput(row: $0, schema: nil)) }
+    }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) async throws {
+        try await execute(sql: Self.convert(query)) { onOutput(SQLRowOutput(row: $0, schema: nil)) }
+    }
+
+    /// Fluent's SQL for a query; a create also returns the ids it made, as the SQLite driver does.
+    private static func convert(_ query: DatabaseQuery) -> any SQLExpression {
+        let converted = SQLQueryConverter(delegate: DirectSQLiteConverterDelegate()).convert(query)
+        guard case .create = query.action, query.customIDKey != .some(.string("")) else { return converted }
+        return SQLKit.SQLList([converted, SQLReturning(.init((query.customIDKey ?? .id).description))], separator: SQLRaw(" "))
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
+        var schema = schema
+        if schema.action == .update {
+            // SQLite alters little: enum changes are no-ops, anything but adding or dropping columns is refused.
+            schema.updateFields = schema.updateFields.filter {
+                if case .dataType(_, .enum) = $0 { return false }
+                return true
+            }
+            guard schema.createConstraints.isEmpty, schema.updateFields.isEmpty, schema.deleteConstraints.isEmpty else {
+                return eventLoop.makeFailedFuture(DirectSQLiteError(code: SQLITE_ERROR, message: "SQLite cannot alter that; write a migration that rebuilds the table"))
+            }
+            if schema.createFields.isEmpty, schema.deleteFields.isEmpty { return eventLoop.makeSucceededVoidFuture() }
+        }
+        return execute(sql: SQLSchemaConverter(delegate: DirectSQLiteConverterDelegate()).convert(schema)) { _ in }
+    }
+
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { eventLoop.makeSucceededVoidFuture() }
+
+    func withConnection<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        eventLoop.makeFutureWithTask { try await withConnection { try await closure($0).get() } }
+    }
+
+    func withConnection<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if connection != nil { return try await closure(self) }
+        let leased = try pool.lease()
+        defer { pool.release(leased) }
+        return try await closure(DirectSQLiteDatabase(pool: pool, connection: leased, context: context, inTransaction: inTransaction))
+    }
+
+    func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        eventLoop.makeFutureWithTask { try await transaction { try await closure($0).get() } }
+    }
+
+    func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if inTransaction { return try await closure(self) }
+        return try await withConnection { db in
+            let db = db as! DirectSQLiteDatabase
+            let inside = DirectSQLiteDatabase(pool: pool, connection: db.connection, context: context, inTransaction: true)
+            try await inside.raw("BEGIN TRANSACTION").run()
+            do {
+                let result = try await closure(inside)
+                try await inside.raw("COMMIT TRANSACTION").run()
+                return result
+            } catch {
+                try? await inside.raw("ROLLBACK TRANSACTION").run()
+                throw error
+            }
+        }
+    }
+}
+
+/// The SQLite driver's column types for Fluent schemas (its delegate is internal to it).
+private struct DirectSQLiteConverterDelegate: SQLConverterDelegate {
+    func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? {
+        switch dataType {
+        case .string: SQLRaw("TEXT")
+        case .datetime: SQLRaw("REAL")
+        case .int64: SQLRaw("INTEGER")
+        case .enum: SQLRaw("TEXT")
+        default: nil
+        }
+    }
+}
+
+/// A SQL row as Fluent reads it: field keys are column names, prefixed with the schema for joined models.
+private struct SQLRowOutput: DatabaseOutput {
+    let row: any SQLRow
+    let schema: String?
+
+    var description: String { String(describing: row) }
+
+    private func column(_ key: FieldKey) -> String {
+        (schema.map { .prefix(.prefix(.string($0), "_"), key) } ?? key).description
+    }
+
+    func schema(_ schema: String) -> any DatabaseOutput { SQLRowOutput(row: row, schema: schema) }
+    func contains(_ key: FieldKey) -> Bool { row.contains(column: column(key)) }
+    func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: column(key)) }
+    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: column(key), as: T.self) }
+}
