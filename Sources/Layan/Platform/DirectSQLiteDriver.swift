@@ -42,6 +42,8 @@ struct DirectSQLiteDriver: DatabaseDriver {
 /// Statements do not suspend, so outside transactions no more connections are open than threads running them.
 final class DirectSQLitePool: Sendable {
     private let path: String
+    /// This file's write transactions (`Database.writeTransaction`).
+    let writes = SQLiteWriteQueue()
     private let idle = NIOLockedValueBox<[DirectSQLiteConnection]>([])
     private static let initialised: Void = { sqlite_nio_sqlite3_initialize() }()
 
@@ -200,4 +202,93 @@ private struct SQLRowOutput: DatabaseOutput {
     func contains(_ key: FieldKey) -> Bool { row.contains(column: column(key)) }
     func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: column(key)) }
     func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: column(key), as: T.self) }
+}
+
+/// Group commit for SQLite: write transactions queue here and run back to back, as many as are waiting (up to
+/// `batchLimit`), inside one `BEGIN IMMEDIATE … COMMIT`, each in its own savepoint so one that fails is undone
+/// alone. One task drains the queue: the write lock changes hands once per batch, not once per request — that
+/// hand-over (waking the next waiter on a busy thread pool) was what capped ticket issue (docs/benchmarks.md).
+/// A caller hears back only after the commit, so nothing is reported written that is not.
+final class SQLiteWriteQueue: Sendable {
+    private struct Job: Sendable {
+        let pool: DirectSQLitePool
+        let context: DatabaseContext
+        let body: @Sendable (any Database) async throws -> Void
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+    private struct State {
+        var pending: [Job] = []
+        var draining = false
+    }
+    static let batchLimit = 64
+    private let state = NIOLockedValueBox(State())
+
+    func submit<T: Sendable>(pool: DirectSQLitePool, context: DatabaseContext, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let result = NIOLockedValueBox<T?>(nil)
+            enqueue(Job(pool: pool, context: context, body: { db in
+                let value = try await body(db)
+                result.withLockedValue { $0 = value }
+            }, finish: { error in
+                if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: result.withLockedValue { $0! }) }
+            }))
+        }
+    }
+
+    private func enqueue(_ job: Job) {
+        let start = state.withLockedValue { state -> Bool in
+            state.pending.append(job)
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+        if start { Task { await drain() } }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLockedValue { state -> [Job] in
+                let batch = Array(state.pending.prefix(Self.batchLimit))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            await run(batch)
+        }
+    }
+
+    private func run(_ batch: [Job]) async {
+        let pool = batch[0].pool
+        await SQLiteWriteGate.shared.acquire()
+        var outcomes: [(any Error)?] = []
+        do {
+            let connection = try pool.lease()
+            defer { pool.release(connection) }
+            let db = DirectSQLiteDatabase(pool: pool, connection: connection, context: batch[0].context, inTransaction: true)
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                for job in batch {
+                    try await db.raw("SAVEPOINT layan_job").run()
+                    do {
+                        try await job.body(DirectSQLiteDatabase(pool: pool, connection: connection, context: job.context, inTransaction: true))
+                        outcomes.append(nil)
+                    } catch {
+                        try await db.raw("ROLLBACK TO layan_job").run()
+                        outcomes.append(error)
+                    }
+                    try await db.raw("RELEASE layan_job").run()
+                }
+                try await db.raw("COMMIT").run()
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        } catch {
+            // The batch did not commit: every job in it failed, with the reason.
+            outcomes = batch.map { _ in error }
+        }
+        await SQLiteWriteGate.shared.release()
+        for (job, outcome) in zip(batch, outcomes) { job.finish(outcome) }
+    }
 }

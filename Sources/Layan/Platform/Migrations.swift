@@ -25,5 +25,6 @@ enum LayanMigrations {
         AddServiceQueueIndex(),
         AddCaseListIndexes(),
         AddDivisionToDutyRota(),
+        AddQueueWaitingCounts(),
     ]
 }

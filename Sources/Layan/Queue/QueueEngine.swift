@@ -105,10 +105,10 @@ struct QueueEngine {
         }
         let priority = try await sql.select().column("priority_categories").from(QueueSettings.schema).where("branch_id", .equal, branchID)
             .first()?.decode(column: "priority_categories", as: [CustomerCategory].self) ?? QueueSettings.defaults(branchID: branchID).priorityCategories
-        // Everyone waiting for the service is ahead of a ticket issued now.
-        let ahead = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema)
-            .where("branch_id", .equal, branchID).where("service_id", .equal, serviceID).where("status", .equal, TicketStatus.waiting.rawValue)
-            .first()?.decode(column: "n", as: Int.self) ?? 0
+        // Everyone waiting for the service is ahead of a ticket issued now (counted by triggers: AddQueueWaitingCounts).
+        let ahead = try await sql.select().column("waiting").from(AddQueueWaitingCounts.table)
+            .where("branch_id", .equal, branchID).where("service_id", .equal, serviceID)
+            .first()?.decode(column: "waiting", as: Int.self) ?? 0
         let openCounters = try await sql.select().column("service_ids").from(Counter.schema)
             .where("branch_id", .equal, branchID).where("status", .equal, CounterStatus.open.rawValue).all()
             .filter { try $0.decode(column: "service_ids", as: [UUID].self).contains(serviceID) }.count
@@ -226,12 +226,17 @@ struct QueueEngine {
                 }
                 let settings = try await Self.settings(branchID: counter.$branch.id, on: db)
                 // The policy only ever chooses between the longest-waiting priority ticket and the longest-waiting
-                // regular one, so two rows are all it needs, however long the queue.
+                // regular one: the first row of each service and kind (tickets_call_next_idx), however long the queue.
                 var waiting: [Ticket] = []
                 for priority in [true, false] {
-                    if let oldest = try await Ticket.query(on: db).filter(\.$branch.$id == counter.$branch.id)
-                        .filter(\.$status == .waiting).filter(\.$service.$id ~~ counter.serviceIDs)
-                        .filter(\.$isPriority == priority).sort(\.$arrivedAt).sort(\.$number).first() { waiting.append(oldest) }
+                    var heads: [Ticket] = []
+                    for serviceID in counter.serviceIDs {
+                        if let head = try await Ticket.query(on: db).filter(\.$branch.$id == counter.$branch.id).filter(\.$service.$id == serviceID)
+                            .filter(\.$status == .waiting).filter(\.$isPriority == priority).sort(\.$arrivedAt).sort(\.$number).first() {
+                            heads.append(head)
+                        }
+                    }
+                    if let oldest = heads.min(by: { ($0.arrivedAt, $0.number) < ($1.arrivedAt, $1.number) }) { waiting.append(oldest) }
                 }
                 guard let choice = settings.policy.next(counterType: counter.type, services: Set(counter.serviceIDs),
                                                         waiting: waiting.map(\.waiting), streak: counter.streak, now: now),

@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+@testable import Layan
+@testable import LayanCore
+
+/// The waiting counts the triggers keep (AddQueueWaitingCounts) against a count of the tickets themselves,
+/// after every kind of change a ticket goes through; on both engines.
+@Suite struct QueueWaitingCountTests {
+    @Test func countsFollowEveryChange() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(1, app)
+            let sql = app.db as! any SQLDatabase
+            func check(_ step: String) async throws {
+                struct Row: Decodable { let service_id: UUID; let n: Int }
+                let counted = try await sql.raw("SELECT service_id, COUNT(*) AS n FROM tickets WHERE status = 'waiting' GROUP BY service_id")
+                    .all(decoding: Row.self)
+                let kept = try await sql.raw("SELECT service_id, waiting AS n FROM queue_waiting WHERE waiting <> 0").all(decoding: Row.self)
+                #expect(Dictionary(uniqueKeysWithValues: counted.map { ($0.service_id, $0.n) })
+                        == Dictionary(uniqueKeysWithValues: kept.map { ($0.service_id, $0.n) }), "after \(step)")
+            }
+            var issued: [Ticket] = []
+            for (i, category) in [CustomerCategory.regular, .seniorCitizen, .regular, .disabled, .regular].enumerated() {
+                let service = i % 2 == 0 ? q.registration : q.licences
+                issued.append(try await engine.issue(branch: q.branch, serviceID: service.id!, category: category, channel: "kiosk"))
+            }
+            try await check("issue")
+            #expect(try await QueueAPIController.dto(issued[4], on: app.db).position == 3)
+            _ = try await engine.openCounter(q.counters[2].id!, officer: officer)
+            let first = try #require(try await engine.callNext(counterID: q.counters[2].id!, officer: officer))
+            try await check("call")
+            let other = first.$service.id == q.registration.id! ? q.licences.id! : q.registration.id!
+            _ = try await engine.transfer(first.id!, to: other, officer: officer)
+            try await check("transfer")
+            let second = try #require(try await engine.callNext(counterID: q.counters[2].id!, officer: officer))
+            _ = try await engine.recall(second.id!, officer: officer)
+            _ = try await engine.recall(second.id!, officer: officer)
+            _ = try await engine.markNoShow(second.id!, officer: officer)
+            try await check("no-show")
+            let third = try #require(try await engine.callNext(counterID: q.counters[2].id!, officer: officer))
+            _ = try await engine.complete(third.id!, officer: officer)
+            try await check("complete")
+            try await Ticket.query(on: app.db).filter(\.$status == .waiting).limit(1).all().first?.delete(on: app.db)
+            try await check("delete")
+        }
+    }
+}
+
+/// Layan's own SQLite driver (DirectSQLiteDriver): prepared statements reused with new binds, errors classified
+/// as Fluent's are, a failed transaction leaving nothing. SQLite only: on PostgreSQL the driver is Vapor's.
+@Suite struct DirectSQLiteDriverTests {
+    @Test func preparedStatementsAreReusedWithTheirOwnBinds() async throws {
+        try await withLayan { app in
+            guard let db = app.db as? DirectSQLiteDatabase else { return }
+            for n in [1, 2, 3, 2] {
+                let row = try #require(try await db.raw("SELECT \(bind: n) * 10 AS v, \(bind: "x\(n)") AS s").first())
+                #expect(try row.decode(column: "v", as: Int.self) == n * 10)
+                #expect(try row.decode(column: "s", as: String.self) == "x\(n)")
+            }
+        }
+    }
+
+    @Test func errorsAreClassifiedAndTransactionsRollBack() async throws {
+        try await withLayan { app in
+            guard let db = app.db as? DirectSQLiteDatabase else { return }
+            try await db.raw("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)").run()
+            try await db.raw("INSERT INTO t (v) VALUES ('a')").run()
+            do {
+                try await db.raw("INSERT INTO t (v) VALUES ('a')").run()
+                Issue.record("a duplicate was stored")
+            } catch let error as DirectSQLiteError {
+                #expect(error.isConstraintFailure && !error.isSyntaxError)
+            }
+            do {
+                try await db.raw("SELEC nothing").run()
+                Issue.record("bad SQL ran")
+            } catch let error as DirectSQLiteError {
+                #expect(error.isSyntaxError)
+            }
+            struct Stop: Error {}
+            await #expect(throws: Stop.self) {
+                try await db.writeTransaction { tx in
+                    try await (tx as! any SQLDatabase).raw("INSERT INTO t (v) VALUES ('b')").run()
+                    throw Stop()
+                }
+            }
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self)
+            #expect(count == 1)
+            // the statement that failed mid-transaction is usable again
+            try await db.raw("INSERT INTO t (v) VALUES ('b')").run()
+            #expect(try await db.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self) == 2)
+        }
+    }
+}
