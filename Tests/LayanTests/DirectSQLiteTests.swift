@@ -95,4 +95,30 @@ import VaporTesting
             #expect(try await db.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self) == 2)
         }
     }
+
+    @Test func aFailingTransactionInABatchIsUndoneAloneAndTheRestCommit() async throws {
+        try await withLayan { app in
+            guard let db = app.db as? DirectSQLiteDatabase else { return }
+            try await db.raw("CREATE TABLE g (n INTEGER NOT NULL)").run()
+            struct Refused: Error {}
+            // Sent at once, so they queue and run in shared batches (SQLiteWriteQueue).
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for n in 0..<40 {
+                    group.addTask {
+                        do {
+                            try await db.writeTransaction { tx in
+                                try await (tx as! any SQLDatabase).raw("INSERT INTO g (n) VALUES (\(bind: n))").run()
+                                if n % 3 == 0 { throw Refused() }
+                            }
+                            return (n, true)
+                        } catch { return (n, false) }
+                    }
+                }
+                return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(outcomes.filter(\.value).count == 26)
+            let stored = try await db.raw("SELECT n FROM g ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) }
+            #expect(stored == (0..<40).filter { $0 % 3 != 0 })
+        }
+    }
 }

@@ -198,17 +198,26 @@ import VaporTesting
     @Test func everyConnectionHasWALForeignKeysAndBusyTimeout() async throws {
         guard TestDatabase.engine == "sqlite" else { return }
         try await withLayan { app in
-            // Each event loop has its own connection: ask each of them.
-            for _ in 0..<System.coreCount * 2 {
-                let sql = app.databases.database(.sqlite, logger: app.logger, on: app.eventLoopGroup.next()) as! any SQLDatabase
+            // Connections are lent one task at a time: hold three at once so three different ones answer.
+            @Sendable func check(_ db: any Database) async throws {
+                let sql = db as! any SQLDatabase
                 let journal = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
                 let foreignKeys = try await sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
                 let busyTimeout = try await sql.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
                 let synchronous = try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                let mmap = try await sql.raw("PRAGMA mmap_size").first()?.decode(column: "mmap_size", as: Int.self)
                 #expect(journal == "wal")
                 #expect(foreignKeys == 1)
                 #expect(busyTimeout == 5000)
+                #expect(mmap == 268_435_456)
                 #expect(synchronous == 1) // NORMAL
+            }
+            try await app.db.withConnection { a in
+                try await app.db.withConnection { b in
+                    try await app.db.withConnection { c in
+                        for db in [a, b, c] { try await check(db) }
+                    }
+                }
             }
         }
     }
