@@ -50,9 +50,13 @@ struct QueueAPIController: RouteCollection {
             position = ahead + 1
             estimate = try await QueueEngine.estimate(for: ticket, service: service, ahead: ahead, on: db).map(WaitEstimate.minutes)
         }
-        return TicketDTO(id: ticket.id!, label: ticket.label, status: ticket.status, category: ticket.category, priority: ticket.isPriority,
-                         serviceId: ticket.$service.id, issuedAt: ticket.issuedAt, calledAt: ticket.calledAt, counter: counter?.number,
-                         position: position, estimatedWaitMinutes: estimate, statusUrl: QueueURL.ticket(ticket))
+        return dto(ticket, counter: counter?.number, position: position, estimatedWaitMinutes: estimate)
+    }
+
+    static func dto(_ ticket: Ticket, counter: Int?, position: Int?, estimatedWaitMinutes: Int?) -> TicketDTO {
+        TicketDTO(id: ticket.id!, label: ticket.label, status: ticket.status, category: ticket.category, priority: ticket.isPriority,
+                  serviceId: ticket.$service.id, issuedAt: ticket.issuedAt, calledAt: ticket.calledAt, counter: counter,
+                  position: position, estimatedWaitMinutes: estimatedWaitMinutes, statusUrl: QueueURL.ticket(ticket))
     }
 
     func issueTicket(req: Request) async throws -> Response {
@@ -68,11 +72,9 @@ struct QueueAPIController: RouteCollection {
         let branchID = try await QueueEngine.branchID(code: body.branch, on: req.db as! any SQLDatabase)
         let issued = try await QueueEngine(request: req).issue(branchID: branchID, serviceID: body.serviceId, category: category, channel: "api")
         // Everything the answer needs is known from issuing it: no more reads.
-        let ticket = issued.ticket
-        let dto = TicketDTO(id: ticket.id!, label: ticket.label, status: ticket.status, category: ticket.category, priority: ticket.isPriority,
-                            serviceId: ticket.$service.id, issuedAt: ticket.issuedAt, calledAt: nil, counter: nil, position: issued.position,
-                            estimatedWaitMinutes: ticket.estimatedWaitSeconds.map(WaitEstimate.minutes), statusUrl: QueueURL.ticket(ticket))
-        return try await dto.encodeResponse(status: .created, for: req)
+        return try await Self.dto(issued.ticket, counter: nil, position: issued.position,
+                                  estimatedWaitMinutes: issued.ticket.estimatedWaitSeconds.map(WaitEstimate.minutes))
+            .encodeResponse(status: .created, for: req)
     }
 
     func getTicket(req: Request) async throws -> TicketDTO {
