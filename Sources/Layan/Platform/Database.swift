@@ -45,56 +45,15 @@ enum SQLiteConnectionSettings {
 }
 
 extension Database {
-    /// A transaction that holds the write lock from its first statement: `BEGIN IMMEDIATE` on SQLite, so two
-    /// connections cannot both read and then both try to write (design.md); an ordinary transaction on
-    /// PostgreSQL, where writers use row locks and compare-and-set updates.
+    /// A transaction that holds the write lock from its first statement: on SQLite a job of the write queue
+    /// (`SQLiteWriteQueue`: `BEGIN IMMEDIATE`, one batch at a time), so two connections cannot both read and
+    /// then both try to write (design.md); an ordinary transaction on PostgreSQL, where writers use row locks
+    /// and compare-and-set updates.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
-            return try await transaction(body)
-        }
-        if let direct = self as? DirectSQLiteDatabase {
-            // Already inside one (a step handed its transaction's database on): the body joins it.
-            if direct.inTransaction { return try await body(direct) }
-            return try await direct.pool.writes.submit(pool: direct.pool, context: direct.context, body)
-        }
-        // One writer at a time inside this process: a second connection that found the write lock taken would
-        // back off in SQLite's busy handler (sleeps of 1–50 ms); waiting here costs nothing instead.
-        await SQLiteWriteGate.shared.acquire()
-        do {
-            let result = try await withConnection { connection in
-                let raw = connection as! any SQLDatabase
-                try await raw.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(connection)
-                    try await raw.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await raw.raw("ROLLBACK").run()
-                    throw error
-                }
-            }
-            await SQLiteWriteGate.shared.release()
-            return result
-        } catch {
-            await SQLiteWriteGate.shared.release()
-            throw error
-        }
-    }
-}
-
-/// A first-in, first-out gate that lets one SQLite write transaction run at a time in this process.
-actor SQLiteWriteGate {
-    static let shared = SQLiteWriteGate()
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func acquire() async {
-        if !busy { busy = true; return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release() {
-        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+        guard let direct = self as? DirectSQLiteDatabase else { return try await transaction(body) }
+        // Already inside one (a step handed its transaction's database on): the body joins it.
+        if direct.inTransaction { return try await body(direct) }
+        return try await direct.pool.writes.submit(pool: direct.pool, context: direct.context, body)
     }
 }
 
@@ -106,4 +65,3 @@ extension SQLDatabase {
             .values(values.map { $0.value.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null }).run()
     }
 }
-
