@@ -362,3 +362,52 @@ actor ReceivedSMS {
         }
     }
 }
+
+/// The officer loads the triggers keep (AddCaseOfficerLoad) against a count of the cases themselves, after
+/// filing, reassignment, acknowledgement, resolution, reopening and deletion; on both engines.
+@Suite struct CaseOfficerLoadTests {
+    @Test func loadsFollowEveryChange() async throws {
+        let clock = FixedClock(caseMorning)
+        try await withLayan(clock: clock) { app in
+            let f = try await CaseFixture.make(app)
+            let engine = f.engine(app)
+            let sql = app.db as! any SQLDatabase
+            func check(_ step: String) async throws {
+                struct Row: Decodable { let staff_id: UUID; let n: Int }
+                let counted = try await sql.raw("""
+                    SELECT assigned_to AS staff_id, COUNT(*) AS n FROM cases WHERE assigned_to IS NOT NULL AND status IN \(unsafeRaw: AddCaseListIndexes.openStatusList)
+                    GROUP BY assigned_to
+                    """).all(decoding: Row.self)
+                let kept = try await sql.raw("SELECT staff_id, open_cases AS n FROM case_officer_load WHERE open_cases <> 0").all(decoding: Row.self)
+                #expect(Dictionary(uniqueKeysWithValues: counted.map { ($0.staff_id, $0.n) })
+                        == Dictionary(uniqueKeysWithValues: kept.map { ($0.staff_id, $0.n) }), "after \(step)")
+            }
+            var ids: [UUID] = []
+            for i in 0..<4 {
+                clock.advance(by: 60)
+                let record = try await engine.create(NewCase(type: .complaint, channel: .web, subject: "s\(i)", details: "d", name: "A", email: "a@b.my",
+                                                             branchID: f.branch.id!), by: .customer)
+                ids.append(try record.requireID())
+            }
+            try await check("filing")
+            let supervisor = CaseActor.staff(StaffIdentity(staff: f.head))
+            let first = try #require(try await CaseRecord.find(ids[0], on: app.db))
+            let other = f.dutyOfficers.first { $0.id != first.$assignee.id }!
+            _ = try await engine.assign(ids[0], to: other.id!, by: supervisor)
+            try await check("reassignment")
+            let officer = CaseActor.staff(StaffIdentity(staff: other))
+            _ = try await engine.transition(ids[0], .acknowledge, details: .init(), by: officer)
+            try await check("acknowledgement")
+            _ = try await engine.transition(ids[0], .resolve, details: .init(note: "Dibaiki"), by: officer)
+            try await check("resolution")
+            _ = try await engine.transition(ids[0], .reopen, details: .init(note: "Masih rosak"), by: .customer)
+            try await check("reopening")
+            try await CaseRecord.query(on: app.db).filter(\.$id == ids[1]).delete()
+            try await check("deletion")
+            // the officer given a case longest ago is stamped with the latest assignment
+            let stamped = try await sql.raw("SELECT last_assigned_at FROM case_officer_load WHERE staff_id = \(bind: other.id!)")
+                .first()?.decode(column: "last_assigned_at", as: Date?.self)
+            #expect(stamped != nil)
+        }
+    }
+}

@@ -222,19 +222,12 @@ struct CaseEngine {
         let day = calendar.nextWorkingDay(onOrAfter: today, in: state)
         if active.isEmpty && day != today { active = try await onDuty(day) }
         guard !active.isEmpty else { return nil }
-        // Open cases only, through the partial index over them: an officer's finished cases (years of them) are
-        // not their load. Among equals, the one whose latest open case is oldest goes first.
-        let rows = try await sql.select()
-            .column("assigned_to").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "open_cases")
-            .column(SQLFunction("MAX", args: SQLColumn("assigned_at")), as: "last_at")
-            .from(CaseRecord.schema)
-            .where("assigned_to", .in, active).where(SQLColumn("status"), .in, CaseList.openStatuses)
-            .groupBy("assigned_to").all()
-        var load: [UUID: (Int, Double?)] = [:]
-        for row in rows {
-            let id = try row.decode(column: "assigned_to", as: UUID.self)
-            load[id] = (try row.decode(column: "open_cases", as: Int?.self) ?? 0, try row.decode(column: "last_at", as: Date?.self)?.timeIntervalSince1970)
-        }
+        // Load from the table the database keeps (AddCaseOfficerLoad), one row per officer on duty: counting their
+        // open cases here grew with the backlog. Among equals, the one given a case longest ago goes first.
+        struct Load: Decodable { let staff_id: UUID; let open_cases: Int; let last_assigned_at: Date? }
+        let rows = try await sql.select().columns("staff_id", "open_cases", "last_assigned_at").from(AddCaseOfficerLoad.table)
+            .where("staff_id", .in, active).all(decoding: Load.self)
+        let load = Dictionary(rows.map { ($0.staff_id, ($0.open_cases, $0.last_assigned_at?.timeIntervalSince1970)) }, uniquingKeysWith: { first, _ in first })
         let candidates = active.map { DutyAssignment.Candidate(id: $0.uuidString, openCases: load[$0]?.0 ?? 0, lastAssignedAt: load[$0]?.1) }
         return DutyAssignment.choose(from: candidates).flatMap { UUID(uuidString: $0.id) }
     }

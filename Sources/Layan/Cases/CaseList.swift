@@ -132,7 +132,9 @@ struct CaseList {
 /// branch's list, and partial indexes over the open cases only (a small share of all), for "open", "my open"
 /// and the due-date lists.
 struct AddCaseListIndexes: AsyncMigration {
-    static let open = "status IN ('new', 'acknowledged', 'in_progress', 'pending_customer', 'pending_agency')"
+    /// The open statuses when this migration was written (a migration keeps its own copy of the rule).
+    static let openStatusList = "('new', 'acknowledged', 'in_progress', 'pending_customer', 'pending_agency')"
+    static let open = "status IN \(openStatusList)"
 
     func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase

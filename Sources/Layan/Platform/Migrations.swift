@@ -26,5 +26,6 @@ enum LayanMigrations {
         AddCaseListIndexes(),
         AddDivisionToDutyRota(),
         AddQueueWaitingCounts(),
+        AddCaseOfficerLoad(),
     ]
 }
