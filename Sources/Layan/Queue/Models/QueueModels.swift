@@ -327,42 +327,21 @@ extension Ticket {
 struct AddQueueWaitingCounts: AsyncMigration {
     static let table = "queue_waiting"
 
+    static let kept = KeptCount(
+        source: Ticket.schema, watched: "status, service_id", sqliteTriggerPrefix: "tickets_waiting",
+        postgresFunction: "layan_queue_waiting", postgresTrigger: "tickets_queue_waiting",
+        counts: { "\($0).status = 'waiting'" },
+        adjust: { row, delta, sqlite in
+            KeptCount.ensureRow(in: table, columns: "branch_id, service_id, waiting", values: "\(row).branch_id, \(row).service_id, 0", sqlite: sqlite)
+                + " UPDATE \(table) SET waiting = waiting \(delta) 1 WHERE branch_id = \(row).branch_id AND service_id = \(row).service_id;"
+        })
+
     func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         try await sql.create(index: "tickets_call_next_idx").on(Ticket.schema)
             .column("branch_id").column("service_id").column("status").column("is_priority").column("arrived_at").column("number").run()
         try await sql.raw("CREATE TABLE \(unsafeRaw: Self.table) (branch_id UUID NOT NULL, service_id UUID NOT NULL, waiting INTEGER NOT NULL, PRIMARY KEY (branch_id, service_id))").run()
-        if sql.dialect.name == "sqlite" {
-            // SQLite triggers take no upsert: make the row, then count.
-            func adjust(_ row: String, _ delta: String) -> String {
-                """
-                INSERT OR IGNORE INTO \(Self.table) (branch_id, service_id, waiting) VALUES (\(row).branch_id, \(row).service_id, 0);
-                UPDATE \(Self.table) SET waiting = waiting \(delta) 1 WHERE branch_id = \(row).branch_id AND service_id = \(row).service_id;
-                """
-            }
-            try await sql.raw("CREATE TRIGGER tickets_waiting_insert AFTER INSERT ON tickets WHEN NEW.status = 'waiting' BEGIN \(unsafeRaw: adjust("NEW", "+")) END").run()
-            try await sql.raw("CREATE TRIGGER tickets_waiting_leave AFTER UPDATE OF status, service_id ON tickets WHEN OLD.status = 'waiting' BEGIN \(unsafeRaw: adjust("OLD", "-")) END").run()
-            try await sql.raw("CREATE TRIGGER tickets_waiting_join AFTER UPDATE OF status, service_id ON tickets WHEN NEW.status = 'waiting' BEGIN \(unsafeRaw: adjust("NEW", "+")) END").run()
-            try await sql.raw("CREATE TRIGGER tickets_waiting_delete AFTER DELETE ON tickets WHEN OLD.status = 'waiting' BEGIN \(unsafeRaw: adjust("OLD", "-")) END").run()
-        } else {
-            try await sql.raw("""
-                CREATE FUNCTION layan_queue_waiting() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'waiting' THEN
-                    UPDATE \(unsafeRaw: Self.table) SET waiting = waiting - 1 WHERE branch_id = OLD.branch_id AND service_id = OLD.service_id;
-                  END IF;
-                  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'waiting' THEN
-                    INSERT INTO \(unsafeRaw: Self.table) (branch_id, service_id, waiting) VALUES (NEW.branch_id, NEW.service_id, 1)
-                    ON CONFLICT (branch_id, service_id) DO UPDATE SET waiting = \(unsafeRaw: Self.table).waiting + 1;
-                  END IF;
-                  RETURN NULL;
-                END $$
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER tickets_queue_waiting AFTER INSERT OR UPDATE OF status, service_id OR DELETE ON tickets
-                FOR EACH ROW EXECUTE FUNCTION layan_queue_waiting()
-                """).run()
-        }
+        try await Self.kept.install(on: sql)
         try await sql.raw("""
             INSERT INTO \(unsafeRaw: Self.table) (branch_id, service_id, waiting)
             SELECT branch_id, service_id, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY branch_id, service_id
@@ -371,12 +350,7 @@ struct AddQueueWaitingCounts: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        if sql.dialect.name == "sqlite" {
-            for name in ["insert", "leave", "join", "delete"] { try await sql.raw("DROP TRIGGER tickets_waiting_\(unsafeRaw: name)").run() }
-        } else {
-            try await sql.raw("DROP TRIGGER tickets_queue_waiting ON tickets").run()
-            try await sql.raw("DROP FUNCTION layan_queue_waiting()").run()
-        }
+        try await Self.kept.remove(on: sql)
         try await sql.drop(table: Self.table).run()
         try await sql.drop(index: "tickets_call_next_idx").run()
     }
