@@ -26,6 +26,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
 
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.
     app.middleware = .init()
+    app.middleware.use(RequestsInFlight.Middleware(counter: app.requestsInFlight))
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(behindHTTPS: settings.behindHTTPS))
     app.middleware.use(LanguageMiddleware())

@@ -17,6 +17,5 @@ do {
 }
 // Stop taking requests and let those in flight finish before the databases close (Vapor would otherwise close the
 // databases first and a late request would find them gone).
-let stopServer: () async -> Void = app.http.server.shared.shutdown  // the async overload: waits for requests in flight
-await stopServer()
+await stopServing(app)
 try await app.asyncShutdown()

@@ -133,6 +133,9 @@ struct DirectSQLiteError: Error, CustomStringConvertible, DatabaseError {
     let code: Int32
     let message: String
 
+    /// The database was shut down (the application is stopping).
+    static let closed = DirectSQLiteError(code: SQLITE_MISUSE, message: "the database is closed")
+
     var description: String { "SQLite error \(code): \(message)" }
     /// The primary result code: extended codes (SQLITE_OPEN_EXRESCODE) keep it in the low byte.
     private var primary: Int32 { code & 0xFF }

@@ -35,7 +35,14 @@ struct DirectSQLiteDriver: DatabaseDriver {
         DirectSQLiteDatabase(pool: pool, connection: nil, context: context, inTransaction: false)
     }
 
-    func shutdown() { pool.closeIdle() }
+    func shutdown() { pool.close() }
+
+    /// Lets the write batch under way finish first: its jobs belong to requests the server already let go of,
+    /// and they still use the application (messages in the customer's language) until they return.
+    func shutdownAsync() async {
+        await pool.writes.close()
+        pool.close()
+    }
 }
 
 /// Connections lent one task at a time: for one statement, or for a `withConnection` / transaction closure.
@@ -44,21 +51,36 @@ final class DirectSQLitePool: Sendable {
     private let path: String
     /// This file's write transactions (`Database.writeTransaction`).
     let writes = SQLiteWriteQueue()
-    private let idle = NIOLockedValueBox<[DirectSQLiteConnection]>([])
+    private struct State {
+        var idle: [DirectSQLiteConnection] = []
+        var closed = false
+    }
+    private let state = NIOLockedValueBox(State())
     private static let initialised: Void = { sqlite_nio_sqlite3_initialize() }()
 
     init(path: String) { self.path = path }
 
+    /// After shutdown every statement fails, as the driver's pool did: work still running (a request whose client
+    /// left) then stops with an error instead of reaching an application that is gone.
     func lease() throws -> DirectSQLiteConnection {
         _ = Self.initialised
-        return try idle.withLockedValue { $0.popLast() } ?? DirectSQLiteConnection(path: path)
+        let reused = try state.withLockedValue { state -> DirectSQLiteConnection? in
+            guard !state.closed else { throw DirectSQLiteError.closed }
+            return state.idle.popLast()
+        }
+        return try reused ?? DirectSQLiteConnection(path: path)
     }
 
     func release(_ connection: DirectSQLiteConnection) {
-        idle.withLockedValue { $0.append(connection) }
+        state.withLockedValue { if !$0.closed { $0.idle.append(connection) } }
     }
 
-    func closeIdle() { idle.withLockedValue { $0.removeAll() } }
+    func close() {
+        state.withLockedValue {
+            $0.closed = true
+            $0.idle.removeAll()
+        }
+    }
 }
 
 struct DirectSQLiteDatabase: Database, SQLDatabase {
@@ -220,9 +242,24 @@ final class SQLiteWriteQueue: Sendable {
     private struct State {
         var pending: [Job] = []
         var draining = false
+        var closed = false
+        /// `close()` callers waiting for the batch under way.
+        var drained: [CheckedContinuation<Void, Never>] = []
     }
     static let batchLimit = 64
     private let state = NIOLockedValueBox(State())
+
+    /// Refuses new jobs and returns once those already queued have run.
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLockedValue { state -> Bool in
+                state.closed = true
+                if state.draining { state.drained.append(continuation) }
+                return !state.draining
+            }
+            if idle { continuation.resume() }
+        }
+    }
 
     func submit<T: Sendable>(pool: DirectSQLitePool, context: DatabaseContext, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -237,24 +274,35 @@ final class SQLiteWriteQueue: Sendable {
     }
 
     private func enqueue(_ job: Job) {
-        let start = state.withLockedValue { state -> Bool in
+        enum Next { case queued, start, refused }
+        let next = state.withLockedValue { state -> Next in
+            if state.closed { return .refused }
             state.pending.append(job)
-            if state.draining { return false }
+            if state.draining { return .queued }
             state.draining = true
-            return true
+            return .start
         }
-        if start { Task { await drain() } }
+        switch next {
+        case .queued: break
+        case .start: Task { await drain() }
+        case .refused: job.finish(DirectSQLiteError.closed)
+        }
     }
 
     private func drain() async {
         while true {
-            let batch = state.withLockedValue { state -> [Job] in
+            let (batch, drained) = state.withLockedValue { state -> ([Job], [CheckedContinuation<Void, Never>]) in
                 let batch = Array(state.pending.prefix(Self.batchLimit))
                 state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.draining = false }
-                return batch
+                guard batch.isEmpty else { return (batch, []) }
+                state.draining = false
+                defer { state.drained = [] }
+                return ([], state.drained)
             }
-            if batch.isEmpty { return }
+            if batch.isEmpty {
+                drained.forEach { $0.resume() }
+                return
+            }
             await run(batch)
         }
     }
