@@ -121,4 +121,37 @@ import VaporTesting
             #expect(stored == (0..<40).filter { $0 % 3 != 0 })
         }
     }
+
+    @Test func readThenWriteTransactionsWaitTheirTurnAndNestedOnesJoin() async throws {
+        try await withLayan { app in
+            guard app.db is DirectSQLiteDatabase else { return }
+            let db = app.db
+            try await (db as! any SQLDatabase).raw("CREATE TABLE r (n INTEGER NOT NULL)").run()
+            // Each reads, then writes what it read: deferred transactions would meet SQLITE_BUSY; queued ones cannot.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        try await db.transaction { tx in
+                            let sql = tx as! any SQLDatabase
+                            let n = try await sql.raw("SELECT COUNT(*) AS n FROM r").first()?.decode(column: "n", as: Int.self) ?? 0
+                            try await sql.raw("INSERT INTO r (n) VALUES (\(bind: n))").run()
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let values = try await (db as! any SQLDatabase).raw("SELECT n FROM r ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) }
+            #expect(values == Array(0..<20))
+            // A transaction opened on the application's database inside a running one joins it (it would otherwise
+            // wait behind itself), and is undone with it.
+            struct Stop: Error {}
+            await #expect(throws: Stop.self) {
+                try await db.writeTransaction { _ in
+                    try await app.db.transaction { inner in try await (inner as! any SQLDatabase).raw("INSERT INTO r (n) VALUES (99)").run() }
+                    throw Stop()
+                }
+            }
+            #expect(try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM r WHERE n = 99").first()?.decode(column: "n", as: Int.self) == 0)
+        }
+    }
 }

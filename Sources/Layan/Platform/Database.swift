@@ -51,10 +51,10 @@ extension Database {
     /// then both try to write (design.md); an ordinary transaction on PostgreSQL, where writers use row locks
     /// and compare-and-set updates.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        // The direct driver's own method, called on its type (the protocol's async `transaction` goes through a
+        // future and an extra task); every SQLite transaction is already a write-queue job there.
         guard let direct = self as? DirectSQLiteDatabase else { return try await transaction(body) }
-        // Already inside one (a step handed its transaction's database on): the body joins it.
-        if direct.inTransaction { return try await body(direct) }
-        return try await direct.pool.writes.submit(pool: direct.pool, context: direct.context, body)
+        return try await direct.transaction(body)
     }
 }
 

@@ -71,8 +71,11 @@ final class DirectSQLitePool: Sendable {
         return try reused ?? DirectSQLiteConnection(path: path)
     }
 
+    /// Idle connections kept; more are open only while tasks hold them (transactions waiting on something else).
+    static let idleLimit = 8
+
     func release(_ connection: DirectSQLiteConnection) {
-        state.withLockedValue { if !$0.closed { $0.idle.append(connection) } }
+        state.withLockedValue { if !$0.closed && $0.idle.count < Self.idleLimit { $0.idle.append(connection) } }
     }
 
     func close() {
@@ -178,21 +181,13 @@ struct DirectSQLiteDatabase: Database, SQLDatabase {
         eventLoop.makeFutureWithTask { try await transaction { try await closure($0).get() } }
     }
 
+    /// Every SQLite transaction is a job of the write queue (`BEGIN IMMEDIATE`): a deferred one that read and then
+    /// wrote could meet a writer that committed in between and fail with SQLITE_BUSY instead of waiting its turn.
+    /// Inside a job already (this database, or another of the same file in the same task), the body joins it.
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await closure(self) }
-        return try await withConnection { db in
-            let db = db as! DirectSQLiteDatabase
-            let inside = DirectSQLiteDatabase(pool: pool, connection: db.connection, context: context, inTransaction: true)
-            try await inside.raw("BEGIN TRANSACTION").run()
-            do {
-                let result = try await closure(inside)
-                try await inside.raw("COMMIT TRANSACTION").run()
-                return result
-            } catch {
-                try? await inside.raw("ROLLBACK TRANSACTION").run()
-                throw error
-            }
-        }
+        if let running = SQLiteWriteQueue.running, running.pool === pool { return try await closure(running) }
+        return try await pool.writes.submit(pool: pool, context: context, closure)
     }
 }
 
@@ -248,6 +243,8 @@ final class SQLiteWriteQueue: Sendable {
     }
     static let batchLimit = 64
     private let state = NIOLockedValueBox(State())
+    /// The database of the job running in this task, so a transaction opened inside it joins it.
+    @TaskLocal static var running: DirectSQLiteDatabase?
 
     /// Refuses new jobs and returns once those already queued have run.
     func close() async {
@@ -319,7 +316,8 @@ final class SQLiteWriteQueue: Sendable {
                 for job in batch {
                     try await db.raw("SAVEPOINT layan_job").run()
                     do {
-                        try await job.body(DirectSQLiteDatabase(pool: pool, connection: connection, context: job.context, inTransaction: true))
+                        let jobDatabase = DirectSQLiteDatabase(pool: pool, connection: connection, context: job.context, inTransaction: true)
+                        try await Self.$running.withValue(jobDatabase) { try await job.body(jobDatabase) }
                         outcomes.append(nil)
                     } catch {
                         try await db.raw("ROLLBACK TO layan_job").run()
