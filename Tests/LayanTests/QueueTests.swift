@@ -404,3 +404,26 @@ import VaporTesting
         }
     }
 }
+
+/// The set-up ticket issue reads is kept for a second (QueueSetupCache): changes made through the engine show at
+/// once, changes made elsewhere (another instance, straight in the database) within the second.
+@Suite struct QueueSetupCacheTests {
+    @Test func engineChangesShowAtOnceOthersWithinASecond() async throws {
+        try await withLayan { app in
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(2, app)
+            let first = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            #expect(first.estimatedWaitSeconds == nil)  // no counter open yet
+            _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
+            let second = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            #expect(second.estimatedWaitSeconds != nil)  // the open counter counts at once
+            // A service switched off outside the engine: refused once the kept set-up lapses.
+            try await QueueService.query(on: app.db).filter(\.$id == q.licences.id!).set(\.$active, to: false).update()
+            try await Task.sleep(for: QueueSetupCache.lifetime + .milliseconds(100))
+            await #expect(throws: QueueError.unknownService) {
+                _ = try await engine.issue(branch: q.branch, serviceID: q.licences.id!, category: .regular, channel: "kiosk")
+            }
+        }
+    }
+}

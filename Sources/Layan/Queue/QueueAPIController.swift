@@ -69,7 +69,7 @@ struct QueueAPIController: RouteCollection {
             }
             category = parsed
         }
-        let branchID = try await QueueEngine.branchID(code: body.branch, on: req.db as! any SQLDatabase)
+        let branchID = try await req.application.queueSetupCache.branchID(code: body.branch, on: req.db as! any SQLDatabase)
         let issued = try await QueueEngine(request: req).issue(branchID: branchID, serviceID: body.serviceId, category: category, channel: "api")
         // Everything the answer needs is known from issuing it: no more reads.
         return try await Self.dto(issued.ticket, counter: nil, position: issued.position,

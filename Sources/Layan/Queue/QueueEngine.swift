@@ -8,6 +8,7 @@ import Vapor
 /// the display boards and consoles. Rules come from LayanCore (`CallingPolicy`, `WaitEstimate`).
 struct QueueEngine {
     let db: any Database
+    let setupCache: QueueSetupCache
     let clock: any WallClock
     let broadcaster: QueueBroadcaster
     /// Set on PostgreSQL: changes are announced to every instance through NOTIFY.
@@ -15,6 +16,7 @@ struct QueueEngine {
 
     init(request: Request) {
         db = request.db
+        setupCache = request.application.queueSetupCache
         clock = request.application.clock
         broadcaster = request.application.queueBroadcaster
         relayed = request.application.queueRelay != nil
@@ -22,6 +24,7 @@ struct QueueEngine {
 
     init(app: Application, db: (any Database)? = nil, relayed: Bool = false) {
         self.db = db ?? app.db
+        setupCache = app.queueSetupCache
         clock = app.clock
         broadcaster = app.queueBroadcaster
         self.relayed = relayed
@@ -34,7 +37,8 @@ struct QueueEngine {
 
     /// Tells every display and console of the branch: the call first (to announce), then the new state.
     /// A failure to build the state is logged, never thrown: the change itself is already committed.
-    func notify(_ branchID: UUID, call: QueueCall? = nil) async {
+    func notify(_ branchID: UUID, call: QueueCall? = nil, setupChanged: Bool = false) async {
+        if setupChanged { setupCache.forget(branchID) }
         if relayed {
             do {
                 try await QueueRelay.announce(branchID: branchID, call: call, on: db)
@@ -56,14 +60,6 @@ struct QueueEngine {
     static func branch(code: String, on db: any Database) async throws -> Branch {
         guard let branch = try await Branch.query(on: db).filter(\.$code == code.uppercased()).first() else { throw QueueError.unknownBranch }
         return branch
-    }
-
-    /// A branch's id by its code, as one row: the API's ticket issue looks it up for every customer.
-    static func branchID(code: String, on sql: any SQLDatabase) async throws -> UUID {
-        guard let row = try await sql.select().column("id").from(Branch.schema).where("code", .equal, code.uppercased()).first() else {
-            throw QueueError.unknownBranch
-        }
-        return try row.decode(column: "id", as: UUID.self)
     }
 
     /// The branch a staff queue page is about: the one asked for, else the officer's own, else the first.
@@ -95,23 +91,18 @@ struct QueueEngine {
     func issue(branchID: UUID, serviceID: UUID, category: CustomerCategory, channel: String) async throws -> IssuedTicket {
         let now = clock.now()
         let today = LocalDate(now).iso
-        // Reads first, outside the write lock: SQLKit rows, for every customer who takes a number. They only feed
-        // the label and the estimate, which a concurrent change can at most make a ticket's worth less exact.
+        // Reads first, outside the write lock, for every customer who takes a number: the branch's set-up (kept for a
+        // second) and the count ahead. They only feed the label and the estimate, which a concurrent change can at
+        // most make a ticket's worth less exact.
         let sql = db as! any SQLDatabase
-        struct ServiceRow: Decodable { let letter: String; let branch_id: UUID; let active: Bool; let average_handling_seconds: Double }
-        guard let service = try await sql.select().columns("letter", "branch_id", "active", "average_handling_seconds").from(QueueService.schema)
-            .where("id", .equal, serviceID).first(decoding: ServiceRow.self), service.branch_id == branchID, service.active else {
-            throw QueueError.unknownService
-        }
-        let priority = try await sql.select().column("priority_categories").from(QueueSettings.schema).where("branch_id", .equal, branchID)
-            .first()?.decode(column: "priority_categories", as: [CustomerCategory].self) ?? QueueSettings.defaults(branchID: branchID).priorityCategories
+        let setup = try await setupCache.setup(of: branchID, on: sql)
+        guard let service = setup.services[serviceID], service.active else { throw QueueError.unknownService }
+        let priority = setup.priority
         // Everyone waiting for the service is ahead of a ticket issued now (counted by triggers: AddQueueWaitingCounts).
         let ahead = try await sql.select().column("waiting").from(AddQueueWaitingCounts.table)
             .where("branch_id", .equal, branchID).where("service_id", .equal, serviceID)
             .first()?.decode(column: "waiting", as: Int.self) ?? 0
-        let openCounters = try await sql.select().column("service_ids").from(Counter.schema)
-            .where("branch_id", .equal, branchID).where("status", .equal, CounterStatus.open.rawValue).all()
-            .filter { try $0.decode(column: "service_ids", as: [UUID].self).contains(serviceID) }.count
+        let openCounters = setup.openCounters(serving: serviceID)
         let ticket = Ticket()
         ticket.$branch.id = branchID
         ticket.$service.id = serviceID
@@ -179,7 +170,7 @@ struct QueueEngine {
             try await counter.save(on: db)
             return counter
         }
-        await notify(counter.$branch.id)
+        await notify(counter.$branch.id, setupChanged: true)
         return counter
     }
 
@@ -192,7 +183,7 @@ struct QueueEngine {
             try await counter.save(on: db)
             return counter
         }
-        await notify(counter.$branch.id)
+        await notify(counter.$branch.id, setupChanged: true)
         return counter
     }
 

@@ -102,6 +102,7 @@ struct QueueSetupController: RouteCollection {
         settings.priorityShare = priorityShare; settings.regularShare = regularShare
         settings.ageingCapMinutes = cap; settings.recallsBeforeNoShow = recalls
         try await Audit.save(settings, before: before, by: req)
+        await QueueEngine(request: req).notify(try branch.requireID(), setupChanged: true)
         try await req.flash("success", req.t("form.saved"))
         return req.seeOther("/admin/queue?branch=\(branch.code)")
     }
@@ -149,6 +150,7 @@ struct QueueSetupController: RouteCollection {
         let before = existing?.auditSnapshot
         service.letter = letter; service.nameMs = nameMs; service.nameEn = nameEn; service.targetWaitMinutes = target; service.active = active
         try await Audit.save(service, before: before, by: req)
+        await QueueEngine(request: req).notify(branchID, setupChanged: true)
         try await req.flash("success", req.t("form.saved"))
         return req.seeOther("/admin/queue?branch=\(branch.code)")
     }
@@ -207,7 +209,7 @@ struct QueueSetupController: RouteCollection {
         let before = existing?.auditSnapshot
         counter.number = number; counter.type = type; counter.serviceIDs = chosen
         try await Audit.save(counter, before: before, by: req)
-        await QueueEngine(request: req).notify(branchID)
+        await QueueEngine(request: req).notify(branchID, setupChanged: true)
         try await req.flash("success", req.t("form.saved"))
         return req.seeOther("/admin/queue?branch=\(branch.code)")
     }

@@ -1,0 +1,77 @@
+import Foundation
+import LayanCore
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// What issuing a ticket reads about a branch's set-up — its services, its priority categories, which services
+/// its open counters take — kept for a second. It is read for every customer who takes a number and changes a
+/// few times a day; the estimate it feeds is already approximate. Changes made through this instance clear it at
+/// once (counters opened or closed, set-up saved); another instance's show within a second.
+final class QueueSetupCache: Sendable {
+    struct Service: Sendable, Decodable {
+        let id: UUID
+        let letter: String
+        let active: Bool
+        let average_handling_seconds: Double
+    }
+
+    struct Setup: Sendable {
+        let services: [UUID: Service]
+        let priority: [CustomerCategory]
+        /// The services of each open counter.
+        let openCounters: [[UUID]]
+
+        func openCounters(serving service: UUID) -> Int { openCounters.filter { $0.contains(service) }.count }
+    }
+
+    static let lifetime: Duration = .seconds(1)
+    private struct Entry {
+        let at: ContinuousClock.Instant
+        let setup: Setup
+    }
+    private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
+    private let branchIDs = NIOLockedValueBox<[String: (at: ContinuousClock.Instant, id: UUID)]>([:])
+
+    func setup(of branchID: UUID, on sql: any SQLDatabase) async throws -> Setup {
+        let now = ContinuousClock.now
+        if let entry = entries.withLockedValue({ $0[branchID] }), now - entry.at < Self.lifetime { return entry.setup }
+        let services = try await sql.select().columns("id", "letter", "active", "average_handling_seconds").from(QueueService.schema)
+            .where("branch_id", .equal, branchID).all(decoding: Service.self)
+        let priority = try await sql.select().column("priority_categories").from(QueueSettings.schema).where("branch_id", .equal, branchID)
+            .first()?.decode(column: "priority_categories", as: [CustomerCategory].self) ?? QueueSettings.defaults(branchID: branchID).priorityCategories
+        let counters = try await sql.select().column("service_ids").from(Counter.schema)
+            .where("branch_id", .equal, branchID).where("status", .equal, CounterStatus.open.rawValue).all()
+            .map { try $0.decode(column: "service_ids", as: [UUID].self) }
+        let setup = Setup(services: Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }), priority: priority, openCounters: counters)
+        entries.withLockedValue { $0[branchID] = Entry(at: now, setup: setup) }
+        return setup
+    }
+
+    /// A branch's id by its code (the API names branches by code).
+    func branchID(code: String, on sql: any SQLDatabase) async throws -> UUID {
+        let code = code.uppercased(), now = ContinuousClock.now
+        if let known = branchIDs.withLockedValue({ $0[code] }), now - known.at < Self.lifetime { return known.id }
+        guard let row = try await sql.select().column("id").from(Branch.schema).where("code", .equal, code).first() else {
+            throw QueueError.unknownBranch
+        }
+        let id = try row.decode(column: "id", as: UUID.self)
+        branchIDs.withLockedValue { $0[code] = (now, id) }
+        return id
+    }
+
+    func forget(_ branchID: UUID) {
+        entries.withLockedValue { $0[branchID] = nil }
+    }
+}
+
+extension Application {
+    private struct QueueSetupCacheKey: StorageKey { typealias Value = QueueSetupCache }
+
+    var queueSetupCache: QueueSetupCache {
+        if let cache = storage[QueueSetupCacheKey.self] { return cache }
+        let cache = QueueSetupCache()
+        storage[QueueSetupCacheKey.self] = cache
+        return cache
+    }
+}
