@@ -38,59 +38,8 @@ def test_user_create_refuses_a_short_password_and_duplicates(server):
     assert "already exists" in again.stdout + again.stderr
 
 
-def test_stopping_under_load_finishes_requests_and_exits_cleanly(tmp_path):
-    """SIGTERM while cases are being filed: the requests in flight finish, then the databases close, exit 0."""
-    import signal
-    import threading
-    import time
-
-    from conftest import _free_port
-
-    binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
-    env = dict(os.environ, DATABASE_URL=f"sqlite:{tmp_path}/layan.sqlite", LAYAN_BCRYPT_COST="4")
-    subprocess.run([binary, "demo", "--log", "error"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-    token = subprocess.run([binary, "token", "create", "--name", "load", "--scope", "cases:write", "--log", "error"], cwd=ROOT, env=env,
-                           check=True, capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
-    port = _free_port()
-    server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port), "--log", "error"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.1)
-    body = {"type": "complaint", "channel": "api", "subject": "Lampu", "description": "Rosak.", "branch": "SHA",
-            "customer": {"name": "Siti", "email": "siti@example.my"}}
-    stop = threading.Event()
-
-    def file_cases():
-        while not stop.is_set():
-            try:
-                requests.post(base + "/api/v1/cases", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=5)
-            except requests.RequestException:
-                pass
-
-    workers = [threading.Thread(target=file_cases) for _ in range(8)]
-    for worker in workers:
-        worker.start()
-    time.sleep(1.5)
-    server.send_signal(signal.SIGTERM)
-    output, _ = server.communicate(timeout=60)
-    stop.set()
-    for worker in workers:
-        worker.join()
-    assert server.returncode == 0, output[-2000:]
-    assert "Fatal error" not in output
-
-
-def test_stopping_while_clients_walk_away_mid_request_exits_cleanly(tmp_path):
-    """Clients that send a case and close the connection without waiting: their handlers still run when SIGTERM
-    comes, after the server has let their connections go; the application waits for them, then exits 0."""
-    import signal
-    import socket
-    import threading
+def _serve_demo(tmp_path):
+    """A server of its own on a demo database, and an API token that files cases: (server, port, token)."""
     import time
 
     from conftest import _free_port
@@ -109,21 +58,17 @@ def test_stopping_while_clients_walk_away_mid_request_exits_cleanly(tmp_path):
                 break
         except requests.RequestException:
             time.sleep(0.1)
-    body = ('{"type":"complaint","channel":"api","subject":"Lampu","description":"Rosak.","branch":"SHA",'
-            '"customer":{"name":"Siti","email":"siti@example.my"}}').encode()
-    request = (f"POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
-               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    return server, port, token
+
+
+def _terminate_during(server, work, threads):
+    """Runs `work` on `threads` threads until 1.5 s after it starts, sends SIGTERM, and expects a clean exit."""
+    import signal
+    import threading
+    import time
+
     stop = threading.Event()
-
-    def send_and_leave():
-        while not stop.is_set():
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=2) as connection:
-                    connection.sendall(request)
-            except OSError:
-                time.sleep(0.01)
-
-    workers = [threading.Thread(target=send_and_leave) for _ in range(32)]
+    workers = [threading.Thread(target=work, args=(stop,)) for _ in range(threads)]
     for worker in workers:
         worker.start()
     time.sleep(1.5)
@@ -134,3 +79,43 @@ def test_stopping_while_clients_walk_away_mid_request_exits_cleanly(tmp_path):
         worker.join()
     assert server.returncode == 0, output[-2000:]
     assert "Fatal error" not in output
+
+
+def test_stopping_under_load_finishes_requests_and_exits_cleanly(tmp_path):
+    """SIGTERM while cases are being filed: the requests in flight finish, then the databases close, exit 0."""
+    server, port, token = _serve_demo(tmp_path)
+    body = {"type": "complaint", "channel": "api", "subject": "Lampu", "description": "Rosak.", "branch": "SHA",
+            "customer": {"name": "Siti", "email": "siti@example.my"}}
+
+    def file_cases(stop):
+        while not stop.is_set():
+            try:
+                requests.post(f"http://127.0.0.1:{port}/api/v1/cases", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+            except requests.RequestException:
+                pass
+
+    _terminate_during(server, file_cases, 8)
+
+
+def test_stopping_while_clients_walk_away_mid_request_exits_cleanly(tmp_path):
+    """Clients that send a case and close the connection without waiting: their handlers still run when SIGTERM
+    comes, after the server has let their connections go; the application waits for them, then exits 0."""
+    import socket
+    import time
+
+    server, port, token = _serve_demo(tmp_path)
+    body = ('{"type":"complaint","channel":"api","subject":"Lampu","description":"Rosak.","branch":"SHA",'
+            '"customer":{"name":"Siti","email":"siti@example.my"}}').encode()
+    request = (f"POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+
+    def send_and_leave(stop):
+        while not stop.is_set():
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=2) as connection:
+                    connection.sendall(request)
+            except OSError:
+                time.sleep(0.01)
+
+    # 32 clients: with 8 the race with shutdown was too rare to show (2 failures in 6 runs before the fix at 32).
+    _terminate_during(server, send_and_leave, 32)
