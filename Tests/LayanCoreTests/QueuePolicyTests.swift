@@ -224,3 +224,35 @@ struct SplitMix: RandomNumberGenerator {
         #expect(mae < meanWait)
     }
 }
+
+/// Ids and labels written with every ticket and case (hand-formatted, not `String(format:)`).
+@Suite struct HotPathFormattingTests {
+    @Test func timeOrderedIDsAreVersion7WithTheirMillisecondFirstAndSortByTime() {
+        let at = Date(timeIntervalSince1970: 1_795_000_000.123)
+        let id = UUID.timeOrdered(at: at)
+        let bytes = withUnsafeBytes(of: id.uuid) { Array($0) }
+        #expect(bytes[6] >> 4 == 7)  // version
+        #expect(bytes[8] >> 6 == 0b10)  // RFC 9562 variant
+        let milliseconds = bytes[0 ..< 6].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        #expect(milliseconds == 1_795_000_000_123)
+        // Later ids sort after earlier ones, as bytes and as the text SQLite stores.
+        var previous = UUID.timeOrdered(at: at)
+        for step in 1 ... 200 {
+            let next = UUID.timeOrdered(at: at.addingTimeInterval(Double(step) * 0.002))
+            #expect(previous.uuidString < next.uuidString)
+            previous = next
+        }
+        // The 74 random bits differ between ids made in the same millisecond.
+        #expect(Set((0 ..< 10_000).map { _ in UUID.timeOrdered(at: at) }).count == 10_000)
+    }
+
+    @Test func isoDatesAndTicketLabelsArePaddedWithZeros() {
+        #expect(LocalDate(year: 2026, month: 1, day: 5)?.iso == "2026-01-05")
+        #expect(LocalDate(year: 2026, month: 12, day: 31)?.iso == "2026-12-31")
+        #expect(LocalDate(year: 999, month: 10, day: 10)?.iso == "0999-10-10")
+        #expect(TicketLabel.make(letter: "A", number: 7) == "A007")
+        #expect(TicketLabel.make(letter: "B", number: 42) == "B042")
+        #expect(TicketLabel.make(letter: "C", number: 999) == "C999")
+        #expect(TicketLabel.make(letter: "D", number: 1000) == "D1000")
+    }
+}

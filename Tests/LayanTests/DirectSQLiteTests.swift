@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import SQLiteKit
 import Testing
 import VaporTesting
 @testable import Layan
@@ -153,5 +154,45 @@ import VaporTesting
             }
             #expect(try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM r WHERE n = 99").first()?.decode(column: "n", as: Int.self) == 0)
         }
+    }
+}
+
+/// The direct driver's own conversions store and read exactly what SQLiteKit's do.
+@Suite struct DirectSQLiteConversionTests {
+    enum Colour: String, Encodable { case red }
+
+    @Test func bindsMatchSQLiteKitsEncoder() throws {
+        let encoder = SQLiteDataEncoder()
+        let id = UUID()
+        let values: [any Encodable] = [
+            id, Optional(id), Optional<UUID>.none as UUID?, "teks", "", 42, -7, Date(timeIntervalSince1970: 1_795_000_000.5), true, false,
+            3.25, Colour.red, ["a", "b"], Optional("x"),
+        ]
+        for value in values {
+            #expect(try SQLiteBind.data(value) == encoder.encode(value), "\(value)")
+        }
+    }
+
+    @Test func uuidTextMatchesFoundationBothWays() {
+        for _ in 0 ..< 1_000 {
+            let id = UUID()
+            #expect(id.storedText == id.uuidString)
+            #expect(UUID(storedText: id.uuidString) == id)
+            #expect(UUID(storedText: id.uuidString.lowercased()) == id)
+        }
+        for bad in ["", "not-a-uuid", "0123456789ABCDEF0123456789ABCDEF0123", "01234567-89AB-CDEF-0123-456789ABCDEG", "01234567+89AB-CDEF-0123-456789ABCDEF"] {
+            #expect(UUID(storedText: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func base64URLMatchesTheStandardAlphabetSwapped() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0 ... 70 {
+            let data = Data((0 ..< length).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+            let reference = data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(data.base64URLEncodedString() == reference)
+        }
+        #expect(SessionToken.make().count == 43)
     }
 }

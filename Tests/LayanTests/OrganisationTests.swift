@@ -232,6 +232,29 @@ func adminBrowser(_ app: Application) async throws -> TestBrowser {
         }
     }
 
+    @Test func aTokenRevokedThroughAnotherInstanceStopsWithinTheCacheLifetime() async throws {
+        try await withLayan { app in
+            try await seed(app)
+            app.verifiedTokens = VerifiedTokens(lifetime: .milliseconds(300))
+            let (token, secret) = APIToken.make(name: "IVR", scopes: [.directoryRead], createdBy: nil, at: app.clock.now())
+            try await token.create(on: app.db)
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(secret)"]
+            try await app.testing().test(.GET, "/api/v1/directory?q=zaki", headers: headers) { #expect($0.status == .ok) }
+            // Revoked in the database alone, as another server instance would: this one's verdict lasts its lifetime.
+            try await (app.db as! any SQLDatabase).update(APIToken.schema).set("revoked_at", to: app.clock.now())
+                .where("id", .equal, token.requireID()).run()
+            try await app.testing().test(.GET, "/api/v1/directory?q=zaki", headers: headers) { #expect($0.status == .ok) }
+            try await Task.sleep(for: .milliseconds(400))
+            try await app.testing().test(.GET, "/api/v1/directory?q=zaki", headers: headers) { #expect($0.status == .unauthorized) }
+            // Wrong tokens are never kept: each is checked, and refused.
+            for _ in 0 ..< 3 {
+                try await app.testing().test(.GET, "/api/v1/directory?q=zaki", headers: ["Authorization": "Bearer layan_wrong"]) {
+                    #expect($0.status == .unauthorized)
+                }
+            }
+        }
+    }
+
     @Test func directoryQueryUsesIndexesOrSmallScans() async throws {
         // The directory joins division and branch by primary key: those look-ups must use the key index.
         guard TestDatabase.engine == "sqlite" else { return }

@@ -73,6 +73,7 @@ struct APITokensController: RouteCollection {
                 try await token.save(on: db)
                 try await Audit.record(.tokenRevoked, entity: "api_token", id: id.uuidString, by: req, on: db)
             }
+            req.application.verifiedTokens.forgetAll()
         }
         try await req.flash("success", req.t("tokens.revoked"))
         return req.seeOther(.adminAPITokens)

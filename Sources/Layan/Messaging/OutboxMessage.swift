@@ -1,4 +1,5 @@
 import Fluent
+import LayanCore
 import Foundation
 import SQLKit
 
@@ -76,7 +77,7 @@ struct CreateOutbox: AsyncMigration {
 extension OutboxMessage {
     /// Queues the message in one statement, inside the caller's transaction.
     func insert(on sql: any SQLDatabase) async throws {
-        if id == nil { id = UUID() }
+        if id == nil { id = .timeOrdered() }
         try await sql.insertRow(into: Self.schema, [
             "id": id, "channel": channel.rawValue, "recipient": recipient, "subject": subject, "body": body, "case_id": caseID,
             "state": state.rawValue, "attempts": attempts, "next_attempt_at": nextAttemptAt, "last_error": lastError,

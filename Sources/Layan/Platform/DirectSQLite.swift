@@ -173,7 +173,10 @@ struct DirectRow: SQLRow {
         guard let offset = columns.index[column] else {
             throw DecodingError.keyNotFound(SQLColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column)"))
         }
-        return try Self.decoder.decode(D.self, from: values[offset])
+        let value = values[offset]
+        // A UUID is stored as its text; Foundation parses that with sscanf, a visible share of reading a row.
+        if D.self == UUID.self, case let .text(text) = value, let uuid = UUID(storedText: text) { return uuid as! D }
+        return try Self.decoder.decode(D.self, from: value)
     }
 
     private struct SQLColumnKey: CodingKey {
@@ -185,3 +188,77 @@ struct DirectRow: SQLRow {
     }
 }
 
+
+/// Binds and UUID text as SQLiteKit stores them, without its generic encoder for the common types: an existential
+/// cast per value and, for a UUID, its text built by `snprintf` were a visible share of every write.
+enum SQLiteBind {
+    private static let encoder = SQLiteDataEncoder()
+
+    static func data(_ value: any Encodable) throws -> SQLiteData {
+        switch value {
+        case let uuid as UUID: .text(uuid.storedText)
+        case let text as String: .text(text)
+        case let integer as Int: .integer(integer)
+        case let date as Date: .float(date.timeIntervalSince1970)
+        case let bool as Bool: .integer(bool ? 1 : 0)
+        case let double as Double: .float(double)
+        default: try encoder.encode(value)
+        }
+    }
+}
+
+extension UUID {
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// The text SQLiteKit stores for a UUID: `uuidString`, upper-case with hyphens.
+    var storedText: String {
+        let bytes = uuid
+        return withUnsafeBytes(of: bytes) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var position = 0
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    out[position] = Self.hexDigits[Int(byte >> 4)]
+                    out[position + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
+
+    /// Parses `storedText` (either case); nil for anything else, left to Foundation.
+    init?(storedText text: String) {
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = text.utf8.withContiguousStorageIfAvailable { chars -> Bool in
+            guard chars.count == 36 else { return false }
+            return withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+                var position = 0
+                for index in 0 ..< 16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        guard chars[position] == UInt8(ascii: "-") else { return false }
+                        position += 1
+                    }
+                    guard let high = Self.nibble(chars[position]), let low = Self.nibble(chars[position + 1]) else { return false }
+                    out[index] = high << 4 | low
+                    position += 2
+                }
+                return true
+            }
+        }
+        guard parsed == true else { return nil }
+        self.init(uuid: bytes)
+    }
+
+    private static func nibble(_ char: UInt8) -> UInt8? {
+        switch char {
+        case UInt8(ascii: "0") ... UInt8(ascii: "9"): char - UInt8(ascii: "0")
+        case UInt8(ascii: "A") ... UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a") ... UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
@@ -11,7 +12,11 @@ actor QueueBroadcaster {
         let bytes: ByteBuffer
     }
 
-    private var subscribers: [UUID: [UUID: AsyncStream<Message>.Continuation]] = [:]
+    private var subscribers: [UUID: [UUID: AsyncStream<Message>.Continuation]] = [:] {
+        didSet { watched.withLockedValue { $0 = Set(subscribers.filter { !$0.value.isEmpty }.keys) } }
+    }
+    /// The branches with a subscriber, readable without waiting for the actor: every ticket issued asks.
+    private nonisolated let watched = NIOLockedValueBox<Set<UUID>>([])
     private var nextID = 0
     /// The last state published per branch, so a display that connects gets it without a database query.
     private var latestState: [UUID: ByteBuffer] = [:]
@@ -56,7 +61,7 @@ actor QueueBroadcaster {
 
     func cachedState(branchID: UUID) -> ByteBuffer? { latestState[branchID] }
 
-    func isWatched(_ branchID: UUID) -> Bool { !(subscribers[branchID]?.isEmpty ?? true) }
+    nonisolated func isWatched(_ branchID: UUID) -> Bool { watched.withLockedValue { $0.contains(branchID) } }
 
     func unsubscribe(branchID: UUID, id: UUID) {
         subscribers[branchID]?[id]?.finish()

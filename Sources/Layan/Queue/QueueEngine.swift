@@ -48,7 +48,7 @@ struct QueueEngine {
             }
         }
         // Nobody watching this branch: no state to build.
-        guard await broadcaster.isWatched(branchID) else { return }
+        guard broadcaster.isWatched(branchID) else { return }
         if let call { await broadcaster.publish(branchID: branchID, event: "call", payload: call) }
         if let state = try? await QueueStateBuilder.build(branchID: branchID, on: db, now: clock.now()) {
             await broadcaster.publish(branchID: branchID, event: "state", payload: state)
@@ -99,8 +99,8 @@ struct QueueEngine {
         guard let service = setup.services[serviceID], service.active else { throw QueueError.unknownService }
         let priority = setup.priority
         // Everyone waiting for the service is ahead of a ticket issued now (counted by triggers: AddQueueWaitingCounts).
-        let ahead = try await sql.select().column("waiting").from(AddQueueWaitingCounts.table)
-            .where("branch_id", .equal, branchID).where("service_id", .equal, serviceID)
+        // Hand-written: SQLKit's builder escapes every identifier by string replacement, per ticket.
+        let ahead = try await sql.raw("SELECT waiting FROM \(unsafeRaw: AddQueueWaitingCounts.table) WHERE branch_id = \(bind: branchID) AND service_id = \(bind: serviceID)")
             .first()?.decode(column: "waiting", as: Int.self) ?? 0
         let openCounters = setup.openCounters(serving: serviceID)
         let ticket = Ticket()
@@ -130,7 +130,7 @@ struct QueueEngine {
             ticket.number = number
             ticket.label = TicketLabel.make(letter: letter, number: number)
             try await ticket.insert(on: sql)
-            try await sql.insertRow(into: TicketEvent.schema, ["id": UUID(), "ticket_id": ticket.id, "branch_id": branchID,
+            try await sql.insertRow(into: TicketEvent.schema, ["id": UUID.timeOrdered(at: now), "ticket_id": ticket.id, "branch_id": branchID,
                                                               "kind": TicketEventKind.issued.rawValue, "at": now, "service_id": serviceID])
         }
         await notify(branchID)

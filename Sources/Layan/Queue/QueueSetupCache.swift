@@ -68,10 +68,9 @@ final class QueueSetupCache: Sendable {
 extension Application {
     private struct QueueSetupCacheKey: StorageKey { typealias Value = QueueSetupCache }
 
+    /// Set in `configure`.
     var queueSetupCache: QueueSetupCache {
-        if let cache = storage[QueueSetupCacheKey.self] { return cache }
-        let cache = QueueSetupCache()
-        storage[QueueSetupCacheKey.self] = cache
-        return cache
+        get { storage[QueueSetupCacheKey.self]! }
+        set { storage[QueueSetupCacheKey.self] = newValue }
     }
 }

@@ -70,7 +70,14 @@ public struct LocalDate: Hashable, Comparable, Sendable, TextCodable, CustomStri
 
     public var iso: String {
         let c = components
-        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+        // Not `String(format:)`: every ticket and case asks for today's date, and that formatter is slow on Linux.
+        return Self.padded(c.year, 4) + "-" + Self.padded(c.month, 2) + "-" + Self.padded(c.day, 2)
+    }
+
+    /// `value` with leading zeros to `width` digits (at least).
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     public var description: String { iso }

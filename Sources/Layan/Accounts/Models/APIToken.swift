@@ -2,6 +2,7 @@ import Fluent
 import SQLKit
 import Foundation
 import LayanCore
+import NIOConcurrencyHelpers
 import Vapor
 
 /// A token for an integration. The secret is shown once, when created; only its SHA-256 is stored.
@@ -70,23 +71,37 @@ enum APITokenAuthenticator {
     /// Checks `Authorization: Bearer layan_…` against the stored hashes; revoked tokens fail.
     static func authenticate(_ request: Request) async throws -> APIClient {
         if let client = request.apiClient { return client }
-        // One SQLKit row, not a Fluent model: every API request passes here.
+        guard let bearer = request.headers.bearerAuthorization?.token, bearer.hasPrefix(APIToken.prefix) else { throw invalidToken }
+        let hash = SessionToken.hash(bearer)
+        let verified = request.application.verifiedTokens
+        let client: APIClient
+        if let known = verified.client(hash: hash) {
+            client = known
+        } else {
+            client = try await lookUp(hash: hash, on: request)
+            verified.remember(client, hash: hash)
+        }
+        request.storage[APIClientKey.self] = client
+        return client
+    }
+
+    private static var invalidToken: Abort {
+        Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""], reason: "Invalid or revoked API token")
+    }
+
+    /// The stored token, read with one SQLKit row (not a Fluent model); its last use is written at most once a minute.
+    private static func lookUp(hash: String, on request: Request) async throws -> APIClient {
         struct Row: Decodable { let id: UUID; let name: String; let scopes: [APIScope]; let last_used_at: Date? }
         let sql = request.db as! any SQLDatabase
-        guard let bearer = request.headers.bearerAuthorization?.token, bearer.hasPrefix(APIToken.prefix),
-              let token = try await sql.select().columns("id", "name", "scopes", "last_used_at").from(APIToken.schema)
-                .where("token_hash", .equal, SessionToken.hash(bearer)).where("revoked_at", .is, SQLLiteral.null)
-                .first(decoding: Row.self)
-        else {
-            throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""], reason: "Invalid or revoked API token")
-        }
+        guard let token = try await sql.select().columns("id", "name", "scopes", "last_used_at").from(APIToken.schema)
+            .where("token_hash", .equal, hash).where("revoked_at", .is, SQLLiteral.null)
+            .first(decoding: Row.self)
+        else { throw invalidToken }
         let now = request.application.clock.now()
         if token.last_used_at.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             try await sql.update(APIToken.schema).set("last_used_at", to: now).where("id", .equal, token.id).run()
         }
-        let client = APIClient(tokenID: token.id, name: token.name, scopes: Set(token.scopes))
-        request.storage[APIClientKey.self] = client
-        return client
+        return APIClient(tokenID: token.id, name: token.name, scopes: Set(token.scopes))
     }
 
     /// A new secret: the prefix and 32 random bytes.
@@ -97,4 +112,41 @@ struct APIClientKey: StorageKey { typealias Value = APIClient }
 
 extension Request {
     var apiClient: APIClient? { storage[APIClientKey.self] }
+}
+
+/// Tokens verified in the last two seconds, by hash. A kiosk or an integration sends the same token with every
+/// request; checking it once per lifetime instead of once per request takes a database read off every API call.
+/// The price is bounded: a token revoked here stops at once (`forgetAll`), one revoked through another instance
+/// works at most `lifetime` longer. Only valid tokens are kept, so wrong guesses cannot fill it.
+final class VerifiedTokens: Sendable {
+    let lifetime: Duration
+    /// A bound on memory; real deployments use a handful of tokens.
+    static let capacity = 1_000
+    private let entries = NIOLockedValueBox<[String: (at: ContinuousClock.Instant, client: APIClient)]>([:])
+
+    init(lifetime: Duration = .seconds(2)) { self.lifetime = lifetime }
+
+    func client(hash: String) -> APIClient? {
+        guard let entry = entries.withLockedValue({ $0[hash] }), ContinuousClock.now - entry.at < lifetime else { return nil }
+        return entry.client
+    }
+
+    func remember(_ client: APIClient, hash: String) {
+        entries.withLockedValue {
+            if $0.count >= Self.capacity { $0.removeAll(keepingCapacity: true) }
+            $0[hash] = (ContinuousClock.now, client)
+        }
+    }
+
+    func forgetAll() { entries.withLockedValue { $0.removeAll() } }
+}
+
+extension Application {
+    private struct VerifiedTokensKey: StorageKey { typealias Value = VerifiedTokens }
+
+    /// Set in `configure`, before requests arrive (storage is not for concurrent first writes).
+    var verifiedTokens: VerifiedTokens {
+        get { storage[VerifiedTokensKey.self]! }
+        set { storage[VerifiedTokensKey.self] = newValue }
+    }
 }

@@ -233,7 +233,7 @@ struct AddDivisionToDutyRota: AsyncMigration {
 extension CaseRecord {
     /// Writes a new case in one statement (the model's every field, as Fluent would store it).
     func insert(on sql: any SQLDatabase) async throws {
-        if id == nil { id = UUID() }
+        if id == nil { id = .timeOrdered() }
         try await sql.insertRow(into: Self.schema, [
             "id": id, "reference": reference, "type": type.rawValue, "status": status.rawValue, "channel": channel.rawValue,
             "category_id": $category.id, "subject": subject, "description": details, "anonymous": anonymous,
@@ -265,7 +265,7 @@ extension CaseEvent {
         guard !events.isEmpty else { return }
         var builder = sql.insert(into: schema).columns(insertColumns)
         for event in events {
-            if event.id == nil { event.id = UUID() }
+            if event.id == nil { event.id = .timeOrdered() }
             builder = builder.values(event.insertValues)
         }
         try await builder.run()

@@ -49,9 +49,28 @@ enum SessionToken {
 }
 
 extension Data {
+    private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Base64 with the URL-safe alphabet and no padding (RFC 4648 §5), encoded directly: three string
+    /// replacements over the standard form were a visible share of issuing a ticket (its status key).
     func base64URLEncodedString() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let alphabet = Self.base64URLAlphabet
+        var out: [UInt8] = []
+        out.reserveCapacity((count * 4 + 2) / 3)
+        var index = startIndex
+        while index < endIndex {
+            let remaining = distance(from: index, to: endIndex)
+            let b0 = UInt32(self[index])
+            let b1 = remaining > 1 ? UInt32(self[self.index(index, offsetBy: 1)]) : 0
+            let b2 = remaining > 2 ? UInt32(self[self.index(index, offsetBy: 2)]) : 0
+            let group = b0 << 16 | b1 << 8 | b2
+            out.append(alphabet[Int(group >> 18 & 63)])
+            out.append(alphabet[Int(group >> 12 & 63)])
+            if remaining > 1 { out.append(alphabet[Int(group >> 6 & 63)]) }
+            if remaining > 2 { out.append(alphabet[Int(group & 63)]) }
+            index = self.index(index, offsetBy: Swift.min(3, remaining))
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -140,6 +140,7 @@ final class TicketEvent: Model, @unchecked Sendable {
 
     init(ticketID: UUID, branchID: UUID, kind: TicketEventKind, at: Date, counterID: UUID? = nil, officerID: UUID? = nil,
          serviceID: UUID? = nil, toServiceID: UUID? = nil) {
+        self.id = .timeOrdered(at: at)
         self.$ticket.id = ticketID
         self.branchID = branchID
         self.kind = kind
@@ -309,7 +310,7 @@ struct CreateQueue: AsyncMigration {
 extension Ticket {
     /// Writes a new ticket in one statement (every field, as Fluent would store it).
     func insert(on sql: any SQLDatabase) async throws {
-        if id == nil { id = UUID() }
+        if id == nil { id = .timeOrdered() }
         try await sql.insertRow(into: Self.schema, [
             "id": id, "branch_id": $branch.id, "service_id": $service.id, "service_date": serviceDate, "number": number, "label": label,
             "category": category.rawValue, "is_priority": isPriority, "status": status.rawValue, "channel": channel, "issued_at": issuedAt,
