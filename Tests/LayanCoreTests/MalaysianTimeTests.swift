@@ -31,4 +31,14 @@ import Testing
         #expect(MalaysianTime.weekday(december, in: .ms) == "Jumaat")
         #expect(MalaysianTime.weekday(december, in: .en) == "Friday")
     }
+
+    @Test func aDueDateReadsTheSameAsItsMidnight() {
+        let start = LocalDate(year: 2025, month: 12, day: 20)!
+        for offset in 0 ..< 800 {
+            let day = start.adding(days: offset)
+            for language in [Language.ms, .en] {
+                #expect(MalaysianTime.longDate(day, in: language) == MalaysianTime.longDate(day.startInstant, in: language))
+            }
+        }
+    }
 }

@@ -64,4 +64,14 @@ import Testing
         #expect(catalogue.bilingual("k") == "Nombor {n} / Number {n}")
         #expect(catalogue.text("missing", .en) == "missing")
     }
+
+    @Test func placeholdersAreFilledInOnePassAndUnknownOnesStay() {
+        let fill = Catalogue.fill
+        #expect(fill("{a} dan {b}, {a}", ["a": "1", "b": "2"]) == "1 dan 2, 1")
+        // A value is never searched again: customer text that looks like a placeholder stays as typed.
+        #expect(fill("Perkara: {subject} ({ref})", ["subject": "{ref}", "ref": "ADU-2026-000001"]) == "Perkara: {ref} (ADU-2026-000001)")
+        #expect(fill("{unknown} { {a} {a", ["a": "x"]) == "{unknown} { x {a")
+        #expect(fill("tiada", ["a": "x"]) == "tiada")
+        #expect(fill("{a}{a}", ["a": "ß🙂"]) == "ß🙂ß🙂")
+    }
 }

@@ -98,15 +98,16 @@ struct CaseEngine {
     func create(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> CaseRecord {
         let problems = Self.problems(new)
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
-        // Look-ups through SQLKit rows rather than Fluent models: this runs for every new case.
+        // Look-ups as hand-written SQL read into rows, not Fluent models nor SQLKit's builder (which escapes every
+        // identifier by string replacement): this runs for every new case.
         let sql = db as! any SQLDatabase
         let found = known?.id == new.branchID ? known : try await BranchRef.find(id: new.branchID, on: sql)
         guard let branch = found else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
         var categoryStandard: ServiceStandard?
         if let id = new.categoryID {
             struct Row: Decodable { let type: CaseType; let active: Bool; let acknowledge_days: Int?; let resolve_days: Int? }
-            guard let row = try await sql.select().columns("type", "active", "acknowledge_days", "resolve_days").from(CaseCategory.schema)
-                .where("id", .equal, id).first(decoding: Row.self), row.type == new.type, row.active else {
+            guard let row = try await sql.raw("SELECT type, active, acknowledge_days, resolve_days FROM \(unsafeRaw: CaseCategory.schema) WHERE id = \(bind: id)")
+                .first(decoding: Row.self), row.type == new.type, row.active else {
                 throw CaseInvalid(problems: ["category": "form.error.choose"])
             }
             if row.acknowledge_days != nil || row.resolve_days != nil {
@@ -114,12 +115,12 @@ struct CaseEngine {
                                                    resolveWorkingDays: row.resolve_days ?? ServiceStandard.pkpaDefault.resolveWorkingDays)
             }
         }
-        if let division = new.divisionID, try await sql.select().column("id").from(Division.schema).where("id", .equal, division).first() == nil {
+        if let division = new.divisionID, try await sql.raw("SELECT id FROM \(unsafeRaw: Division.schema) WHERE id = \(bind: division)").first() == nil {
             throw CaseInvalid(problems: ["division": "form.error.choose"])
         }
         struct StandardRow: Decodable { let acknowledge_days: Int; let resolve_days: Int }
-        let typeStandard = try await sql.select().columns("acknowledge_days", "resolve_days").from(CaseTypeStandard.schema)
-            .where("type", .equal, new.type.rawValue).first(decoding: StandardRow.self)
+        let typeStandard = try await sql.raw("SELECT acknowledge_days, resolve_days FROM \(unsafeRaw: CaseTypeStandard.schema) WHERE type = \(bind: new.type.rawValue)")
+            .first(decoding: StandardRow.self)
             .map { ServiceStandard(acknowledgeWorkingDays: $0.acknowledge_days, resolveWorkingDays: $0.resolve_days) }
         let standard = ServiceStandard.resolve(typeOverride: typeStandard, categoryOverride: categoryStandard)
         let calendar = try await app.calendarService.calendar(on: db, now: now)
@@ -207,13 +208,10 @@ struct CaseEngine {
         let sql = db as! any SQLDatabase
         struct Shift: Decodable { let staff_id: UUID; let division_id: UUID? }
         func onDuty(_ date: LocalDate) async throws -> [UUID] {
-            let shifts = try await sql.select().column(SQLColumn("staff_id", table: "d")).column(SQLColumn("division_id", table: "d"))
-                .from(SQLAlias(SQLIdentifier(DutyShift.schema), as: SQLIdentifier("d")))
-                .join(SQLAlias(SQLIdentifier(Staff.schema), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
-                      on: SQLColumn("id", table: "s"), .equal, SQLColumn("staff_id", table: "d"))
-                .where(SQLColumn("branch_id", table: "d"), .equal, SQLBind(branchID)).where(SQLColumn("date", table: "d"), .equal, SQLBind(date.iso))
-                .where(SQLColumn("active", table: "s"), .equal, SQLLiteral.boolean(true))
-                .all(decoding: Shift.self)
+            let shifts = try await sql.raw("""
+                SELECT d.staff_id, d.division_id FROM \(unsafeRaw: DutyShift.schema) d JOIN \(unsafeRaw: Staff.schema) s ON s.id = d.staff_id
+                WHERE d.branch_id = \(bind: branchID) AND d.date = \(bind: date.iso) AND s.active = \(bind: true)
+                """).all(decoding: Shift.self)
             let unit = shifts.filter { $0.division_id != nil && $0.division_id == divisionID }
             let branchWide = shifts.filter { $0.division_id == nil }
             return (unit.isEmpty ? (branchWide.isEmpty ? shifts : branchWide) : unit).map(\.staff_id)
@@ -225,8 +223,8 @@ struct CaseEngine {
         // Load from the table the database keeps (AddCaseOfficerLoad), one row per officer on duty: counting their
         // open cases here grew with the backlog. Among equals, the one given a case longest ago goes first.
         struct Load: Decodable { let staff_id: UUID; let open_cases: Int; let last_assigned_at: Date? }
-        let rows = try await sql.select().columns("staff_id", "open_cases", "last_assigned_at").from(AddCaseOfficerLoad.table)
-            .where("staff_id", .in, active).all(decoding: Load.self)
+        let rows = try await sql.raw("SELECT staff_id, open_cases, last_assigned_at FROM \(unsafeRaw: AddCaseOfficerLoad.table) WHERE staff_id IN (\(binds: active))")
+            .all(decoding: Load.self)
         let load = Dictionary(rows.map { ($0.staff_id, ($0.open_cases, $0.last_assigned_at?.timeIntervalSince1970)) }, uniquingKeysWith: { first, _ in first })
         let candidates = active.map { DutyAssignment.Candidate(id: $0.uuidString, openCases: load[$0]?.0 ?? 0, lastAssignedAt: load[$0]?.1) }
         return DutyAssignment.choose(from: candidates).flatMap { UUID(uuidString: $0.id) }

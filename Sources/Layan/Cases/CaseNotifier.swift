@@ -21,8 +21,8 @@ struct CaseNotifier {
             "reference": record.reference,
             "type": catalogue.text(record.type.catalogueKey, language),
             "status": status,
-            "due": LocalDate(record.resolveDue).map { MalaysianTime.longDate($0.startInstant, in: language) } ?? record.resolveDue,
-            "acknowledgeDue": LocalDate(record.acknowledgeDue).map { MalaysianTime.longDate($0.startInstant, in: language) } ?? record.acknowledgeDue,
+            "due": LocalDate(record.resolveDue).map { MalaysianTime.longDate($0, in: language) } ?? record.resolveDue,
+            "acknowledgeDue": LocalDate(record.acknowledgeDue).map { MalaysianTime.longDate($0, in: language) } ?? record.acknowledgeDue,
             "name": record.customerName ?? "",
             "link": app.settings.messaging.publicBaseURL + CaseURL.publicStatus(record),
         ]

@@ -144,7 +144,7 @@ struct CaseStaffController: RouteCollection {
         let deliveries = try await OutboxMessage.query(on: req.db).filter(\.$caseID == id).sort(\.$createdAt).all()
         let files = try await CaseAttachment.query(on: req.db).filter(\.$caseRecord.$id == id).field(\.$id).field(\.$fileName).field(\.$size).field(\.$caseRecord.$id).all()
         let today = LocalDate(req.application.clock.now())
-        func date(_ iso: String) -> String { LocalDate(iso).map { MalaysianTime.longDate($0.startInstant, in: req.language) } ?? iso }
+        func date(_ iso: String) -> String { LocalDate(iso).map { MalaysianTime.longDate($0, in: req.language) } ?? iso }
         let timeline = events.map { event -> TimelineRow in
             let what: String = switch event.kind {
             case .transition: event.toStatus.map { req.t($0.catalogueKey) } ?? ""

@@ -35,7 +35,7 @@ struct DutyRotaController: RouteCollection {
             let covered = Set(try await DutyShift.query(on: req.db).filter(\.$branch.$id == branch.requireID())
                 .filter(\.$date >= today.iso).all().compactMap { LocalDate($0.date) })
             for day in DutyCoverage.uncovered(from: today, workingDays: daysWarned, calendar: calendar, state: branch.state, covered: covered) {
-                result.append("\(branch.name): \(MalaysianTime.longDate(day.startInstant, in: req.language))")
+                result.append("\(branch.name): \(MalaysianTime.longDate(day, in: req.language))")
             }
         }
         return result
@@ -64,7 +64,7 @@ struct DutyRotaController: RouteCollection {
                     Officer(name: names[$0.$staff.id] ?? "—", unit: $0.$division.id.flatMap { units[$0] },
                             removeAction: "/cases/duty/\($0.id!.uuidString)/delete")
                 }
-                days.append(Day(date: MalaysianTime.longDate(day.startInstant, in: req.language), iso: day.iso, officers: officers, uncovered: officers.isEmpty))
+                days.append(Day(date: MalaysianTime.longDate(day, in: req.language), iso: day.iso, officers: officers, uncovered: officers.isEmpty))
                 day = calendar.adding(workingDays: 1, to: day, in: branch.state)
             }
             rotas.append(BranchRota(name: branch.name, days: days))

@@ -142,7 +142,7 @@ struct PublicCaseController: RouteCollection {
             layout: await LayoutContext.make(for: req, title: record.reference), form: form, reference: record.reference,
             type: req.t(record.type.catalogueKey), subject: record.subject, status: dto.statusText, statusCode: record.status.rawValue,
             received: MalaysianTime.dateTime(record.receivedAt, in: req.language),
-            resolveDue: dto.resolveDue.flatMap { LocalDate($0) }.map { MalaysianTime.longDate($0.startInstant, in: req.language) },
+            resolveDue: dto.resolveDue.flatMap { LocalDate($0) }.map { MalaysianTime.longDate($0, in: req.language) },
             rejectionReason: record.rejectionReason, referTo: record.referTo,
             timeline: dto.timeline.map { Entry(at: MalaysianTime.dateTime($0.at, in: req.language), status: $0.statusText, message: $0.message, fromCustomer: $0.fromCustomer) },
             replyAction: "\(base)/maklumat?k=\(record.publicKey)", confirmAction: "\(base)/puas-hati?k=\(record.publicKey)",

@@ -64,9 +64,15 @@ extension SQLDatabase {
     /// Written as one SQL string: names are ours (no quoting to escape), and SQLKit's builder escapes each
     /// identifier with string replacement, which showed in the profile of every new ticket.
     func insertRow(into table: String, _ values: KeyValuePairs<String, (any Encodable & Sendable)?>) async throws {
-        let columns = values.map { "\"\($0.key)\"" }.joined(separator: ", ")
-        let binds: [any Encodable & Sendable] = values.map { $0.value ?? SQLNull() }
-        try await raw("INSERT INTO \"\(unsafeRaw: table)\" (\(unsafeRaw: columns)) VALUES (\(binds: binds))").run()
+        try await insertRows(into: table, columns: values.map(\.key), [values.map(\.value)])
+    }
+
+    /// INSERT of several rows in one statement; each row lists its values in the order of `columns`.
+    func insertRows(into table: String, columns: [String], _ rows: [[(any Encodable & Sendable)?]]) async throws {
+        guard !rows.isEmpty else { return }
+        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let values: [SQLQueryString] = rows.map { row in "(\(binds: row.map { $0 ?? SQLNull() }))" }
+        try await raw("INSERT INTO \"\(unsafeRaw: table)\" (\(unsafeRaw: names)) VALUES " + values.joined(separator: ", ")).run()
     }
 }
 

@@ -19,6 +19,8 @@ public enum PasswordPolicy {
 /// A pragmatic e-mail check: one "@", something before it, a dotted domain after it, no spaces or
 /// markup. Real validity is proven by delivery, not by a pattern.
 public enum EmailAddress {
+    private static let forbiddenInAddress = Set(" \t<>()[]\\,;:\"'")
+
     public static func normalised(_ raw: String) -> String? {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
@@ -26,8 +28,7 @@ public enum EmailAddress {
         let domain = parts[1]
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }) else { return nil }
-        let forbidden = Set(" \t<>()[]\\,;:\"'")
-        guard !email.contains(where: { forbidden.contains($0) }) else { return nil }
+        guard !email.contains(where: { forbiddenInAddress.contains($0) }) else { return nil }
         guard domain.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) else { return nil }
         return email
     }

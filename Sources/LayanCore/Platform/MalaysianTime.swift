@@ -33,6 +33,12 @@ public enum MalaysianTime {
         return "\(c.day!) \(monthNames[language]![c.month! - 1]) \(c.year!)"
     }
 
+    /// A calendar date the same way, without a time zone conversion (due dates are dates).
+    public static func longDate(_ date: LocalDate, in language: Language) -> String {
+        let c = date.components
+        return "\(c.day) \(monthNames[language]![c.month - 1]) \(c.year)"
+    }
+
     /// "Rabu" / "Wednesday".
     public static func weekday(_ date: Date, in language: Language) -> String {
         weekdayNames[language]![calendar.component(.weekday, from: date) - 1]

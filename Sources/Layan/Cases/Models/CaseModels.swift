@@ -252,10 +252,8 @@ extension CaseRecord {
 extension CaseEvent {
     static let insertColumns = ["id", "case_id", "at", "kind", "public", "from_status", "to_status", "actor_id", "actor_name", "body"]
 
-    var insertValues: [any SQLExpression] {
-        let values: [(any Encodable & Sendable)?] = [id, $caseRecord.id, at, kind.rawValue, isPublic, fromStatus?.rawValue, toStatus?.rawValue,
-                                                     $actor.id, actorName, body]
-        return values.map { $0.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null }
+    var insertValues: [(any Encodable & Sendable)?] {
+        [id, $caseRecord.id, at, kind.rawValue, isPublic, fromStatus?.rawValue, toStatus?.rawValue, $actor.id, actorName, body]
     }
 
     func insert(on sql: any SQLDatabase) async throws { try await Self.insert([self], on: sql) }
@@ -263,12 +261,8 @@ extension CaseEvent {
     /// Several timeline entries in one statement (a new case's "received" and "assigned").
     static func insert(_ events: [CaseEvent], on sql: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
-        var builder = sql.insert(into: schema).columns(insertColumns)
-        for event in events {
-            if event.id == nil { event.id = .timeOrdered() }
-            builder = builder.values(event.insertValues)
-        }
-        try await builder.run()
+        for event in events where event.id == nil { event.id = .timeOrdered() }
+        try await sql.insertRows(into: schema, columns: insertColumns, events.map(\.insertValues))
         for event in events { event.$id.exists = true }
     }
 }

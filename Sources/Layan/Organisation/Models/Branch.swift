@@ -62,11 +62,12 @@ struct BranchRef: Decodable, Sendable {
     let name: String
     let state: MalaysianState
 
+    // Both hand-written (not SQLKit's builder, which escapes each identifier by string replacement): every new case reads one.
     static func find(id: UUID, on sql: any SQLDatabase) async throws -> BranchRef? {
-        try await sql.select().columns("id", "code", "name", "state").from(Branch.schema).where("id", .equal, id).first(decoding: BranchRef.self)
+        try await sql.raw("SELECT id, code, name, state FROM \(unsafeRaw: Branch.schema) WHERE id = \(bind: id)").first(decoding: BranchRef.self)
     }
 
     static func find(code: String, on sql: any SQLDatabase) async throws -> BranchRef? {
-        try await sql.select().columns("id", "code", "name", "state").from(Branch.schema).where("code", .equal, code.uppercased()).first(decoding: BranchRef.self)
+        try await sql.raw("SELECT id, code, name, state FROM \(unsafeRaw: Branch.schema) WHERE code = \(bind: code.uppercased())").first(decoding: BranchRef.self)
     }
 }
