@@ -170,6 +170,7 @@ import VaporTesting
                 let dto = try res.content.decode(QueueAPIController.TicketDTO.self)
                 #expect(dto.label == "A001" && dto.priority && dto.position == 1)
                 #expect(dto.statusUrl.contains("?k="))
+                #expect(res.headers.first(name: .contentType) == "application/json; charset=utf-8")
                 ticketID = dto.id
             }
             // the token has no queue:read scope
@@ -187,7 +188,18 @@ import VaporTesting
                     #expect(try res.content.decode(Problem.self).error)
                 }
             }
+            // Not JSON: Vapor decodes it its own way (here: refused, 400); a JSON type with parameters is still JSON.
+            try await app.testing().test(.POST, "/api/v1/queue/tickets", headers: ["Authorization": "Bearer \(token)", "Content-Type": "text/plain"],
+                                         body: .init(string: body)) { res async throws in
+                #expect(res.status == .badRequest)
+                #expect(try res.content.decode(Problem.self).error)
+            }
             #expect(try await Ticket.query(on: app.db).count() == 1)
+            try await app.testing().test(.POST, "/api/v1/queue/tickets", headers: ["Authorization": "Bearer \(token)", "Content-Type": "Application/JSON; charset=UTF-8"],
+                                         body: .init(string: body)) { res async throws in
+                #expect(res.status == .created)
+            }
+            #expect(try await Ticket.query(on: app.db).count() == 2)
         }
     }
 

@@ -46,7 +46,7 @@ struct CaseAPIController: RouteCollection {
     }
 
     func createCase(req: Request) async throws -> Response {
-        let body = try req.content.decode(CreateRequest.self)
+        let body = try req.decodeJSONBody(CreateRequest.self)
         var problems: [String: String] = [:]
         let type = CaseType(rawValue: body.type)
         if type == nil { problems["type"] = "form.error.choose" }
@@ -73,7 +73,7 @@ struct CaseAPIController: RouteCollection {
                           consentGiven: customer.consentGiven ?? false, branchID: branch.id, divisionID: body.divisionId,
                           service: body.service?.trimmed, attachments: attachments)
         let record = try await CaseEngine(request: req).create(new, by: req.caseActor, branch: branch)
-        return try await CaseDTO.make(record, on: req.db, branchCode: branch.code).encodeResponse(status: .created, for: req)
+        return try await CaseDTO.make(record, on: req.db, branchCode: branch.code).jsonResponse(status: .created)
     }
 
     func listCases(req: Request) async throws -> CasePageDTO {

@@ -27,5 +27,6 @@ enum LayanMigrations {
         AddDivisionToDutyRota(),
         AddQueueWaitingCounts(),
         AddCaseOfficerLoad(),
+        DropRedundantTicketDayIndex(),
     ]
 }

@@ -60,7 +60,7 @@ struct QueueAPIController: RouteCollection {
     }
 
     func issueTicket(req: Request) async throws -> Response {
-        let body = try req.content.decode(IssueRequest.self)
+        let body = try req.decodeJSONBody(IssueRequest.self)
         var category = CustomerCategory.regular
         if let raw = body.category {
             guard let parsed = CustomerCategory(rawValue: raw) else {
@@ -72,9 +72,9 @@ struct QueueAPIController: RouteCollection {
         let branchID = try await req.application.queueSetupCache.branchID(code: body.branch, on: req.db as! any SQLDatabase)
         let issued = try await QueueEngine(request: req).issue(branchID: branchID, serviceID: body.serviceId, category: category, channel: "api")
         // Everything the answer needs is known from issuing it: no more reads.
-        return try await Self.dto(issued.ticket, counter: nil, position: issued.position,
-                                  estimatedWaitMinutes: issued.ticket.estimatedWaitSeconds.map(WaitEstimate.minutes))
-            .encodeResponse(status: .created, for: req)
+        return try Self.dto(issued.ticket, counter: nil, position: issued.position,
+                             estimatedWaitMinutes: issued.ticket.estimatedWaitSeconds.map(WaitEstimate.minutes))
+            .jsonResponse(status: .created)
     }
 
     func getTicket(req: Request) async throws -> TicketDTO {
