@@ -196,3 +196,14 @@ import VaporTesting
         #expect(SessionToken.make().count == 43)
     }
 }
+
+@Suite struct APIJSONTests {
+    @Test func jsonMediaTypesAreRecognisedInAnyCaseWithParameters() {
+        for yes in ["application/json", "Application/JSON", "application/json; charset=utf-8", " application/json ;x=y"] {
+            #expect(APIJSON.isJSON(yes), "\(yes)")
+        }
+        for no in ["", "text/plain", "application/jsonx", "application/json-patch+json", "application\u{0F}json", "multipart/form-data; boundary=x"] {
+            #expect(!APIJSON.isJSON(no), "\(no)")
+        }
+    }
+}

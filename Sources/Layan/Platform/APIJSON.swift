@@ -9,9 +9,15 @@ enum APIJSON {
     static let decoder = JSONDecoder.custom(dates: .iso8601)
     static let encoder = JSONEncoder.custom(dates: .iso8601)
 
+    private static let json = Array("application/json".utf8)
+
+    /// `application/json`, in any case, with or without parameters; compared as bytes (Foundation's trimming and
+    /// case-insensitive comparison showed in the profile).
     static func isJSON(_ contentType: String) -> Bool {
-        let type = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces)
-        return type.caseInsensitiveCompare("application/json") == .orderedSame
+        var type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while type.first == UInt8(ascii: " ") { type = type.dropFirst() }
+        while type.last == UInt8(ascii: " ") { type = type.dropLast() }
+        return type.count == json.count && zip(type, json).allSatisfy { (65 ... 90 ~= $0 ? $0 + 32 : $0) == $1 }
     }
 }
 

@@ -312,24 +312,25 @@ final class SQLiteWriteQueue: Sendable {
         do {
             let connection = try pool.lease()
             defer { pool.release(connection) }
-            let db = DirectSQLiteDatabase(pool: pool, connection: connection, context: batch[0].context, inTransaction: true)
-            try await db.raw("BEGIN IMMEDIATE").run()
+            // The batch's own statements go straight to the connection: no SQL to build, nothing to bind.
+            func control(_ sql: String) throws { try connection.execute(sql, [], onRow: { _ in }) }
+            try control("BEGIN IMMEDIATE")
             do {
                 for job in batch {
-                    try await db.raw("SAVEPOINT layan_job").run()
+                    try control("SAVEPOINT layan_job")
                     do {
                         let jobDatabase = DirectSQLiteDatabase(pool: pool, connection: connection, context: job.context, inTransaction: true)
                         try await Self.$running.withValue(jobDatabase) { try await job.body(jobDatabase) }
                         outcomes.append(nil)
                     } catch {
-                        try await db.raw("ROLLBACK TO layan_job").run()
+                        try control("ROLLBACK TO layan_job")
                         outcomes.append(error)
                     }
-                    try await db.raw("RELEASE layan_job").run()
+                    try control("RELEASE layan_job")
                 }
-                try await db.raw("COMMIT").run()
+                try control("COMMIT")
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                try? control("ROLLBACK")
                 throw error
             }
         } catch {
