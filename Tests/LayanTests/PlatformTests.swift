@@ -192,6 +192,14 @@ import VaporTesting
         #expect(throws: SettingsError.self) { try DatabaseTarget.parse("mysql://x") }
         #expect(throws: SettingsError.self) { try DatabaseTarget.parse("sqlite:") }
     }
+
+    @Test func postgresConnectionsPerEventLoop() throws {
+        #expect(try AppSettings.fromEnvironment([:]).postgresConnectionsPerEventLoop == 8)
+        #expect(try AppSettings.fromEnvironment(["LAYAN_PG_CONNECTIONS_PER_LOOP": "3"]).postgresConnectionsPerEventLoop == 3)
+        for bad in ["0", "65", "many"] {
+            #expect(throws: SettingsError.self) { try AppSettings.fromEnvironment(["LAYAN_PG_CONNECTIONS_PER_LOOP": bad]) }
+        }
+    }
 }
 
 @Suite struct SQLiteSettingsTests {

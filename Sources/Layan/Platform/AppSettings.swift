@@ -72,6 +72,11 @@ public struct AppSettings: Sendable {
     public var trustedProxies: Set<String> = []
     /// How long after resolution a customer may reopen a case (`LAYAN_REOPEN_DAYS`, default 14).
     public var reopenPolicy = ReopenPolicy()
+    /// PostgreSQL connections each event loop may open (`LAYAN_PG_CONNECTIONS_PER_LOOP`, default 8). Fluent's
+    /// default of one meant two connections for a two-core server, every request queueing for them (a new case
+    /// holds one for its whole transaction): 390 cases/s. Instances × loops × this must stay under the server's
+    /// `max_connections` (100 by default).
+    public var postgresConnectionsPerEventLoop = 8
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,
@@ -85,7 +90,16 @@ public struct AppSettings: Sendable {
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppSettings {
         func flag(_ name: String) -> Bool { ["1", "true", "yes"].contains(env[name]?.lowercased() ?? "") }
-        return AppSettings(
+        var settings = try basics(env, flag: flag)
+        if let raw = env["LAYAN_PG_CONNECTIONS_PER_LOOP"], !raw.isEmpty {
+            guard let count = Int(raw), (1...64).contains(count) else { throw SettingsError.invalid("LAYAN_PG_CONNECTIONS_PER_LOOP", raw) }
+            settings.postgresConnectionsPerEventLoop = count
+        }
+        return settings
+    }
+
+    private static func basics(_ env: [String: String], flag: (String) -> Bool) throws -> AppSettings {
+        AppSettings(
             database: try DatabaseTarget.parse(env["DATABASE_URL"]),
             behindHTTPS: flag("LAYAN_HTTPS"),
             benchmarkRoutes: flag("LAYAN_BENCHMARK_ROUTES"),

@@ -18,7 +18,7 @@ enum LayanDatabase {
             // WAL is a property of the file, so once at boot is enough.
             try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
         case let .postgres(url):
-            try app.databases.use(.postgres(url: url), as: .psql)
+            try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: app.settings.postgresConnectionsPerEventLoop), as: .psql)
         }
     }
 }
