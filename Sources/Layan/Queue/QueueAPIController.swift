@@ -71,9 +71,12 @@ struct QueueAPIController: RouteCollection {
         }
         let branchID = try await req.application.queueSetupCache.branchID(code: body.branch, on: req.db as! any SQLDatabase)
         let issued = try await QueueEngine(request: req).issue(branchID: branchID, serviceID: body.serviceId, category: category, channel: "api")
-        // Everything the answer needs is known from issuing it: no more reads.
-        return try Self.dto(issued.ticket, counter: nil, position: issued.position,
-                             estimatedWaitMinutes: issued.ticket.estimatedWaitSeconds.map(WaitEstimate.minutes))
+        let ticket = issued.ticket
+        // Everything the answer needs is known from issuing it: no more reads, no model.
+        return try TicketDTO(id: ticket.id, label: ticket.label, status: .waiting, category: ticket.category, priority: ticket.isPriority,
+                             serviceId: ticket.serviceID, issuedAt: ticket.issuedAt, calledAt: nil, counter: nil, position: issued.position,
+                             estimatedWaitMinutes: ticket.estimatedWaitSeconds.map(WaitEstimate.minutes),
+                             statusUrl: QueueURL.ticket(id: ticket.id, key: ticket.statusKey))
             .jsonResponse(status: .created)
     }
 
@@ -132,7 +135,8 @@ struct QueueAPIController: RouteCollection {
 
 /// Public links of the queue.
 enum QueueURL {
-    static func ticket(_ ticket: Ticket) -> String { "/q/t/\(ticket.id!.uuidString)?k=\(ticket.statusKey)" }
+    static func ticket(_ ticket: Ticket) -> String { self.ticket(id: ticket.id!, key: ticket.statusKey) }
+    static func ticket(id: UUID, key: String) -> String { "/q/t/\(id.uuidString)?k=\(key)" }
     static func qr(_ ticket: Ticket) -> String { "/q/t/\(ticket.id!.uuidString)/qr.svg?k=\(ticket.statusKey)" }
     static func branch(_ code: String) -> String { "/q/\(code)" }
     static func kiosk(_ code: String) -> String { "/q/\(code)/kiosk" }

@@ -79,12 +79,12 @@ struct QueueEngine {
     /// Issues a ticket: the next number of the day for the service, its category, and the wait the customer
     /// is told (PKPA 1/2008, counter rule 9).
     func issue(branch: Branch, serviceID: UUID, category: CustomerCategory, channel: String) async throws -> Ticket {
-        try await issue(branchID: branch.requireID(), serviceID: serviceID, category: category, channel: channel).ticket
+        try await issue(branchID: branch.requireID(), serviceID: serviceID, category: category, channel: channel).ticket.model
     }
 
     /// A ticket just issued and its place in the queue (1 = next for its service).
     struct IssuedTicket: Sendable {
-        let ticket: Ticket
+        let ticket: NewTicket
         let position: Int
     }
 
@@ -97,41 +97,30 @@ struct QueueEngine {
         let sql = db as! any SQLDatabase
         let setup = try await setupCache.setup(of: branchID, on: sql)
         guard let service = setup.services[serviceID], service.active else { throw QueueError.unknownService }
-        let priority = setup.priority
         // Everyone waiting for the service is ahead of a ticket issued now (counted by triggers: AddQueueWaitingCounts).
         // Hand-written: SQLKit's builder escapes every identifier by string replacement, per ticket.
         let ahead = try await sql.raw("SELECT waiting FROM \(unsafeRaw: AddQueueWaitingCounts.table) WHERE branch_id = \(bind: branchID) AND service_id = \(bind: serviceID)")
             .first()?.decode(column: "waiting", as: Int.self) ?? 0
-        let openCounters = setup.openCounters(serving: serviceID)
-        let ticket = Ticket()
-        ticket.$branch.id = branchID
-        ticket.$service.id = serviceID
-        ticket.firstServiceID = serviceID
-        ticket.serviceDate = today
-        ticket.category = category
-        ticket.isPriority = priority.contains(category)
-        ticket.status = .waiting
-        ticket.channel = channel
-        ticket.issuedAt = now
-        ticket.arrivedAt = now
-        ticket.recalls = 0
-        ticket.transfers = 0
-        ticket.statusKey = SessionToken.make()
-        ticket.estimatedWaitSeconds = WaitEstimate.seconds(ahead: ahead, openCounters: openCounters, averageHandling: service.average_handling_seconds)
-        // Inside the write lock only what must be atomic: the number, the ticket, its event.
+        let estimate = WaitEstimate.seconds(ahead: ahead, openCounters: setup.openCounters(serving: serviceID), averageHandling: service.average_handling_seconds)
+        let isPriority = setup.priority.contains(category)
+        let statusKey = SessionToken.make()
+        let id = UUID.timeOrdered(at: now)
         let letter = service.letter
-        try await db.writeTransaction { db in
+        // Inside the write lock only what must be atomic: the number, the ticket, its event.
+        let ticket = try await db.writeTransaction { db in
             let sql = db as! any SQLDatabase
             let number = try await sql.raw("""
                 INSERT INTO ticket_sequences (branch_id, service_id, service_date, last_number) VALUES (\(bind: branchID), \(bind: serviceID), \(bind: today), 1)
                 ON CONFLICT (branch_id, service_id, service_date) DO UPDATE SET last_number = ticket_sequences.last_number + 1
                 RETURNING last_number
                 """).first()!.decode(column: "last_number", as: Int.self)
-            ticket.number = number
-            ticket.label = TicketLabel.make(letter: letter, number: number)
+            let ticket = NewTicket(id: id, branchID: branchID, serviceID: serviceID, serviceDate: today, number: number,
+                                   label: TicketLabel.make(letter: letter, number: number), category: category, isPriority: isPriority,
+                                   channel: channel, issuedAt: now, statusKey: statusKey, estimatedWaitSeconds: estimate)
             try await ticket.insert(on: sql)
-            try await sql.insertRow(into: TicketEvent.schema, ["id": UUID.timeOrdered(at: now), "ticket_id": ticket.id, "branch_id": branchID,
+            try await sql.insertRow(into: TicketEvent.schema, ["id": UUID.timeOrdered(at: now), "ticket_id": id, "branch_id": branchID,
                                                               "kind": TicketEventKind.issued.rawValue, "at": now, "service_id": serviceID])
+            return ticket
         }
         await notify(branchID)
         return IssuedTicket(ticket: ticket, position: ahead + 1)
