@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
+. Benchmarks/lib.sh
 ensure_packages wrk curl postgresql
 ensure_venv
 DURATION=${1:-10}; CONNECTIONS=${2:-32}; SIZES=${3:-"100000 1000000"}; ENGINES=${4:-"sqlite postgres"}
@@ -63,13 +64,7 @@ for ENGINE in $ENGINES; do
   cat > "$WORK/hello.lua" <<LUA
 $(cat "$WORK/pct.lua")
 LUA
-  cat > "$WORK/create.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"type":"complaint","channel":"api","subject":"Lampu jalan rosak","description":"Lampu jalan di Jalan 7 rosak sejak seminggu.","branch":"SHA","customer":{"name":"Siti","email":"siti@example.my","language":"ms"}}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-$(cat "$WORK/pct.lua")
-LUA
+  post_lua "$WORK/create.lua" "$(case_body)" "$TOKEN" "$(cat "$WORK/pct.lua")"
   wrk -t1 -c"$CONNECTIONS" -d2s "$BASE/_bench/hello" >/dev/null
   HELLO=$(run hello /_bench/hello "$WORK/hello.lua"); HELLO_RPS=$(cut -d'|' -f2 <<<"$HELLO")
   row "$ENGINE" "-" "$HELLO"

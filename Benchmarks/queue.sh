@@ -9,27 +9,10 @@ cd "$(dirname "$0")/.."
 ensure_packages wrk curl
 ensure_venv
 DURATION=${1:-10}; CONNECTIONS=${2:-32}; DISPLAYS=${3:-1000}
-SCRATCH=${LAYAN_BENCH_SCRATCH:-.build-release}
-swift build -c release --scratch-path "$SCRATCH" --product layan
-BIN="$SCRATCH/release/layan"
 WORK=$(mktemp -d /tmp/layan-qbench.XXXXXX)
-export DATABASE_URL="sqlite:$WORK/bench.sqlite" LAYAN_BENCHMARK_ROUTES=1
-"$BIN" demo --env production --log error >/dev/null
-TOKEN=$("$BIN" token create --name bench --scope queue:issue --env production --log error | tail -1)
-PORT=$(free_port); BASE="http://127.0.0.1:$PORT"
-ulimit -n 65536 2>/dev/null || ulimit -n 8192 || true
-"$BIN" serve --env production --hostname 127.0.0.1 --port "$PORT" --log error &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-
-SERVICE=$(curl -fsS "$BASE/api/v1/queue/branches/KBR/state" | .venv/bin/python -c 'import json,sys; print(next(s["id"] for s in json.load(sys.stdin)["services"] if s["letter"]=="A"))')
-cat > "$WORK/issue.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"branch":"KBR","serviceId":"$SERVICE","category":"regular"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-LUA
+. Benchmarks/lib.sh
+serve_demo_sqlite queue:issue
+post_lua "$WORK/issue.lua" "$(issue_body "$SERVICE")" "$TOKEN"
 
 # An officer at counter 2 of Kota Bharu (service A), signed in with a cookie jar.
 JAR="$WORK/jar"

@@ -1,0 +1,37 @@
+# Shared by the benchmark scripts (sourced after scripts/lib/common.sh).
+
+# The bodies the benchmarks post: a ticket for service $1 at Kota Bharu, and a complaint with an e-mail (so the
+# case also queues its acknowledgement, picks the duty officer by load and computes its due dates).
+issue_body() { printf '{"branch":"KBR","serviceId":"%s","category":"regular"}' "$1"; }
+case_body() {
+  printf '%s' '{"type":"complaint","channel":"api","subject":"Lampu jalan rosak","description":"Lampu jalan di Jalan 7 rosak sejak seminggu.","branch":"SHA","customer":{"name":"Siti","email":"siti@example.my","language":"ms"}}'
+}
+
+# A wrk script that POSTs JSON body $2 with bearer token $3 to file $1; anything in $4 is appended (a `done` hook).
+post_lua() {
+  cat > "$1" <<LUA
+wrk.method = "POST"
+wrk.body = '$2'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $3"
+${4:-}
+LUA
+}
+
+# Release build, demo agency on a fresh SQLite file in $WORK, a token with scopes $1, the server on a free port.
+# Sets BIN, TOKEN, BASE, SERVER (killed and $WORK removed at exit) and SERVICE (Kota Bharu's service A).
+serve_demo_sqlite() {
+  local scratch=${LAYAN_BENCH_SCRATCH:-.build-release}
+  swift build -c release --scratch-path "$scratch" --product layan
+  BIN="$scratch/release/layan"
+  export DATABASE_URL="sqlite:$WORK/bench.sqlite" LAYAN_BENCHMARK_ROUTES=1
+  "$BIN" demo --env production --log error >/dev/null
+  TOKEN=$("$BIN" token create --name bench --scope "$1" --env production --log error | tail -1)
+  local port; port=$(free_port); BASE="http://127.0.0.1:$port"
+  ulimit -n 65536 2>/dev/null || ulimit -n 8192 || true
+  "$BIN" serve --env production --hostname 127.0.0.1 --port "$port" --log error &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+  for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  SERVICE=$(curl -fsS "$BASE/api/v1/queue/branches/KBR/state" | .venv/bin/python -c 'import json,sys; print(next(s["id"] for s in json.load(sys.stdin)["services"] if s["letter"]=="A"))')
+}
