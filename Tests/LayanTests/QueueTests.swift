@@ -200,6 +200,11 @@ import VaporTesting
                 #expect(res.status == .created)
             }
             #expect(try await Ticket.query(on: app.db).count() == 2)
+            // Each ticket's "issued" event comes with it (a trigger), under the ticket's own id; refused ones left none.
+            let issued = try await TicketEvent.query(on: app.db).filter(\.$kind == .issued).all()
+            let tickets = try await Ticket.query(on: app.db).all()
+            #expect(Set(issued.map(\.id)) == Set(tickets.map(\.id)) && Set(issued.map(\.$ticket.id)) == Set(tickets.compactMap(\.id)))
+            #expect(issued.allSatisfy { event in tickets.contains { $0.id == event.$ticket.id && $0.issuedAt == event.at && $0.$service.id == event.serviceID } })
         }
     }
 

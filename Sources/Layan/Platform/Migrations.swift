@@ -28,5 +28,6 @@ enum LayanMigrations {
         AddQueueWaitingCounts(),
         AddCaseOfficerLoad(),
         DropRedundantTicketDayIndex(),
+        AddTicketIssuedEventTrigger(),
     ]
 }

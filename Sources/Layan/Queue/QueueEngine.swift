@@ -106,7 +106,7 @@ struct QueueEngine {
         let statusKey = SessionToken.make()
         let id = UUID.timeOrdered(at: now)
         let letter = service.letter
-        // Inside the write lock only what must be atomic: the number, the ticket, its event.
+        // Inside the write lock only what must be atomic: the number and the ticket (and, by trigger, its event).
         let ticket = try await db.writeTransaction { db in
             let sql = db as! any SQLDatabase
             let number = try await sql.raw("""
@@ -117,9 +117,8 @@ struct QueueEngine {
             let ticket = NewTicket(id: id, branchID: branchID, serviceID: serviceID, serviceDate: today, number: number,
                                    label: TicketLabel.make(letter: letter, number: number), category: category, isPriority: isPriority,
                                    channel: channel, issuedAt: now, statusKey: statusKey, estimatedWaitSeconds: estimate)
+            // Its "issued" event is written by the database with it (AddTicketIssuedEventTrigger).
             try await ticket.insert(on: sql)
-            try await sql.insertRow(into: TicketEvent.schema, ["id": UUID.timeOrdered(at: now), "ticket_id": id, "branch_id": branchID,
-                                                              "kind": TicketEventKind.issued.rawValue, "at": now, "service_id": serviceID])
             return ticket
         }
         await notify(branchID)
