@@ -39,8 +39,8 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
 
     app.routes.defaultMaxBodySize = "1mb"
     // API dates as ISO 8601 (UTC), as the OpenAPI document says.
-    ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
-    ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
+    ContentConfiguration.global.use(encoder: APIJSON.encoder, for: .json)
+    ContentConfiguration.global.use(decoder: APIJSON.decoder, for: .json)
 
     try await LayanDatabase.configure(app, target: settings.database)
     app.migrations.add(LayanMigrations.all)

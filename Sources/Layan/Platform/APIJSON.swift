@@ -4,7 +4,8 @@ import Vapor
 
 /// JSON in and out of the API's busiest routes (ticket issue, case creation) without Vapor's content lookup:
 /// parsing the media type and finding its coder cost about as much as the coding itself (docs/benchmarks.md).
-/// Same coders as `configure` registers (ISO 8601 dates), same errors; a body that is not JSON goes Vapor's way.
+/// The same coders `configure` registers for every route (ISO 8601 dates, as the OpenAPI document says), same
+/// errors; a body that is not JSON goes Vapor's way.
 enum APIJSON {
     static let decoder = JSONDecoder.custom(dates: .iso8601)
     static let encoder = JSONEncoder.custom(dates: .iso8601)

@@ -70,14 +70,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, TextCodable, CustomStri
 
     public var iso: String {
         let c = components
-        // Not `String(format:)`: every ticket and case asks for today's date, and that formatter is slow on Linux.
-        return Self.padded(c.year, 4) + "-" + Self.padded(c.month, 2) + "-" + Self.padded(c.day, 2)
-    }
-
-    /// `value` with leading zeros to `width` digits (at least).
-    static func padded(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        return c.year.zeroPadded(4) + "-" + c.month.zeroPadded(2) + "-" + c.day.zeroPadded(2)
     }
 
     public var description: String { iso }

@@ -18,7 +18,7 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, TextCodable, CustomStri
         self.init(hour: h, minute: m)
     }
 
-    public var description: String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+    public var description: String { (minutes / 60).zeroPadded(2) + ":" + (minutes % 60).zeroPadded(2) }
 
     public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { a.minutes < b.minutes }
 

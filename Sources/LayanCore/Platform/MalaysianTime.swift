@@ -23,17 +23,16 @@ public enum MalaysianTime {
 
     /// "25/11/2026": the numeric date used on forms and tickets.
     public static func shortDate(_ date: Date) -> String {
-        let c = calendar.dateComponents([.day, .month, .year], from: date)
-        return String(format: "%02d/%02d/%04d", c.day!, c.month!, c.year!)
+        let c = LocalDate(date).components
+        return c.day.zeroPadded(2) + "/" + c.month.zeroPadded(2) + "/" + c.year.zeroPadded(4)
     }
 
     /// "25 November 2026" / "25 Disember 2026".
     public static func longDate(_ date: Date, in language: Language) -> String {
-        let c = calendar.dateComponents([.day, .month, .year], from: date)
-        return "\(c.day!) \(monthNames[language]![c.month! - 1]) \(c.year!)"
+        longDate(LocalDate(date), in: language)
     }
 
-    /// A calendar date the same way, without a time zone conversion (due dates are dates).
+    /// A calendar date (due dates are dates, not instants); instants above are first turned into their Malaysian date.
     public static func longDate(_ date: LocalDate, in language: Language) -> String {
         let c = date.components
         return "\(c.day) \(monthNames[language]![c.month - 1]) \(c.year)"
@@ -60,7 +59,7 @@ public enum MalaysianTime {
             default: period = "mlm"
             }
         }
-        return String(format: "%d:%02d %@", twelve, minute, period)
+        return "\(twelve):\(minute.zeroPadded(2)) \(period)"
     }
 
     /// "25 November 2026, 4:05 ptg".

@@ -46,7 +46,7 @@ public enum TicketEventKind: String, CaseIterable, Sendable, Codable {
 /// A ticket label: the service letter and a three-digit number, "A012"; past 999 it keeps counting ("A1000").
 public enum TicketLabel {
     public static func make(letter: String, number: Int) -> String {
-        letter + LocalDate.padded(number, 3)
+        letter + number.zeroPadded(3)
     }
 
     /// How the display board says it: "A012" → "A, 0, 1, 2" is hard to follow, so digits are read as a
