@@ -255,4 +255,25 @@ struct SplitMix: RandomNumberGenerator {
         #expect(TicketLabel.make(letter: "C", number: 999) == "C999")
         #expect(TicketLabel.make(letter: "D", number: 1000) == "D1000")
     }
+
+    @Test func trimmingMatchesFoundationForWhiteSpaceAndLineBreaks() {
+        for text in ["  Siti Aminah \n", "", "   ", "\t\r\nLampu\u{00A0}jalan\u{3000}", "\u{00A0}x\u{2029}", "e\u{301} ", "tiada"] {
+            #expect(text.trimmed == text.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(text[...].trimmed == text.trimmed)
+        }
+    }
+
+    @Test func malaysianDatesOfInstantsUseTheZoneBefore1982AndUTCPlus8After() {
+        // Peninsular Malaysia moved from UTC+7:30 to UTC+8 at the start of 1982: the fixed offset starts exactly there.
+        let switchover = Date(timeIntervalSince1970: 378_662_400)
+        #expect(MalaysianTime.secondsFromGMT(for: switchover) == 8 * 3600)
+        #expect(MalaysianTime.secondsFromGMT(for: switchover.addingTimeInterval(-1)) == MalaysianTime.zone.secondsFromGMT(for: switchover.addingTimeInterval(-1)))
+        for instant in stride(from: 378_662_400.0, to: 1_900_000_000, by: 7_777_777) {
+            let date = Date(timeIntervalSince1970: instant)
+            #expect(MalaysianTime.secondsFromGMT(for: date) == MalaysianTime.zone.secondsFromGMT(for: date))
+        }
+        // 16:00 UTC on the 25th is midnight starting the 26th in Malaysia; a second earlier is still the 25th.
+        #expect(LocalDate(Date(timeIntervalSince1970: 1_795_622_400)).iso == "2026-11-26")
+        #expect(LocalDate(Date(timeIntervalSince1970: 1_795_622_399)).iso == "2026-11-25")
+    }
 }

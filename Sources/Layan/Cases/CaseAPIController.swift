@@ -72,8 +72,8 @@ struct CaseAPIController: RouteCollection {
                           idDocument: customer.idDocument?.trimmed, language: language, contactBy: contactBy, onBehalfOf: customer.onBehalfOf?.trimmed,
                           consentGiven: customer.consentGiven ?? false, branchID: branch.id, divisionID: body.divisionId,
                           service: body.service?.trimmed, attachments: attachments)
-        let record = try await CaseEngine(request: req).create(new, by: req.caseActor, branch: branch)
-        return try await CaseDTO.make(record, on: req.db, branchCode: branch.code).jsonResponse(status: .created)
+        let filed = try await CaseEngine(request: req).file(new, by: req.caseActor, branch: branch)
+        return try CaseDTO(filed: filed, branchCode: branch.code).jsonResponse(status: .created)
     }
 
     func listCases(req: Request) async throws -> CasePageDTO {
@@ -156,10 +156,6 @@ extension Request {
         guard let id = parameters.get(name, as: UUID.self), let record = try await CaseRecord.find(id, on: db) else { throw CaseError.unknownCase }
         return record
     }
-}
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }
 
 /// Finds a case for a member of the public. References are sequential, so the reference alone opens nothing.

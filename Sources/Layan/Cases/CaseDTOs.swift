@@ -80,9 +80,8 @@ struct CaseDTO: Content {
     let timeline: [TimelineEntryDTO]?
     let notifications: [OutboxDTO]?
 
-    static func make(_ record: CaseRecord, on db: any Database, timeline: Bool = false, branchCode: String? = nil) async throws -> CaseDTO {
-        var code = branchCode
-        if code == nil { code = try await record.$branch.get(on: db).code }
+    static func make(_ record: CaseRecord, on db: any Database, timeline: Bool = false) async throws -> CaseDTO {
+        let code = try await record.$branch.get(on: db).code
         var entries: [TimelineEntryDTO]?
         var outbox: [OutboxDTO]?
         if timeline {
@@ -99,11 +98,26 @@ struct CaseDTO: Content {
             categoryId: record.$category.id, subject: record.subject, description: record.details, anonymous: record.anonymous,
             customer: .init(name: record.customerName, email: record.customerEmail, phone: record.customerPhone, idDocument: record.customerIDDocument,
                             language: record.language, contactBy: record.contactBy, onBehalfOf: record.onBehalfOf, consentGiven: record.consentGiven),
-            branch: code ?? "", divisionId: record.$division.id, service: record.serviceConcerned, assigneeId: record.$assignee.id,
+            branch: code, divisionId: record.$division.id, service: record.serviceConcerned, assigneeId: record.$assignee.id,
             receivedAt: record.receivedAt, acknowledgeDue: record.acknowledgeDue, resolveDue: record.resolveDue, paused: record.pausedSince != nil,
             acknowledgedAt: record.acknowledgedAt, resolvedAt: record.resolvedAt, closedAt: record.closedAt,
             acknowledgeMet: record.acknowledgeMet, resolveMet: record.resolveMet, escalated: record.escalatedAt != nil,
             rejectionReason: record.rejectionReason, referTo: record.referTo, satisfied: record.satisfied, timeline: entries, notifications: outbox)
+    }
+}
+
+extension CaseDTO {
+    /// A case just filed, as `make` would give it once read back: nothing has happened to it yet.
+    init(filed f: FiledCase, branchCode: String) {
+        self.init(
+            id: f.id, reference: f.reference, type: f.type, status: f.status, channel: f.channel, categoryId: f.categoryID,
+            subject: f.subject, description: f.details, anonymous: f.anonymous,
+            customer: .init(name: f.customerName, email: f.customerEmail, phone: f.customerPhone, idDocument: f.customerIDDocument,
+                            language: f.language, contactBy: f.contactBy, onBehalfOf: f.onBehalfOf, consentGiven: f.consentGiven),
+            branch: branchCode, divisionId: f.divisionID, service: f.serviceConcerned, assigneeId: f.assigneeID, receivedAt: f.receivedAt,
+            acknowledgeDue: f.acknowledgeDue.iso, resolveDue: f.resolveDue.iso, paused: false, acknowledgedAt: nil, resolvedAt: nil,
+            closedAt: nil, acknowledgeMet: nil, resolveMet: nil, escalated: false, rejectionReason: nil, referTo: nil, satisfied: nil,
+            timeline: nil, notifications: nil)
     }
 }
 

@@ -96,6 +96,11 @@ struct CaseEngine {
     /// timeline's first entry and the acknowledgement to the customer — all or nothing.
     /// `branch` saves a look-up when the caller has already read it.
     func create(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> CaseRecord {
+        try await file(new, by: actor, branch: known).model
+    }
+
+    /// `create`, answering with the case as values (the API, which does not need the model).
+    func file(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> FiledCase {
         let problems = Self.problems(new)
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
         // Look-ups as hand-written SQL read into rows, not Fluent models nor SQLKit's builder (which escapes every
@@ -127,78 +132,50 @@ struct CaseEngine {
         let now = self.now
         let today = LocalDate(now)
         let clock = CaseClock(receivedOn: today, standard: standard, state: branch.state)
-        let branchID = branch.id
-        let year = today.year
-        let categoryID = new.categoryID
-        let onDuty = try await dutyOfficer(branchID: branchID, divisionID: new.divisionID, today: today, calendar: calendar, state: branch.state)
+        let onDuty = try await dutyOfficer(branchID: branch.id, divisionID: new.divisionID, today: today, calendar: calendar, state: branch.state)
 
-        let record = try await db.writeTransaction { db in
-            let number = try await (db as! any SQLDatabase).raw("""
-                INSERT INTO case_sequences (type, year, last_number) VALUES (\(bind: new.type.rawValue), \(bind: year), 1)
-                ON CONFLICT (type, year) DO UPDATE SET last_number = case_sequences.last_number + 1
-                RETURNING last_number
-                """).first()!.decode(column: "last_number", as: Int.self)
-            let record = CaseRecord()
-            record.reference = CaseReference(type: new.type, year: year, number: number).description
-            record.type = new.type
-            record.status = .new
-            record.channel = new.channel
-            record.$category.id = categoryID
-            record.subject = new.subject
-            record.details = new.details
-            record.anonymous = new.anonymous
-            record.customerName = new.anonymous ? nil : new.name
-            record.customerEmail = new.email.flatMap { $0.isEmpty ? nil : EmailAddress.normalised($0) }
-            record.customerPhone = new.phone.flatMap { $0.isEmpty ? nil : $0 }
-            record.customerPhoneDigits = record.customerPhone.map(PhoneNumber.digits)
-            record.customerIDDocument = new.idDocument.flatMap { $0.isEmpty ? nil : $0 }
-            record.language = new.language
-            record.contactBy = new.contactBy
-            record.onBehalfOf = new.onBehalfOf.flatMap { $0.isEmpty ? nil : $0 }
-            record.consentGiven = new.consentGiven
-            record.$branch.id = branchID
-            record.$division.id = new.divisionID
-            record.serviceConcerned = new.service.flatMap { $0.isEmpty ? nil : $0 }
-            record.$assignee.id = onDuty
-            record.assignedAt = onDuty == nil ? nil : now
-            record.receivedAt = now
-            record.receivedOn = today.iso
-            record.acknowledgeDays = standard.acknowledgeWorkingDays
-            record.resolveDays = standard.resolveWorkingDays
-            record.acknowledgeDue = clock.acknowledgeBy(calendar).iso
-            record.resolveDue = clock.resolveBy(calendar, today: today).iso
-            record.pausedDays = 0
-            record.publicKey = SessionToken.make()
-            record.$createdBy.id = actor.staffID
-            record.updatedAt = now
-            let sql = db as! any SQLDatabase
-            try await record.insert(on: sql)
-            let caseID = try record.requireID()
-            var events = [CaseEvent(caseID: caseID, at: now, kind: .received, isPublic: true, actorID: actor.staffID, actorName: actor.name, to: .new)]
-            if let onDuty {
-                events.append(CaseEvent(caseID: caseID, at: now, kind: .assigned, isPublic: false, actorID: nil, actorName: "", body: onDuty.uuidString))
-            }
-            try await CaseEvent.insert(events, on: sql)
-            for attachment in new.attachments {
-                try await Self.attach(attachment, to: caseID, isPublic: true, at: now, on: db)
-            }
-            try await CaseNotifier(app: app).tell(record, about: .received, note: nil, on: db)
-            return record
+        let filing = CaseFiling(new: new, actor: actor, branchID: branch.id, assignee: onDuty, standard: standard,
+                                acknowledgeDue: clock.acknowledgeBy(calendar), resolveDue: clock.resolveBy(calendar, today: today),
+                                now: now, today: today, notifier: CaseNotifier(app: app))
+        if sql.dialect.name == "postgresql" {
+            // PostgreSQL: the number in a statement of its own, then the case with everything filed beside it in one
+            // more. Each holds its hot row (the year's counter, the officer's load) only while it runs; inside one
+            // transaction they were held across every round trip, and all new cases queued behind them. The price: a
+            // number is skipped if the second statement fails.
+            let number = try await Self.nextNumber(for: new.type, year: today.year, on: sql)
+            let (filed, rows) = filing.rows(number: number)
+            try await rows.writeAsOneStatement(on: sql)
+            return filed
         }
-        return record
+        return try await db.writeTransaction { db in
+            let sql = db as! any SQLDatabase
+            let (filed, rows) = filing.rows(number: try await Self.nextNumber(for: new.type, year: today.year, on: sql))
+            try await rows.write(on: sql)
+            return filed
+        }
+    }
+
+    /// The next number of a type's references this year (`ADU-2026-000123`).
+    static func nextNumber(for type: CaseType, year: Int, on sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("""
+            INSERT INTO case_sequences (type, year, last_number) VALUES (\(bind: type.rawValue), \(bind: year), 1)
+            ON CONFLICT (type, year) DO UPDATE SET last_number = case_sequences.last_number + 1
+            RETURNING last_number
+            """).first()!.decode(column: "last_number", as: Int.self)
     }
 
     static func attach(_ attachment: NewAttachment, to caseID: UUID, isPublic: Bool, at: Date, on db: any Database) async throws {
+        var rows = InsertBatch()
+        addAttachment(attachment, to: caseID, isPublic: isPublic, at: at, to: &rows)
+        try await rows.write(on: db as! any SQLDatabase)
+    }
+
+    /// A file that passes the attachment policy, as a row; one that does not was refused before and is skipped.
+    static func addAttachment(_ attachment: NewAttachment, to caseID: UUID, isPublic: Bool, at: Date, to rows: inout InsertBatch) {
         guard case let .success(kind) = attachmentPolicy.check(attachment.bytes) else { return }
-        let row = CaseAttachment()
-        row.$caseRecord.id = caseID
-        row.fileName = AttachmentPolicy.safeName(attachment.fileName)
-        row.contentType = kind.rawValue
-        row.size = attachment.bytes.count
-        row.data = Data(attachment.bytes)
-        row.isPublic = isPublic
-        row.at = at
-        try await row.create(on: db)
+        rows.add(into: CaseAttachment.schema, columns: ["id", "case_id", "file_name", "content_type", "size", "data", "public", "at"],
+                 [UUID.timeOrdered(), caseID, AttachmentPolicy.safeName(attachment.fileName), kind.rawValue, attachment.bytes.count,
+                  Data(attachment.bytes), isPublic, at])
     }
 
     /// The day's duty officer with the least open work (PKPA 1/2008 §4d(5): an officer per unit or branch every
@@ -206,27 +183,26 @@ struct CaseEngine {
     /// there when the branch has none. On a day off the next working day's rota takes the case.
     func dutyOfficer(branchID: UUID, divisionID: UUID?, today: LocalDate, calendar: WorkingCalendar, state: MalaysianState) async throws -> UUID? {
         let sql = db as! any SQLDatabase
-        struct Shift: Decodable { let staff_id: UUID; let division_id: UUID? }
-        func onDuty(_ date: LocalDate) async throws -> [UUID] {
+        // Each officer's load comes with the shift, from the table the database keeps (AddCaseOfficerLoad): counting
+        // their open cases here grew with the backlog.
+        struct Shift: Decodable { let staff_id: UUID; let division_id: UUID?; let open_cases: Int?; let last_assigned_at: Date? }
+        func onDuty(_ date: LocalDate) async throws -> [Shift] {
             let shifts = try await sql.raw("""
-                SELECT d.staff_id, d.division_id FROM \(unsafeRaw: DutyShift.schema) d JOIN \(unsafeRaw: Staff.schema) s ON s.id = d.staff_id
+                SELECT d.staff_id, d.division_id, l.open_cases, l.last_assigned_at FROM \(unsafeRaw: DutyShift.schema) d
+                JOIN \(unsafeRaw: Staff.schema) s ON s.id = d.staff_id LEFT JOIN \(unsafeRaw: AddCaseOfficerLoad.table) l ON l.staff_id = d.staff_id
                 WHERE d.branch_id = \(bind: branchID) AND d.date = \(bind: date.iso) AND s.active = \(bind: true)
                 """).all(decoding: Shift.self)
             let unit = shifts.filter { $0.division_id != nil && $0.division_id == divisionID }
             let branchWide = shifts.filter { $0.division_id == nil }
-            return (unit.isEmpty ? (branchWide.isEmpty ? shifts : branchWide) : unit).map(\.staff_id)
+            return unit.isEmpty ? (branchWide.isEmpty ? shifts : branchWide) : unit
         }
         var active = try await onDuty(today)
         let day = calendar.nextWorkingDay(onOrAfter: today, in: state)
         if active.isEmpty && day != today { active = try await onDuty(day) }
-        guard !active.isEmpty else { return nil }
-        // Load from the table the database keeps (AddCaseOfficerLoad), one row per officer on duty: counting their
-        // open cases here grew with the backlog. Among equals, the one given a case longest ago goes first.
-        struct Load: Decodable { let staff_id: UUID; let open_cases: Int; let last_assigned_at: Date? }
-        let rows = try await sql.raw("SELECT staff_id, open_cases, last_assigned_at FROM \(unsafeRaw: AddCaseOfficerLoad.table) WHERE staff_id IN (\(binds: active))")
-            .all(decoding: Load.self)
-        let load = Dictionary(rows.map { ($0.staff_id, ($0.open_cases, $0.last_assigned_at?.timeIntervalSince1970)) }, uniquingKeysWith: { first, _ in first })
-        let candidates = active.map { DutyAssignment.Candidate(id: $0.uuidString, openCases: load[$0]?.0 ?? 0, lastAssignedAt: load[$0]?.1) }
+        // Among equals, the one given a case longest ago goes first.
+        let candidates = active.map {
+            DutyAssignment.Candidate(id: $0.staff_id.uuidString, openCases: $0.open_cases ?? 0, lastAssignedAt: $0.last_assigned_at?.timeIntervalSince1970)
+        }
         return DutyAssignment.choose(from: candidates).flatMap { UUID(uuidString: $0.id) }
     }
 
@@ -355,6 +331,50 @@ struct CaseEngine {
                                 actorName: actor.name, body: officer.name).create(on: db)
             return record
         }
+    }
+}
+
+/// A new case checked and placed (due dates, duty officer): what `CaseEngine.file` writes once the number is known.
+struct CaseFiling: Sendable {
+    let new: NewCase
+    let actor: CaseActor
+    let branchID: UUID
+    let assignee: UUID?
+    let standard: ServiceStandard
+    let acknowledgeDue: LocalDate
+    let resolveDue: LocalDate
+    let now: Date
+    let today: LocalDate
+    let notifier: CaseNotifier
+
+    /// The case, its first timeline entries, its files and the acknowledgement to the customer, as rows.
+    func rows(number: Int) -> (FiledCase, InsertBatch) {
+        let phone = new.phone.flatMap { $0.isEmpty ? nil : $0 }
+        let filed = FiledCase(
+            id: .timeOrdered(at: now), reference: CaseReference(type: new.type, year: today.year, number: number).description,
+            type: new.type, channel: new.channel, categoryID: new.categoryID, subject: new.subject, details: new.details,
+            anonymous: new.anonymous, customerName: new.anonymous ? nil : new.name,
+            customerEmail: new.email.flatMap { $0.isEmpty ? nil : EmailAddress.normalised($0) }, customerPhone: phone,
+            customerIDDocument: new.idDocument.flatMap { $0.isEmpty ? nil : $0 }, language: new.language, contactBy: new.contactBy,
+            onBehalfOf: new.onBehalfOf.flatMap { $0.isEmpty ? nil : $0 }, consentGiven: new.consentGiven, branchID: branchID,
+            divisionID: new.divisionID, serviceConcerned: new.service.flatMap { $0.isEmpty ? nil : $0 }, assigneeID: assignee,
+            receivedAt: now, standard: standard, acknowledgeDue: acknowledgeDue, resolveDue: resolveDue, publicKey: SessionToken.make(),
+            createdByID: actor.staffID)
+        var rows = InsertBatch()
+        rows.add(into: CaseRecord.schema, columns: FiledCase.insertColumns, filed.insertValues)
+        rows.add(into: CaseEvent.schema, columns: CaseEvent.insertColumns,
+                 CaseEvent.row(caseID: filed.id, at: now, kind: .received, isPublic: true, actorID: actor.staffID, actorName: actor.name, to: .new))
+        if let assignee {
+            rows.add(into: CaseEvent.schema, columns: CaseEvent.insertColumns,
+                     CaseEvent.row(caseID: filed.id, at: now, kind: .assigned, isPublic: false, actorID: nil, actorName: "", body: assignee.uuidString))
+        }
+        for attachment in new.attachments {
+            CaseEngine.addAttachment(attachment, to: filed.id, isPublic: true, at: now, to: &rows)
+        }
+        if let message = notifier.message(for: filed, about: .received, note: nil) {
+            rows.add(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, message.insertValues)
+        }
+        return (filed, rows)
     }
 }
 

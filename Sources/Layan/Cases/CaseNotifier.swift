@@ -7,13 +7,18 @@ import Vapor
 /// Keeps the customer informed until the case is finished (PKPA 1/2008: responsive): the acknowledgement with
 /// the reference, each status change and each public reply, in the customer's language, by e-mail or SMS.
 /// Messages go to the outbox inside the caller's transaction.
-struct CaseNotifier {
+struct CaseNotifier: Sendable {
     let app: Application
 
     enum Occasion { case received, statusChanged, reply }
 
     func tell(_ record: CaseRecord, about occasion: Occasion, note: String?, on db: any Database) async throws {
-        guard let (channel, recipient) = Self.route(record) else { return }
+        try await message(for: record, about: occasion, note: note)?.insert(on: db as! any SQLDatabase)
+    }
+
+    /// The message for the customer, in their language; nil when they cannot be reached (anonymous).
+    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?) -> OutboxMessage? {
+        guard let (channel, recipient) = Self.route(record) else { return nil }
         let catalogue = app.catalogue
         let language = record.language
         let status = catalogue.text(record.status.catalogueKey, language)
@@ -21,10 +26,10 @@ struct CaseNotifier {
             "reference": record.reference,
             "type": catalogue.text(record.type.catalogueKey, language),
             "status": status,
-            "due": LocalDate(record.resolveDue).map { MalaysianTime.longDate($0, in: language) } ?? record.resolveDue,
-            "acknowledgeDue": LocalDate(record.acknowledgeDue).map { MalaysianTime.longDate($0, in: language) } ?? record.acknowledgeDue,
+            "due": record.resolveDueDate.map { MalaysianTime.longDate($0, in: language) } ?? "",
+            "acknowledgeDue": record.acknowledgeDueDate.map { MalaysianTime.longDate($0, in: language) } ?? "",
             "name": record.customerName ?? "",
-            "link": app.settings.messaging.publicBaseURL + CaseURL.publicStatus(record),
+            "link": app.settings.messaging.publicBaseURL + CaseURL.publicStatus(id: record.caseID, key: record.publicKey),
         ]
         let opening: String = switch occasion {
         case .received: catalogue.text("notify.case.received", language, values)
@@ -38,12 +43,11 @@ struct CaseNotifier {
         let body = channel == .sms
             ? [opening, note.map { String($0.prefix(200)) }, values["link"]].compactMap { $0 }.joined(separator: " ")
             : lines.joined(separator: "\n")
-        try await OutboxMessage(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.id, at: app.clock.now())
-            .insert(on: db as! any SQLDatabase)
+        return OutboxMessage(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.caseID, at: app.clock.now())
     }
 
     /// How to reach the customer: the channel they chose when we have it, else the other; nobody for anonymous cases.
-    static func route(_ record: CaseRecord) -> (OutboxMessage.Channel, String)? {
+    static func route(_ record: some CustomerNotice) -> (OutboxMessage.Channel, String)? {
         switch (record.contactBy, record.customerEmail, record.customerPhone) {
         case let (.sms, _, phone?): (.sms, phone)
         case let (_, email?, _): (.email, email)
@@ -53,9 +57,38 @@ struct CaseNotifier {
     }
 }
 
+/// What a message to the customer says of their case: a stored case and one being filed (`FiledCase`) both tell it.
+protocol CustomerNotice {
+    var caseID: UUID { get }
+    var reference: String { get }
+    var type: CaseType { get }
+    var status: CaseStatus { get }
+    var language: Language { get }
+    var customerName: String? { get }
+    var customerEmail: String? { get }
+    var customerPhone: String? { get }
+    var contactBy: ContactChannel { get }
+    var publicKey: String { get }
+    var acknowledgeDueDate: LocalDate? { get }
+    var resolveDueDate: LocalDate? { get }
+}
+
+extension FiledCase: CustomerNotice {
+    var caseID: UUID { id }
+    var acknowledgeDueDate: LocalDate? { acknowledgeDue }
+    var resolveDueDate: LocalDate? { resolveDue }
+}
+
+extension CaseRecord: CustomerNotice {
+    var caseID: UUID { id! }
+    var acknowledgeDueDate: LocalDate? { LocalDate(acknowledgeDue) }
+    var resolveDueDate: LocalDate? { LocalDate(resolveDue) }
+}
+
 enum CaseURL {
     /// The customer's status page through the secret link in the acknowledgement.
-    static func publicStatus(_ record: CaseRecord) -> String { "/kes/s/\(record.id!.uuidString)?k=\(record.publicKey)" }
+    static func publicStatus(_ record: CaseRecord) -> String { publicStatus(id: record.id!, key: record.publicKey) }
+    static func publicStatus(id: UUID, key: String) -> String { "/kes/s/\(id.uuidString)?k=\(key)" }
     static func staff(_ record: CaseRecord) -> String { "/cases/\(record.id!.uuidString)" }
     static func staff(_ id: UUID) -> String { "/cases/\(id.uuidString)" }
 }

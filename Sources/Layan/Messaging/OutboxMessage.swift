@@ -75,14 +75,18 @@ struct CreateOutbox: AsyncMigration {
 }
 
 extension OutboxMessage {
+    static let insertColumns = ["id", "channel", "recipient", "subject", "body", "case_id", "state", "attempts", "next_attempt_at",
+                                "last_error", "created_at", "sent_at"]
+
+    /// The message's every field in the order of `insertColumns`; a message without an id gets one.
+    var insertValues: [InsertBatch.Value] {
+        if id == nil { id = .timeOrdered() }
+        return [id, channel.rawValue, recipient, subject, body, caseID, state.rawValue, attempts, nextAttemptAt, lastError, createdAt, sentAt]
+    }
+
     /// Queues the message in one statement, inside the caller's transaction.
     func insert(on sql: any SQLDatabase) async throws {
-        if id == nil { id = .timeOrdered() }
-        try await sql.insertRow(into: Self.schema, [
-            "id": id, "channel": channel.rawValue, "recipient": recipient, "subject": subject, "body": body, "case_id": caseID,
-            "state": state.rawValue, "attempts": attempts, "next_attempt_at": nextAttemptAt, "last_error": lastError,
-            "created_at": createdAt, "sent_at": sentAt,
-        ])
+        try await sql.insertRows(into: Self.schema, columns: Self.insertColumns, [insertValues])
         $id.exists = true
     }
 }

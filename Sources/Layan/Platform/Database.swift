@@ -70,9 +70,67 @@ extension SQLDatabase {
     /// INSERT of several rows in one statement; each row lists its values in the order of `columns`.
     func insertRows(into table: String, columns: [String], _ rows: [[(any Encodable & Sendable)?]]) async throws {
         guard !rows.isEmpty else { return }
-        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        let values: [SQLQueryString] = rows.map { row in "(\(binds: row.map { $0 ?? SQLNull() }))" }
-        try await raw("INSERT INTO \"\(unsafeRaw: table)\" (\(unsafeRaw: names)) VALUES " + values.joined(separator: ", ")).run()
+        try await raw(InsertBatch.Rows(table: table, columns: columns, values: rows).statement).run()
+    }
+}
+
+/// Rows for several tables, written as one unit: parents first, in the order they were added.
+///
+/// On PostgreSQL the batch is one statement, a data-modifying CTE per table, which is atomic by itself: the row
+/// locks its triggers take (an officer's load) are held while it runs, not across round trips to Layan, where
+/// every other request queued behind them (measured: case creation on PostgreSQL). Foreign keys are checked at
+/// the statement's end, so children may name the parent inserted beside them. Elsewhere each table gets one
+/// INSERT, inside the caller's transaction (on SQLite one write-queue job).
+struct InsertBatch: Sendable {
+    typealias Value = (any Encodable & Sendable)?
+
+    struct Rows: Sendable {
+        let table: String
+        let columns: [String]
+        var values: [[Value]]
+
+        var statement: SQLQueryString {
+            let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+            let rows: [SQLQueryString] = values.map { row in "(\(binds: row.map { $0 ?? SQLNull() }))" }
+            return "INSERT INTO \"\(unsafeRaw: table)\" (\(unsafeRaw: names)) VALUES " + rows.joined(separator: ", ")
+        }
+
+        /// The same statement as SQLite text with anonymous placeholders, bound in order.
+        var sqliteText: String {
+            let row = "(" + repeatElement("?", count: columns.count).joined(separator: ", ") + ")"
+            return "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+                + repeatElement(row, count: values.count).joined(separator: ", ")
+        }
+    }
+
+    private(set) var tables: [Rows] = []
+
+    mutating func add(into table: String, columns: [String], _ row: [Value]) {
+        if let index = tables.firstIndex(where: { $0.table == table && $0.columns == columns }) {
+            tables[index].values.append(row)
+        } else {
+            tables.append(Rows(table: table, columns: columns, values: [row]))
+        }
+    }
+
+    /// One INSERT per table inside the caller's transaction; `writeAsOneStatement` on PostgreSQL.
+    func write(on sql: any SQLDatabase) async throws {
+        if let direct = sql as? DirectSQLiteDatabase {
+            // Straight to the connection: SQLKit's serializer built this text and boxed every bind for each new case.
+            for rows in tables { try direct.run(rows.sqliteText, binds: rows.values.joined().map { try $0.map(SQLiteBind.data) ?? .null }) }
+            return
+        }
+        for rows in tables { try await sql.raw(rows.statement).run() }
+    }
+
+    /// The whole batch as one statement (PostgreSQL): atomic without a transaction around it.
+    func writeAsOneStatement(on sql: any SQLDatabase) async throws {
+        guard let last = tables.last else { return }
+        var query: SQLQueryString = ""
+        for (index, rows) in tables.dropLast().enumerated() {
+            query = query + (index == 0 ? "WITH " : ", ") + "w\(unsafeRaw: String(index)) AS (" + rows.statement + ") "
+        }
+        try await sql.raw(query + last.statement).run()
     }
 }
 

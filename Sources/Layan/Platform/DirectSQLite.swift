@@ -46,10 +46,13 @@ final class DirectSQLiteConnection: @unchecked Sendable {
     func execute(_ sql: String, _ binds: [SQLiteData], onRow: (DirectRow) throws -> Void) throws {
         let statement = try prepared(sql)
         let pointer = statement.pointer
-        // Reset even on error so the statement can be used again and releases its read snapshot.
+        // Reset even on error so the statement can be used again and releases its read snapshot. Bindings stay: the
+        // next run binds every parameter again, and clearing them marks a statement whose plan looked at a bound
+        // value as expired, so SQLite compiled the duty-officer query anew on every new case. Large values are
+        // let go at once rather than held by the cached statement.
         defer {
             sqlite_nio_sqlite3_reset(pointer)
-            sqlite_nio_sqlite3_clear_bindings(pointer)
+            if binds.contains(where: \.isLarge) { sqlite_nio_sqlite3_clear_bindings(pointer) }
         }
         for (offset, value) in binds.enumerated() {
             try check(bind(value, at: Int32(offset + 1), to: pointer))
@@ -259,6 +262,17 @@ extension UUID {
         case UInt8(ascii: "A") ... UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
         case UInt8(ascii: "a") ... UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
         default: nil
+        }
+    }
+}
+
+private extension SQLiteData {
+    /// A value worth releasing as soon as its statement has run (an attachment, a long text).
+    var isLarge: Bool {
+        switch self {
+        case let .blob(buffer): buffer.readableBytes > 4096
+        case let .text(text): text.utf8.count > 4096
+        default: false
         }
     }
 }

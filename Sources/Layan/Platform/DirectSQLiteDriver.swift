@@ -120,14 +120,18 @@ struct DirectSQLiteDatabase: Database, SQLDatabase {
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = serialize(query)
+        try run(sql, binds: try binds.map(SQLiteBind.data), onRow: onRow)
+    }
+
+    /// A statement already written as SQLite text, with its binds converted (the hot inserts, `InsertBatch`).
+    func run(_ sql: String, binds: [SQLiteData], onRow: (any SQLRow) -> Void = { _ in }) throws {
         logger.debug("Executing query", metadata: ["sql": .string(sql)])
-        let values = try binds.map(SQLiteBind.data)
         if let connection {
-            return try connection.execute(sql, values, onRow: onRow)
+            return try connection.execute(sql, binds, onRow: onRow)
         }
         let borrowed = try pool.lease()
         defer { pool.release(borrowed) }
-        try borrowed.execute(sql, values, onRow: onRow)
+        try borrowed.execute(sql, binds, onRow: onRow)
     }
 
     // MARK: Database (as FluentSQLiteDriver does it)

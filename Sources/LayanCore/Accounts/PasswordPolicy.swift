@@ -22,7 +22,7 @@ public enum EmailAddress {
     private static let forbiddenInAddress = Set(" \t<>()[]\\,;:\"'")
 
     public static func normalised(_ raw: String) -> String? {
-        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = raw.trimmed.lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return nil }
         let domain = parts[1]

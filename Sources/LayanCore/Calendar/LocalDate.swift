@@ -22,7 +22,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, TextCodable, CustomStri
 
     /// Parses "2026-11-25" (ISO 8601) or "25/11/2026" (Malaysian).
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         let iso = trimmed.split(separator: "-", omittingEmptySubsequences: false)
         let local = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         if iso.count == 3, iso[0].count == 4, let y = Int(iso[0]), let m = Int(iso[1]), let d = Int(iso[2]) {
@@ -36,7 +36,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, TextCodable, CustomStri
 
     /// The Malaysian date of an instant.
     public init(_ instant: Date) {
-        let seconds = Int(floor(instant.timeIntervalSince1970)) + MalaysianTime.zone.secondsFromGMT(for: instant)
+        let seconds = Int(floor(instant.timeIntervalSince1970)) + MalaysianTime.secondsFromGMT(for: instant)
         dayNumber = Int(floor(Double(seconds) / 86_400))
     }
 

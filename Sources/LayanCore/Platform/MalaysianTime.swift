@@ -5,6 +5,15 @@ import Foundation
 public enum MalaysianTime {
     public static let zone = TimeZone(identifier: "Asia/Kuala_Lumpur")!
 
+    /// UTC+8, as Malaysia has kept since 1 January 1982; earlier instants ask the time-zone database (peninsular
+    /// Malaysia was UTC+7:30). The zone look-up was a visible share of every new case, which reads the date often.
+    public static func secondsFromGMT(for instant: Date) -> Int {
+        instant.timeIntervalSince1970 >= sinceNineteenEightyTwo ? 8 * 3600 : zone.secondsFromGMT(for: instant)
+    }
+
+    /// 1982-01-01 00:00 in Malaysia (UTC+8 from that moment): 1981-12-31 16:00 UTC.
+    static let sinceNineteenEightyTwo: TimeInterval = 378_662_400
+
     public static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

@@ -229,31 +229,19 @@ struct AddDivisionToDutyRota: AsyncMigration {
 
 // MARK: - inserts without Fluent's reflection, for the paths that run on every new case (issue #5, item 12)
 
-
-extension CaseRecord {
-    /// Writes a new case in one statement (the model's every field, as Fluent would store it).
-    func insert(on sql: any SQLDatabase) async throws {
-        if id == nil { id = .timeOrdered() }
-        try await sql.insertRow(into: Self.schema, [
-            "id": id, "reference": reference, "type": type.rawValue, "status": status.rawValue, "channel": channel.rawValue,
-            "category_id": $category.id, "subject": subject, "description": details, "anonymous": anonymous,
-            "customer_name": customerName, "customer_email": customerEmail, "customer_phone": customerPhone,
-            "customer_phone_digits": customerPhoneDigits, "customer_id_document": customerIDDocument, "language": language.rawValue,
-            "contact_by": contactBy.rawValue, "on_behalf_of": onBehalfOf, "consent_given": consentGiven, "branch_id": $branch.id,
-            "division_id": $division.id, "service_concerned": serviceConcerned, "assigned_to": $assignee.id, "assigned_at": assignedAt,
-            "received_at": receivedAt, "received_on": receivedOn, "acknowledge_days": acknowledgeDays, "resolve_days": resolveDays,
-            "acknowledge_due": acknowledgeDue, "resolve_due": resolveDue, "paused_days": pausedDays, "public_key": publicKey,
-            "created_by": $createdBy.id, "updated_at": updatedAt,
-        ])
-        $id.exists = true
-    }
-}
-
 extension CaseEvent {
     static let insertColumns = ["id", "case_id", "at", "kind", "public", "from_status", "to_status", "actor_id", "actor_name", "body"]
 
-    var insertValues: [(any Encodable & Sendable)?] {
-        [id, $caseRecord.id, at, kind.rawValue, isPublic, fromStatus?.rawValue, toStatus?.rawValue, $actor.id, actorName, body]
+    var insertValues: [InsertBatch.Value] {
+        if id == nil { id = .timeOrdered() }
+        return Self.row(id: id!, caseID: $caseRecord.id, at: at, kind: kind, isPublic: isPublic, actorID: $actor.id, actorName: actorName,
+                        body: body, from: fromStatus, to: toStatus)
+    }
+
+    /// A timeline entry as a row, without a model (a new case writes two).
+    static func row(id: UUID = .timeOrdered(), caseID: UUID, at: Date, kind: Kind, isPublic: Bool, actorID: UUID?, actorName: String,
+                    body: String? = nil, from: CaseStatus? = nil, to: CaseStatus? = nil) -> [InsertBatch.Value] {
+        [id, caseID, at, kind.rawValue, isPublic, from?.rawValue, to?.rawValue, actorID, actorName, body]
     }
 
     func insert(on sql: any SQLDatabase) async throws { try await Self.insert([self], on: sql) }
@@ -261,7 +249,6 @@ extension CaseEvent {
     /// Several timeline entries in one statement (a new case's "received" and "assigned").
     static func insert(_ events: [CaseEvent], on sql: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
-        for event in events where event.id == nil { event.id = .timeOrdered() }
         try await sql.insertRows(into: schema, columns: insertColumns, events.map(\.insertValues))
         for event in events { event.$id.exists = true }
     }
