@@ -72,6 +72,7 @@ import Testing
         #expect(fill("Perkara: {subject} ({ref})", ["subject": "{ref}", "ref": "ADU-2026-000001"]) == "Perkara: {ref} (ADU-2026-000001)")
         #expect(fill("{unknown} { {a} {a", ["a": "x"]) == "{unknown} { x {a")
         #expect(fill("tiada", ["a": "x"]) == "tiada")
+        #expect(fill("Salam {name}, é🙂 — {x", ["name": "Siti"]) == "Salam Siti, é🙂 — {x")
         #expect(fill("{a}{a}", ["a": "ß🙂"]) == "ß🙂ß🙂")
     }
 }

@@ -372,7 +372,7 @@ struct CaseFiling: Sendable {
             CaseEngine.addAttachment(attachment, to: filed.id, isPublic: true, at: now, to: &rows)
         }
         if let message = notifier.message(for: filed, about: .received, note: nil) {
-            rows.add(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, message.insertValues)
+            rows.add(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, message)
         }
         return (filed, rows)
     }

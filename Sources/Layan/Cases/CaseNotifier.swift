@@ -13,11 +13,12 @@ struct CaseNotifier: Sendable {
     enum Occasion { case received, statusChanged, reply }
 
     func tell(_ record: CaseRecord, about occasion: Occasion, note: String?, on db: any Database) async throws {
-        try await message(for: record, about: occasion, note: note)?.insert(on: db as! any SQLDatabase)
+        guard let row = message(for: record, about: occasion, note: note) else { return }
+        try await (db as! any SQLDatabase).insertRows(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, [row])
     }
 
-    /// The message for the customer, in their language; nil when they cannot be reached (anonymous).
-    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?) -> OutboxMessage? {
+    /// The message for the customer, in their language, as an outbox row; nil when they cannot be reached (anonymous).
+    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?) -> [InsertBatch.Value]? {
         guard let (channel, recipient) = Self.route(record) else { return nil }
         let catalogue = app.catalogue
         let language = record.language
@@ -43,7 +44,7 @@ struct CaseNotifier: Sendable {
         let body = channel == .sms
             ? [opening, note.map { String($0.prefix(200)) }, values["link"]].compactMap { $0 }.joined(separator: " ")
             : lines.joined(separator: "\n")
-        return OutboxMessage(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.caseID, at: app.clock.now())
+        return OutboxMessage.row(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.caseID, at: app.clock.now())
     }
 
     /// How to reach the customer: the channel they chose when we have it, else the other; nobody for anonymous cases.

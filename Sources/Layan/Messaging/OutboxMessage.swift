@@ -78,15 +78,8 @@ extension OutboxMessage {
     static let insertColumns = ["id", "channel", "recipient", "subject", "body", "case_id", "state", "attempts", "next_attempt_at",
                                 "last_error", "created_at", "sent_at"]
 
-    /// The message's every field in the order of `insertColumns`; a message without an id gets one.
-    var insertValues: [InsertBatch.Value] {
-        if id == nil { id = .timeOrdered() }
-        return [id, channel.rawValue, recipient, subject, body, caseID, state.rawValue, attempts, nextAttemptAt, lastError, createdAt, sentAt]
-    }
-
-    /// Queues the message in one statement, inside the caller's transaction.
-    func insert(on sql: any SQLDatabase) async throws {
-        try await sql.insertRows(into: Self.schema, columns: Self.insertColumns, [insertValues])
-        $id.exists = true
+    /// A new message as a row, without a model: pending, to be sent at once (a new case writes one).
+    static func row(channel: Channel, recipient: String, subject: String, body: String, caseID: UUID?, at: Date) -> [InsertBatch.Value] {
+        [UUID.timeOrdered(at: at), channel.rawValue, recipient, subject, body, caseID, State.pending.rawValue, 0, at, nil, at, nil]
     }
 }

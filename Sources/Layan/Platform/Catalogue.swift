@@ -29,24 +29,28 @@ public struct Catalogue: Sendable {
 
     /// One pass over the text: a value is never searched again, so text a customer typed that looks like a
     /// placeholder stays as typed. (A replacement per value was a tenth of creating a case: each message.)
+    /// Braces are ASCII, so the scan runs over UTF-8 bytes rather than characters, a quarter of the cost.
     static func fill(_ text: String, _ values: [String: String]) -> String {
+        let bytes = text.utf8
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
         var result = ""
-        result.reserveCapacity(text.utf8.count + 32)
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
-            let afterOpen = rest.index(after: open)
-            guard let close = rest[afterOpen...].firstIndex(where: { $0 == "}" || $0 == "{" }), rest[close] == "}",
-                  let value = values[String(rest[afterOpen ..< close])]
+        result.reserveCapacity(bytes.count + 32)
+        var copied = bytes.startIndex  // text before this is in `result`
+        var cursor = copied
+        while let start = bytes[cursor...].firstIndex(of: open) {
+            let name = bytes.index(after: start)
+            guard let end = bytes[name...].firstIndex(where: { $0 == close || $0 == open }), bytes[end] == close,
+                  let value = values[String(text[name ..< end])]
             else {
-                result += "{"
-                rest = rest[afterOpen...]
+                cursor = name
                 continue
             }
+            result += text[copied ..< start]
             result += value
-            rest = rest[rest.index(after: close)...]
+            copied = bytes.index(after: end)
+            cursor = copied
         }
-        result += rest
+        result += text[copied...]
         return result
     }
 

@@ -232,24 +232,9 @@ struct AddDivisionToDutyRota: AsyncMigration {
 extension CaseEvent {
     static let insertColumns = ["id", "case_id", "at", "kind", "public", "from_status", "to_status", "actor_id", "actor_name", "body"]
 
-    var insertValues: [InsertBatch.Value] {
-        if id == nil { id = .timeOrdered() }
-        return Self.row(id: id!, caseID: $caseRecord.id, at: at, kind: kind, isPublic: isPublic, actorID: $actor.id, actorName: actorName,
-                        body: body, from: fromStatus, to: toStatus)
-    }
-
     /// A timeline entry as a row, without a model (a new case writes two).
     static func row(id: UUID = .timeOrdered(), caseID: UUID, at: Date, kind: Kind, isPublic: Bool, actorID: UUID?, actorName: String,
                     body: String? = nil, from: CaseStatus? = nil, to: CaseStatus? = nil) -> [InsertBatch.Value] {
         [id, caseID, at, kind.rawValue, isPublic, from?.rawValue, to?.rawValue, actorID, actorName, body]
-    }
-
-    func insert(on sql: any SQLDatabase) async throws { try await Self.insert([self], on: sql) }
-
-    /// Several timeline entries in one statement (a new case's "received" and "assigned").
-    static func insert(_ events: [CaseEvent], on sql: any SQLDatabase) async throws {
-        guard !events.isEmpty else { return }
-        try await sql.insertRows(into: schema, columns: insertColumns, events.map(\.insertValues))
-        for event in events { event.$id.exists = true }
     }
 }
