@@ -25,6 +25,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     // Caches made here, before requests arrive: application storage is not for concurrent first writes.
     app.verifiedTokens = VerifiedTokens()
     app.queueSetupCache = QueueSetupCache()
+    app.caseSetupCache = CaseSetupCache()
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
 
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.

@@ -119,6 +119,31 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
         }
     }
 
+    @Test func branchesAndTypeStandardsAreReadAgainWithinTheirLifetime() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            app.caseSetupCache = CaseSetupCache(lifetime: .milliseconds(300))
+            let f = try await CaseFixture.make(app)
+            try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint())) { #expect($0.status == .created) }
+            // Added in the database alone, as another server instance would: unknown here until the set-up is read again.
+            let penang = Branch(code: "PNG", name: "Pulau Pinang", state: .pulauPinang, address: "Lebuh Pantai", phone: "04-261 0000")
+            try await penang.create(on: app.db)
+            let standard = CaseTypeStandard()
+            standard.type = .complaint; standard.acknowledgeDays = 2; standard.resolveDays = 10
+            try await standard.create(on: app.db)
+            try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint(["branch": "PNG"]))) {
+                #expect($0.status == .badRequest || $0.status == .unprocessableEntity)
+            }
+            try await Task.sleep(for: .milliseconds(400))
+            try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint(["branch": "png"]))) { res async throws in
+                #expect(res.status == .created)
+                let dto = try res.content.decode(CaseDTO.self)
+                // Ten working days in Penang from Wednesday 25 November 2026.
+                #expect(dto.branch == "PNG" && dto.acknowledgeDue == "2026-11-27" && dto.resolveDue == "2026-12-09")
+            }
+            #expect(try await CaseRecord.query(on: app.db).count() == 2)
+        }
+    }
+
     @Test func aUnitsDutyOfficerTakesItsCasesAndTheBranchsTheRest() async throws {
         try await withLayan(clock: FixedClock(caseMorning)) { app in
             let f = try await CaseFixture.make(app, onDuty: 0)

@@ -106,7 +106,8 @@ struct CaseEngine {
         // Look-ups as hand-written SQL read into rows, not Fluent models nor SQLKit's builder (which escapes every
         // identifier by string replacement): this runs for every new case.
         let sql = db as! any SQLDatabase
-        let found = known?.id == new.branchID ? known : try await BranchRef.find(id: new.branchID, on: sql)
+        let setup = app.caseSetupCache
+        let found = known?.id == new.branchID ? known : try await setup.branch(id: new.branchID, on: sql)
         guard let branch = found else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
         var categoryStandard: ServiceStandard?
         if let id = new.categoryID {
@@ -123,10 +124,7 @@ struct CaseEngine {
         if let division = new.divisionID, try await sql.raw("SELECT id FROM \(unsafeRaw: Division.schema) WHERE id = \(bind: division)").first() == nil {
             throw CaseInvalid(problems: ["division": "form.error.choose"])
         }
-        struct StandardRow: Decodable { let acknowledge_days: Int; let resolve_days: Int }
-        let typeStandard = try await sql.raw("SELECT acknowledge_days, resolve_days FROM \(unsafeRaw: CaseTypeStandard.schema) WHERE type = \(bind: new.type.rawValue)")
-            .first(decoding: StandardRow.self)
-            .map { ServiceStandard(acknowledgeWorkingDays: $0.acknowledge_days, resolveWorkingDays: $0.resolve_days) }
+        let typeStandard = try await setup.standard(for: new.type, on: sql)
         let standard = ServiceStandard.resolve(typeOverride: typeStandard, categoryOverride: categoryStandard)
         let calendar = try await app.calendarService.calendar(on: db, now: now)
         let now = self.now

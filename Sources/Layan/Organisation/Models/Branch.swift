@@ -62,12 +62,9 @@ struct BranchRef: Decodable, Sendable {
     let name: String
     let state: MalaysianState
 
-    // Both hand-written (not SQLKit's builder, which escapes each identifier by string replacement): every new case reads one.
-    static func find(id: UUID, on sql: any SQLDatabase) async throws -> BranchRef? {
-        try await sql.raw("SELECT id, code, name, state FROM \(unsafeRaw: Branch.schema) WHERE id = \(bind: id)").first(decoding: BranchRef.self)
-    }
-
-    static func find(code: String, on sql: any SQLDatabase) async throws -> BranchRef? {
-        try await sql.raw("SELECT id, code, name, state FROM \(unsafeRaw: Branch.schema) WHERE code = \(bind: code.uppercased())").first(decoding: BranchRef.self)
+    // Hand-written (not SQLKit's builder, which escapes each identifier by string replacement): read for new cases
+    // (`CaseSetupCache`), at most once a second.
+    static func all(on sql: any SQLDatabase) async throws -> [BranchRef] {
+        try await sql.raw("SELECT id, code, name, state FROM \(unsafeRaw: Branch.schema)").all(decoding: BranchRef.self)
     }
 }
