@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import SQLKit
 import Testing
@@ -121,7 +122,8 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
 
     @Test func branchesAndTypeStandardsAreReadAgainWithinTheirLifetime() async throws {
         try await withLayan(clock: FixedClock(caseMorning)) { app in
-            app.caseSetupCache = CaseSetupCache(lifetime: .milliseconds(300))
+            let elapsed = NIOLockedValueBox(Duration.zero), start = ContinuousClock.now
+            app.caseSetupCache = CaseSetupCache(lifetime: .seconds(1)) { start + elapsed.withLockedValue { $0 } }
             let f = try await CaseFixture.make(app)
             try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint())) { #expect($0.status == .created) }
             // Added in the database alone, as another server instance would: unknown here until the set-up is read again.
@@ -133,7 +135,11 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
             try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint(["branch": "PNG"]))) {
                 #expect($0.status == .badRequest || $0.status == .unprocessableEntity)
             }
-            try await Task.sleep(for: .milliseconds(400))
+            elapsed.withLockedValue { $0 = .milliseconds(999) }
+            try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint(["branch": "PNG"]))) {
+                #expect($0.status == .badRequest || $0.status == .unprocessableEntity)
+            }
+            elapsed.withLockedValue { $0 = .seconds(1) }
             try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint(["branch": "png"]))) { res async throws in
                 #expect(res.status == .created)
                 let dto = try res.content.decode(CaseDTO.self)

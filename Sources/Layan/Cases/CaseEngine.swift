@@ -96,7 +96,10 @@ struct CaseEngine {
     /// timeline's first entry and the acknowledgement to the customer — all or nothing.
     /// `branch` saves a look-up when the caller has already read it.
     func create(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> CaseRecord {
-        try await file(new, by: actor, branch: known).model
+        let filed = try await file(new, by: actor, branch: known)
+        // Read back as stored: the forms and pages that go on to show it take the model.
+        guard let record = try await CaseRecord.find(filed.id, on: db) else { throw CaseError.unknownCase }
+        return record
     }
 
     /// `create`, answering with the case as values (the API, which does not need the model).

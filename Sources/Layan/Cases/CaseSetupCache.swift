@@ -16,12 +16,17 @@ final class CaseSetupCache: Sendable {
     }
 
     let lifetime: Duration
+    private let clock: @Sendable () -> ContinuousClock.Instant
     private let kept = NIOLockedValueBox<(at: ContinuousClock.Instant, setup: Setup)?>(nil)
 
-    init(lifetime: Duration = .seconds(1)) { self.lifetime = lifetime }
+    /// `clock` is for tests, which move time on by hand.
+    init(lifetime: Duration = .seconds(1), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.lifetime = lifetime
+        self.clock = clock
+    }
 
     func setup(on sql: any SQLDatabase) async throws -> Setup {
-        let now = ContinuousClock.now
+        let now = clock()
         if let kept = kept.withLockedValue({ $0 }), now - kept.at < lifetime { return kept.setup }
         let branches = try await BranchRef.all(on: sql)
         struct StandardRow: Decodable { let type: CaseType; let acknowledge_days: Int; let resolve_days: Int }

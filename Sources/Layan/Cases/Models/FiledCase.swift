@@ -3,7 +3,8 @@ import LayanCore
 
 /// A case as it is first written, as values: the API answers with it and the acknowledgement is written from it.
 /// Filling a `CaseRecord` (a Fluent model, a wrapper object per field) and reading it back for the insert, the
-/// message and the answer was a twentieth of a new case's CPU. Pages that go on to show the case take `model`.
+/// message and the answer was a twentieth of a new case's CPU. Forms that go on to show the case read it back
+/// (`CaseEngine.create`).
 struct FiledCase: Sendable {
     let id: UUID
     let reference: String
@@ -49,45 +50,5 @@ struct FiledCase: Sendable {
          customerEmail, customerPhone, customerPhone.map(PhoneNumber.digits), customerIDDocument, language.rawValue, contactBy.rawValue,
          onBehalfOf, consentGiven, branchID, divisionID, serviceConcerned, assigneeID, assignedAt, receivedAt, receivedOn.iso,
          standard.acknowledgeWorkingDays, standard.resolveWorkingDays, acknowledgeDue.iso, resolveDue.iso, 0, publicKey, createdByID, receivedAt]
-    }
-
-    /// The stored case as a model, as `CaseRecord.find` would read it back.
-    var model: CaseRecord {
-        let record = CaseRecord()
-        record.id = id
-        record.reference = reference
-        record.type = type
-        record.status = status
-        record.channel = channel
-        record.$category.id = categoryID
-        record.subject = subject
-        record.details = details
-        record.anonymous = anonymous
-        record.customerName = customerName
-        record.customerEmail = customerEmail
-        record.customerPhone = customerPhone
-        record.customerPhoneDigits = customerPhone.map(PhoneNumber.digits)
-        record.customerIDDocument = customerIDDocument
-        record.language = language
-        record.contactBy = contactBy
-        record.onBehalfOf = onBehalfOf
-        record.consentGiven = consentGiven
-        record.$branch.id = branchID
-        record.$division.id = divisionID
-        record.serviceConcerned = serviceConcerned
-        record.$assignee.id = assigneeID
-        record.assignedAt = assignedAt
-        record.receivedAt = receivedAt
-        record.receivedOn = receivedOn.iso
-        record.acknowledgeDays = standard.acknowledgeWorkingDays
-        record.resolveDays = standard.resolveWorkingDays
-        record.acknowledgeDue = acknowledgeDue.iso
-        record.resolveDue = resolveDue.iso
-        record.pausedDays = 0
-        record.publicKey = publicKey
-        record.$createdBy.id = createdByID
-        record.updatedAt = receivedAt
-        record.$id.exists = true
-        return record
     }
 }
