@@ -26,6 +26,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.verifiedTokens = VerifiedTokens()
     app.queueSetupCache = QueueSetupCache()
     app.caseSetupCache = CaseSetupCache()
+    app.branchDirectory = BranchDirectory()
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
 
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.

@@ -124,6 +124,7 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
         try await withLayan(clock: FixedClock(caseMorning)) { app in
             let elapsed = NIOLockedValueBox(Duration.zero), start = ContinuousClock.now
             app.caseSetupCache = CaseSetupCache(lifetime: .seconds(1)) { start + elapsed.withLockedValue { $0 } }
+            app.branchDirectory = BranchDirectory(lifetime: .seconds(1)) { start + elapsed.withLockedValue { $0 } }
             let f = try await CaseFixture.make(app)
             try await app.testing().test(.POST, "/api/v1/cases", headers: f.auth, body: f.json(f.complaint())) { #expect($0.status == .created) }
             // Added in the database alone, as another server instance would: unknown here until the set-up is read again.

@@ -26,9 +26,9 @@ func adminBrowser(_ app: Application) async throws -> TestBrowser {
             #expect(try await TestBrowser(app).get("/").body.string.contains("Jabatan Ujian"))
 
             // (new cases have already read the branches, kept here for an hour so only the save can clear them)
-            app.caseSetupCache = CaseSetupCache(lifetime: .seconds(3600))
+            app.branchDirectory = BranchDirectory(lifetime: .seconds(3600))
             let sql = app.db as! any SQLDatabase
-            #expect(try await app.caseSetupCache.branch(code: "KBR", on: sql) == nil)
+            #expect(try await app.branchDirectory.branch(code: "KBR", on: sql) == nil)
             // when a branch is added with Sunday–Thursday hours
             try await admin.get("/admin/branches/new")
             var form = ["code": "kbr", "name": "Pejabat Kota Bharu", "state": "KTN", "address": "Jalan Sultan, Kota Bharu", "phone": "09-748 2000"]
@@ -43,7 +43,7 @@ func adminBrowser(_ app: Application) async throws -> TestBrowser {
             #expect(branch.hours.days[.friday] == nil)
             #expect(try await admin.get("/admin/branches").body.string.contains("Pejabat Kota Bharu"))
             // and new cases can name it at once
-            #expect(try await app.caseSetupCache.branch(code: "kbr", on: sql)?.state == .kelantan)
+            #expect(try await app.branchDirectory.branch(code: "kbr", on: sql)?.state == .kelantan)
             // and the audit trail has both changes
             #expect(try await AuditEvent.query(on: app.db).filter(\.$entityType == "branch").filter(\.$action == .create).count() == 1)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$entityType == "agency").count() == 1)

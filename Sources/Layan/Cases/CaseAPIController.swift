@@ -64,7 +64,7 @@ struct CaseAPIController: RouteCollection {
             }
             attachments.append(NewAttachment(fileName: item.fileName, bytes: [UInt8](data)))
         }
-        let branch = try await req.application.caseSetupCache.branch(code: body.branch, on: req.db as! any SQLDatabase)
+        let branch = try await req.application.branchDirectory.branch(code: body.branch, on: req.db as! any SQLDatabase)
         if branch == nil { problems["branch"] = "form.error.choose" }
         guard problems.isEmpty, let type, let channel, let language, let contactBy, let branch else { throw CaseInvalid(problems: problems) }
         let new = NewCase(type: type, channel: channel, categoryID: body.categoryId, subject: body.subject.trimmed, details: body.description.trimmed,

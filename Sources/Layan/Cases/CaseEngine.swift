@@ -109,8 +109,7 @@ struct CaseEngine {
         // Look-ups as hand-written SQL read into rows, not Fluent models nor SQLKit's builder (which escapes every
         // identifier by string replacement): this runs for every new case.
         let sql = db as! any SQLDatabase
-        let setup = app.caseSetupCache
-        let found = known?.id == new.branchID ? known : try await setup.branch(id: new.branchID, on: sql)
+        let found = known?.id == new.branchID ? known : try await app.branchDirectory.branch(id: new.branchID, on: sql)
         guard let branch = found else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
         var categoryStandard: ServiceStandard?
         if let id = new.categoryID {
@@ -127,7 +126,7 @@ struct CaseEngine {
         if let division = new.divisionID, try await sql.raw("SELECT id FROM \(unsafeRaw: Division.schema) WHERE id = \(bind: division)").first() == nil {
             throw CaseInvalid(problems: ["division": "form.error.choose"])
         }
-        let typeStandard = try await setup.standard(for: new.type, on: sql)
+        let typeStandard = try await app.caseSetupCache.standard(for: new.type, on: sql)
         let standard = ServiceStandard.resolve(typeOverride: typeStandard, categoryOverride: categoryStandard)
         let calendar = try await app.calendarService.calendar(on: db, now: now)
         let now = self.now

@@ -172,7 +172,7 @@ struct OrganisationController: RouteCollection {
         branch.code = code; branch.name = name; branch.state = state; branch.address = address; branch.phone = phone
         branch.storedHours = hours
         try await Audit.save(branch, before: before, by: req)
-        req.application.caseSetupCache.forget()
+        req.application.branchDirectory.forget()
         try await req.flash("success", req.t("form.saved"))
         return req.seeOther(.adminBranches)
     }

@@ -69,7 +69,9 @@ struct QueueAPIController: RouteCollection {
             }
             category = parsed
         }
-        let branchID = try await req.application.queueSetupCache.branchID(code: body.branch, on: req.db as! any SQLDatabase)
+        guard let branchID = try await req.application.branchDirectory.branch(code: body.branch, on: req.db as! any SQLDatabase)?.id else {
+            throw QueueError.unknownBranch
+        }
         let issued = try await QueueEngine(request: req).issue(branchID: branchID, serviceID: body.serviceId, category: category, channel: "api")
         let ticket = issued.ticket
         // Everything the answer needs is known from issuing it: no more reads, no model.

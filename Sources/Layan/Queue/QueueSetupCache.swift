@@ -31,7 +31,6 @@ final class QueueSetupCache: Sendable {
         let setup: Setup
     }
     private let entries = NIOLockedValueBox<[UUID: Entry]>([:])
-    private let branchIDs = NIOLockedValueBox<[String: (at: ContinuousClock.Instant, id: UUID)]>([:])
 
     func setup(of branchID: UUID, on sql: any SQLDatabase) async throws -> Setup {
         let now = ContinuousClock.now
@@ -46,18 +45,6 @@ final class QueueSetupCache: Sendable {
         let setup = Setup(services: Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }), priority: priority, openCounters: counters)
         entries.withLockedValue { $0[branchID] = Entry(at: now, setup: setup) }
         return setup
-    }
-
-    /// A branch's id by its code (the API names branches by code).
-    func branchID(code: String, on sql: any SQLDatabase) async throws -> UUID {
-        let code = code.uppercased(), now = ContinuousClock.now
-        if let known = branchIDs.withLockedValue({ $0[code] }), now - known.at < Self.lifetime { return known.id }
-        guard let row = try await sql.select().column("id").from(Branch.schema).where("code", .equal, code).first() else {
-            throw QueueError.unknownBranch
-        }
-        let id = try row.decode(column: "id", as: UUID.self)
-        branchIDs.withLockedValue { $0[code] = (now, id) }
-        return id
     }
 
     func forget(_ branchID: UUID) {
