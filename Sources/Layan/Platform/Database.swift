@@ -70,7 +70,7 @@ extension SQLDatabase {
     /// INSERT of several rows in one statement; each row lists its values in the order of `columns`.
     func insertRows(into table: String, columns: [String], _ rows: [[(any Encodable & Sendable)?]]) async throws {
         guard !rows.isEmpty else { return }
-        try await raw(InsertBatch.Rows(table: table, columns: columns, values: rows).statement).run()
+        try await InsertBatch(tables: [.init(table: table, columns: columns, values: rows)]).write(on: self)
     }
 }
 
@@ -110,7 +110,7 @@ struct InsertBatch: Sendable {
             text += ") VALUES "
             for row in values.indices {
                 text += row == 0 ? "(?" : ", (?"
-                for _ in 1 ..< columns.count { text += ", ?" }
+                for _ in columns.dropFirst() { text += ", ?" }
                 text += ")"
             }
             return text
@@ -118,6 +118,8 @@ struct InsertBatch: Sendable {
     }
 
     private(set) var tables: [Rows] = []
+
+    init(tables: [Rows] = []) { self.tables = tables }
 
     mutating func add(into table: String, columns: [String], _ row: [Value]) {
         if let index = tables.firstIndex(where: { $0.table == table && $0.columns == columns }) {

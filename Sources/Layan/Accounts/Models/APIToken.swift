@@ -124,17 +124,23 @@ final class VerifiedTokens: Sendable {
     static let capacity = 1_000
     private let entries = NIOLockedValueBox<[String: (at: ContinuousClock.Instant, client: APIClient)]>([:])
 
-    init(lifetime: Duration = .seconds(2)) { self.lifetime = lifetime }
+    private let clock: @Sendable () -> ContinuousClock.Instant
+
+    /// `clock` is for tests, which move time on by hand.
+    init(lifetime: Duration = .seconds(2), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.lifetime = lifetime
+        self.clock = clock
+    }
 
     func client(hash: String) -> APIClient? {
-        guard let entry = entries.withLockedValue({ $0[hash] }), ContinuousClock.now - entry.at < lifetime else { return nil }
+        guard let entry = entries.withLockedValue({ $0[hash] }), clock() - entry.at < lifetime else { return nil }
         return entry.client
     }
 
     func remember(_ client: APIClient, hash: String) {
         entries.withLockedValue {
             if $0.count >= Self.capacity { $0.removeAll(keepingCapacity: true) }
-            $0[hash] = (ContinuousClock.now, client)
+            $0[hash] = (clock(), client)
         }
     }
 
