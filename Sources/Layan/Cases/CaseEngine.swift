@@ -173,8 +173,8 @@ struct CaseEngine {
     /// A file that passes the attachment policy, as a row; one that does not was refused before and is skipped.
     static func addAttachment(_ attachment: NewAttachment, to caseID: UUID, isPublic: Bool, at: Date, to rows: inout InsertBatch) {
         guard case let .success(kind) = attachmentPolicy.check(attachment.bytes) else { return }
-        rows.add(into: CaseAttachment.schema, columns: ["id", "case_id", "file_name", "content_type", "size", "data", "public", "at"],
-                 [UUID.timeOrdered(), caseID, AttachmentPolicy.safeName(attachment.fileName), kind.rawValue, attachment.bytes.count,
+        rows.add(into: CaseAttachment.schema, columns: CaseAttachment.insertColumns,
+                 [UUID.timeOrdered(at: at), caseID, AttachmentPolicy.safeName(attachment.fileName), kind.rawValue, attachment.bytes.count,
                   Data(attachment.bytes), isPublic, at])
     }
 
@@ -371,6 +371,7 @@ struct CaseFiling: Sendable {
         for attachment in new.attachments {
             CaseEngine.addAttachment(attachment, to: filed.id, isPublic: true, at: now, to: &rows)
         }
+        // PKPA 1/2008: responsive — the acknowledgement with the reference goes out with the case itself.
         if let message = notifier.message(for: filed, about: .received, note: nil) {
             rows.add(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, message)
         }

@@ -1,32 +1,26 @@
 import Foundation
 import LayanCore
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
 /// The service standards the agency set per case type, kept for a second: read for every new case, changed a
 /// few times a year. (The case's branch comes from `BranchDirectory`, kept the same way.)
 final class CaseSetupCache: Sendable {
-    let lifetime: Duration
-    private let clock: @Sendable () -> ContinuousClock.Instant
-    private let kept = NIOLockedValueBox<(at: ContinuousClock.Instant, standards: [CaseType: ServiceStandard])?>(nil)
+    private let kept: KeptForAWhile<[CaseType: ServiceStandard]>
 
     /// `clock` is for tests, which move time on by hand.
     init(lifetime: Duration = .seconds(1), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
-        self.lifetime = lifetime
-        self.clock = clock
+        kept = KeptForAWhile(lifetime: lifetime, clock: clock)
     }
 
     /// The standard the agency set for a type, if it set one (else the category's or PKPA's applies).
     func standard(for type: CaseType, on sql: any SQLDatabase) async throws -> ServiceStandard? {
-        let now = clock()
-        if let kept = kept.withLockedValue({ $0 }), now - kept.at < lifetime { return kept.standards[type] }
-        struct Row: Decodable { let type: CaseType; let acknowledge_days: Int; let resolve_days: Int }
-        let rows = try await sql.raw("SELECT type, acknowledge_days, resolve_days FROM \(unsafeRaw: CaseTypeStandard.schema)").all(decoding: Row.self)
-        let standards = Dictionary(rows.map { ($0.type, ServiceStandard(acknowledgeWorkingDays: $0.acknowledge_days, resolveWorkingDays: $0.resolve_days)) },
-                                   uniquingKeysWith: { first, _ in first })
-        kept.withLockedValue { $0 = (now, standards) }
-        return standards[type]
+        try await kept.value {
+            struct Row: Decodable { let type: CaseType; let acknowledge_days: Int; let resolve_days: Int }
+            let rows = try await sql.raw("SELECT type, acknowledge_days, resolve_days FROM \(unsafeRaw: CaseTypeStandard.schema)").all(decoding: Row.self)
+            return Dictionary(rows.map { ($0.type, ServiceStandard(acknowledgeWorkingDays: $0.acknowledge_days, resolveWorkingDays: $0.resolve_days)) },
+                              uniquingKeysWith: { first, _ in first })
+        }[type]
     }
 }
 

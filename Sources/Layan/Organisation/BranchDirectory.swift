@@ -1,6 +1,5 @@
 import Foundation
 import LayanCore
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -8,20 +7,16 @@ import Vapor
 /// branch, and branches change a few times a year. Read whole, at most once a second per instance; a branch saved
 /// through this instance clears it at once, another instance's change shows within a second.
 final class BranchDirectory: Sendable {
-    private struct Kept {
-        let at: ContinuousClock.Instant
+    private struct Branches: Sendable {
         let byCode: [String: BranchRef]
         let byID: [UUID: BranchRef]
     }
 
-    let lifetime: Duration
-    private let clock: @Sendable () -> ContinuousClock.Instant
-    private let kept = NIOLockedValueBox<Kept?>(nil)
+    private let kept: KeptForAWhile<Branches>
 
     /// `clock` is for tests, which move time on by hand.
     init(lifetime: Duration = .seconds(1), clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
-        self.lifetime = lifetime
-        self.clock = clock
+        kept = KeptForAWhile(lifetime: lifetime, clock: clock)
     }
 
     /// A branch by its code, however it is cased (the API names branches by code).
@@ -33,16 +28,14 @@ final class BranchDirectory: Sendable {
         try await current(on: sql).byID[id]
     }
 
-    func forget() { kept.withLockedValue { $0 = nil } }
+    func forget() { kept.forget() }
 
-    private func current(on sql: any SQLDatabase) async throws -> Kept {
-        let now = clock()
-        if let kept = kept.withLockedValue({ $0 }), now - kept.at < lifetime { return kept }
-        let branches = try await BranchRef.all(on: sql)
-        let fresh = Kept(at: now, byCode: Dictionary(branches.map { ($0.code.uppercased(), $0) }, uniquingKeysWith: { first, _ in first }),
-                         byID: Dictionary(branches.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
-        kept.withLockedValue { $0 = fresh }
-        return fresh
+    private func current(on sql: any SQLDatabase) async throws -> Branches {
+        try await kept.value {
+            let branches = try await BranchRef.all(on: sql)
+            return Branches(byCode: Dictionary(branches.map { ($0.code.uppercased(), $0) }, uniquingKeysWith: { first, _ in first }),
+                            byID: Dictionary(branches.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+        }
     }
 }
 

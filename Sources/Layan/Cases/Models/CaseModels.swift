@@ -229,12 +229,16 @@ struct AddDivisionToDutyRota: AsyncMigration {
 
 // MARK: - inserts without Fluent's reflection, for the paths that run on every new case (issue #5, item 12)
 
+extension CaseAttachment {
+    static let insertColumns = ["id", "case_id", "file_name", "content_type", "size", "data", "public", "at"]
+}
+
 extension CaseEvent {
     static let insertColumns = ["id", "case_id", "at", "kind", "public", "from_status", "to_status", "actor_id", "actor_name", "body"]
 
     /// A timeline entry as a row, without a model (a new case writes two).
-    static func row(id: UUID = .timeOrdered(), caseID: UUID, at: Date, kind: Kind, isPublic: Bool, actorID: UUID?, actorName: String,
+    static func row(caseID: UUID, at: Date, kind: Kind, isPublic: Bool, actorID: UUID?, actorName: String,
                     body: String? = nil, from: CaseStatus? = nil, to: CaseStatus? = nil) -> [InsertBatch.Value] {
-        [id, caseID, at, kind.rawValue, isPublic, from?.rawValue, to?.rawValue, actorID, actorName, body]
+        [UUID.timeOrdered(at: at), caseID, at, kind.rawValue, isPublic, from?.rawValue, to?.rawValue, actorID, actorName, body]
     }
 }
