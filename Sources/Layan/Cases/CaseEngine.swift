@@ -157,11 +157,11 @@ struct CaseEngine {
 
     /// The next number of a type's references this year (`ADU-2026-000123`).
     static func nextNumber(for type: CaseType, year: Int, on sql: any SQLDatabase) async throws -> Int {
-        try await sql.raw("""
-            INSERT INTO case_sequences (type, year, last_number) VALUES (\(bind: type.rawValue), \(bind: year), 1)
+        try await sql.hotRows("""
+            INSERT INTO case_sequences (type, year, last_number) VALUES (?, ?, 1)
             ON CONFLICT (type, year) DO UPDATE SET last_number = case_sequences.last_number + 1
             RETURNING last_number
-            """).first()!.decode(column: "last_number", as: Int.self)
+            """, [type.rawValue, year])[0].decode(column: "last_number", as: Int.self)
     }
 
     static func attach(_ attachment: NewAttachment, to caseID: UUID, isPublic: Bool, at: Date, on db: any Database) async throws {
@@ -187,11 +187,11 @@ struct CaseEngine {
         // their open cases here grew with the backlog.
         struct Shift: Decodable { let staff_id: UUID; let division_id: UUID?; let open_cases: Int?; let last_assigned_at: Date? }
         func onDuty(_ date: LocalDate) async throws -> [Shift] {
-            let shifts = try await sql.raw("""
-                SELECT d.staff_id, d.division_id, l.open_cases, l.last_assigned_at FROM \(unsafeRaw: DutyShift.schema) d
-                JOIN \(unsafeRaw: Staff.schema) s ON s.id = d.staff_id LEFT JOIN \(unsafeRaw: AddCaseOfficerLoad.table) l ON l.staff_id = d.staff_id
-                WHERE d.branch_id = \(bind: branchID) AND d.date = \(bind: date.iso) AND s.active = \(bind: true)
-                """).all(decoding: Shift.self)
+            let shifts = try await sql.hotRows("""
+                SELECT d.staff_id, d.division_id, l.open_cases, l.last_assigned_at FROM \(DutyShift.schema) d
+                JOIN \(Staff.schema) s ON s.id = d.staff_id LEFT JOIN \(AddCaseOfficerLoad.table) l ON l.staff_id = d.staff_id
+                WHERE d.branch_id = ? AND d.date = ? AND s.active = ?
+                """, [branchID, date.iso, true]).map { try $0.decode(model: Shift.self) }
             let unit = shifts.filter { $0.division_id != nil && $0.division_id == divisionID }
             let branchWide = shifts.filter { $0.division_id == nil }
             return unit.isEmpty ? (branchWide.isEmpty ? shifts : branchWide) : unit

@@ -89,15 +89,9 @@ struct InsertBatch: Sendable {
         let columns: [String]
         var values: [[Value]]
 
-        var statement: SQLQueryString {
-            let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-            let rows: [SQLQueryString] = values.map { row in "(\(binds: row.map { $0 ?? SQLNull() }))" }
-            return "INSERT INTO \"\(unsafeRaw: table)\" (\(unsafeRaw: names)) VALUES " + rows.joined(separator: ", ")
-        }
-
-        /// The same statement as SQLite text with anonymous placeholders, bound in order. Appended piece by piece:
-        /// `joined(separator:)` over the pieces cost more than the insert it writes.
-        var sqliteText: String {
+        /// The INSERT with `?` placeholders, bound in order (`hotRows`). Appended piece by piece: `joined(separator:)`
+        /// over the pieces cost more than the insert it writes.
+        var text: String {
             var text = "INSERT INTO \""
             text.reserveCapacity(64 + columns.count * (24 + 3 * values.count))
             text += table
@@ -131,22 +125,44 @@ struct InsertBatch: Sendable {
 
     /// One INSERT per table inside the caller's transaction; `writeAsOneStatement` on PostgreSQL.
     func write(on sql: any SQLDatabase) async throws {
-        if let direct = sql as? DirectSQLiteDatabase {
-            // Straight to the connection: SQLKit's serializer built this text and boxed every bind for each new case.
-            for rows in tables { try direct.run(rows.sqliteText, binds: rows.values.joined().map { try $0.map(SQLiteBind.data) ?? .null }) }
-            return
-        }
-        for rows in tables { try await sql.raw(rows.statement).run() }
+        for rows in tables { _ = try await sql.hotRows(rows.text, Array(rows.values.joined())) }
     }
 
     /// The whole batch as one statement (PostgreSQL): atomic without a transaction around it.
     func writeAsOneStatement(on sql: any SQLDatabase) async throws {
         guard let last = tables.last else { return }
-        var query: SQLQueryString = ""
+        var text = ""
         for (index, rows) in tables.dropLast().enumerated() {
-            query = query + (index == 0 ? "WITH " : ", ") + "w\(unsafeRaw: String(index)) AS (" + rows.statement + ") "
+            text += index == 0 ? "WITH w" : ", w"
+            text += String(index)
+            text += " AS ("
+            text += rows.text
+            text += ") "
         }
-        try await sql.raw(query + last.statement).run()
+        text += last.text
+        _ = try await sql.hotRows(text, tables.flatMap { $0.values.joined() })
+    }
+}
+
+extension SQLDatabase {
+    /// Hand-written SQL run for every request of a hot path (`?` placeholders, a value for each, in order): straight
+    /// to SQLite's connection, or as a statement PostgreSQL keeps prepared (`PreparedPostgres`); through SQLKit
+    /// otherwise. SQLKit's serializer and Codable binds cost more than these statements themselves (measured).
+    func hotRows(_ template: String, _ values: [InsertBatch.Value]) async throws -> [any SQLRow] {
+        if let direct = self as? DirectSQLiteDatabase {
+            var rows: [any SQLRow] = []
+            try direct.run(template, binds: values.map { try $0.map(SQLiteBind.data) ?? .null }) { rows.append($0) }
+            return rows
+        }
+        if let postgres = self as? any PostgresDatabase, let statement = PostgresStatement(template, values) {
+            return try await PreparedPostgres.rows(statement, on: postgres).map { $0.sql() }
+        }
+        let pieces = template.split(separator: "?", omittingEmptySubsequences: false)
+        var query = SQLQueryString(String(pieces[0]))
+        for (value, piece) in zip(values, pieces.dropFirst()) {
+            query = query + "\(bind: value ?? SQLNull())" + SQLQueryString(String(piece))
+        }
+        return try await raw(query).all()
     }
 }
 
