@@ -72,4 +72,24 @@ import Testing
             #expect(try await sql.hotRows("SELECT code FROM hot_unique ORDER BY code", []).map { try $0.decode(column: "code", as: String.self) } == ["A", "B"])
         }
     }
+
+    @Test func aStatementThatFailedToPrepareIsPreparedAgainLater() async throws {
+        guard TestDatabase.engine == "postgresql" else { return }
+        try await withLayan { app in
+            try await (app.db as! any SQLDatabase).raw("CREATE TABLE hot_later (code TEXT PRIMARY KEY)").run()
+            let insert = "INSERT INTO hot_later (code) VALUES (?) RETURNING code"
+            // One connection throughout: PostgresNIO keeps a failed preparation's error per connection. (Fluent's
+            // `transaction` is a no-op on a lent connection, so the transaction is written out.)
+            try await app.db.withConnection { db in
+                let sql = db as! any SQLDatabase
+                try await sql.raw("BEGIN").run()
+                do { try await sql.raw("SELECT * FROM no_such_table").run() } catch {}
+                // The transaction is aborted, so the first preparation of this text fails.
+                await #expect(throws: (any Error).self) { _ = try await sql.hotRows(insert, ["in an aborted transaction"]) }
+                try await sql.raw("ROLLBACK").run()
+                let rows = try await sql.hotRows(insert, ["afterwards"])
+                #expect(try rows.map { try $0.decode(column: "code", as: String.self) } == ["afterwards"])
+            }
+        }
+    }
 }

@@ -13,11 +13,12 @@ enum PreparedPostgres {
     /// Each prepared statement keeps a plan in every backend that ran it; texts beyond this many run unnamed.
     static let maximumStatements = 200
 
-    private static let names = NIOLockedValueBox([String: String]())
+    /// Each text's statement name; `made` counts the names given, so a renamed text never takes an old name.
+    private static let names = NIOLockedValueBox((byText: [String: String](), made: 0))
 
     /// Runs `statement` on a connection of `database` (the transaction's own connection inside one).
     static func rows(_ statement: PostgresStatement, on database: any PostgresDatabase) async throws -> [PostgresRow] {
-        let name = self.name(for: statement.sql)
+        let name = self.name(for: statement)
         let lease = try await ConnectionLease(from: database)
         do {
             let rows: [PostgresRow]
@@ -35,20 +36,44 @@ enum PreparedPostgres {
             return rows
         } catch {
             lease.end()
+            if let name, Self.spoilsPreparation(error) { rename(statement.sql, from: name) }
             throw error
         }
     }
 
-    /// The texts prepared so far (tests).
-    static var preparedTexts: Set<String> { names.withLockedValue { Set($0.keys) } }
+    /// PostgresNIO keeps a failed preparation's error for its name on that connection, and answers every later run
+    /// with it. Failures that can strike while preparing — an aborted transaction (25), an object not there yet or a
+    /// bad text (42), a plan that no longer fits (0A), a statement the backend forgot (26) — give the text a new name,
+    /// so the next run prepares it again. Failures of running it (a duplicate key, a bad value) keep the name.
+    static func spoilsPreparation(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        guard let state = error.serverInfo?[.sqlState] else { return error.code != .server }
+        return ["25", "42", "0A", "26"].contains(String(state.prefix(2)))
+    }
 
-    private static func name(for sql: String) -> String? {
-        names.withLockedValue { names in
-            if let name = names[sql] { return name }
-            guard names.count < maximumStatements else { return nil }
-            let name = "layan_\(names.count + 1)"
-            names[sql] = name
+    /// The texts named so far (tests).
+    static var preparedTexts: Set<String> { names.withLockedValue { Set($0.byText.keys) } }
+
+    /// Texts with more values than this are bulk writes, run once: they are sent unnamed.
+    static let maximumParameters = 128
+
+    private static func name(for statement: PostgresStatement) -> String? {
+        guard statement.bindings.count <= maximumParameters else { return nil }
+        return names.withLockedValue { names in
+            if let name = names.byText[statement.sql] { return name }
+            guard names.byText.count < maximumStatements else { return nil }
+            names.made += 1
+            let name = "layan_\(names.made)"
+            names.byText[statement.sql] = name
             return name
+        }
+    }
+
+    private static func rename(_ sql: String, from old: String) {
+        names.withLockedValue { names in
+            guard names.byText[sql] == old else { return }  // another task renamed it already
+            names.made += 1
+            names.byText[sql] = "layan_\(names.made)"
         }
     }
 
