@@ -31,7 +31,7 @@ serve_demo_sqlite() {
   ulimit -n 65536 2>/dev/null || ulimit -n 8192 || true
   "$BIN" serve --env production --hostname 127.0.0.1 --port "$port" --log error &
   SERVER=$!
-  trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+  trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
   for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   SERVICE=$(curl -fsS "$BASE/api/v1/queue/branches/KBR/state" | .venv/bin/python -c 'import json,sys; print(next(s["id"] for s in json.load(sys.stdin)["services"] if s["letter"]=="A"))')
 }

@@ -92,4 +92,15 @@ import Testing
             }
         }
     }
+
+    @Test func workNearTheConnectionsRunsOnTheirEventLoopOnPostgreSQLOnly() async throws {
+        try await withLayan { app in
+            let db = app.db
+            let onLoop = try await db.nearItsConnections { db.eventLoop.inEventLoop }
+            #expect(onLoop == (TestDatabase.engine == "postgresql"))
+            // And its statements still answer from there.
+            let rows = try await db.nearItsConnections { try await (db as! any SQLDatabase).hotRows("SELECT ? AS n", [7]) }
+            #expect(try rows.first?.decode(column: "n", as: Int.self) == 7)
+        }
+    }
 }
