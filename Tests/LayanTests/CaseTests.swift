@@ -405,6 +405,17 @@ actor ReceivedSMS {
             #expect(seen == ["ADU-2026-000004", "ADU-2026-000003", "ADU-2026-000002", "ADU-2026-000001"])
             try await app.testing().test(.GET, "/api/v1/cases?status=flying", headers: f.auth) { res async in #expect(res.status == .unprocessableEntity) }
             try await app.testing().test(.GET, "/api/v1/cases?after=garbage", headers: f.auth) { res async in #expect(res.status == .unprocessableEntity) }
+            // A malformed id, a page size outside 1…100 or an unknown branch is named in the problem, not ignored.
+            for (query, field) in [("assigneeId=nobody", "assigneeId"), ("categoryId=1", "categoryId"), ("limit=0", "limit"), ("limit=101", "limit"),
+                                   ("limit=ten", "limit"), ("branch=NOPE", "branch")] {
+                try await app.testing().test(.GET, "/api/v1/cases?\(query)", headers: f.auth) { res async throws in
+                    #expect(res.status == .unprocessableEntity, "\(query)")
+                    #expect(res.body.string.contains("\"\(field)\""), "\(query)")
+                }
+            }
+            try await app.testing().test(.GET, "/api/v1/cases?branch=\(f.branch.code.lowercased())&limit=100", headers: f.auth) { res async throws in
+                #expect(try res.content.decode(CasePageDTO.self).items.count == 7)
+            }
             try await app.testing().test(.GET, "/api/v1/cases?due=overdue", headers: f.auth) { res async throws in
                 #expect(try res.content.decode(CasePageDTO.self).items.isEmpty)
             }

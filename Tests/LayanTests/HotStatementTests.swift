@@ -104,3 +104,40 @@ import Testing
         }
     }
 }
+
+/// The page of cases written by hand (`JSONText`) is the JSON the API's encoder writes.
+@Suite struct JSONTextTests {
+    @Test func aPageOfCasesIsWhatTheEncoderWrites() throws {
+        func summary(_ subject: String, at seconds: Double, assignee: UUID?) throws -> CaseSummaryDTO {
+            var object: [String: Any] = [
+                "id": UUID().uuidString, "reference": "ADU-2026-000001", "type": "complaint", "status": "in_progress", "channel": "web",
+                "subject": subject, "receivedAt": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds)),
+                "acknowledgeDue": "2026-12-01", "resolveDue": "2026-12-21",
+            ]
+            if let assignee { object["assigneeId"] = assignee.uuidString }
+            return try APIJSON.decoder.decode(CaseSummaryDTO.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        let subjects = ["Lampu jalan rosak", "\"quoted\" \\ back/slash", "line\nbreak\ttab\r\u{01}\u{1F}", "emoji 🙂 and 中文 and é", "</script>", ""]
+        for next in [nil, "MTc4MDAwMDAwMC4w"] {
+            let page = CasePageDTO(items: try subjects.enumerated().map { index, subject in
+                try summary(subject, at: [0, 1_780_000_000, 1_780_000_000.999, -86_401, 4_102_444_799][index % 5], assignee: index % 2 == 0 ? UUID() : nil)
+            }, next: next)
+            func normalised(_ bytes: [UInt8]) throws -> Data {
+                try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(bytes)), options: [.sortedKeys])
+            }
+            #expect(try normalised(page.json) == normalised(Array(APIJSON.encoder.encode(page))))
+            #expect(try APIJSON.decoder.decode(CasePageDTO.self, from: Data(page.json)).items.map(\.subject) == subjects)
+        }
+        #expect(CasePageDTO(items: [], next: nil).json == Array(#"{"items":[]}"#.utf8))
+    }
+
+    @Test func datesAreWhatTheEncoderWrites() throws {
+        struct Stamp: Encodable { let at: Date }
+        for seconds in [0, 0.999, 1_780_000_000.5, 1_780_000_000.999_9, -0.5, -86_401.25, 951_782_400, 4_102_444_799.9] {
+            let date = Date(timeIntervalSince1970: seconds)
+            var text = JSONText()
+            text.object { $0.field("at", date) }
+            #expect(String(decoding: text.bytes, as: UTF8.self) == String(decoding: try APIJSON.encoder.encode(Stamp(at: date)), as: UTF8.self), "\(seconds)")
+        }
+    }
+}

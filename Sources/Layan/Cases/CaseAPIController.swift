@@ -76,31 +76,49 @@ struct CaseAPIController: RouteCollection {
         return try CaseDTO(filed: filed, branchCode: branch.code).jsonResponse(status: .created)
     }
 
-    func listCases(req: Request) async throws -> CasePageDTO {
+    /// The list's query parameters, read from the query string once (each `req.query[…, at:]` parses it again).
+    struct ListQuery: Decodable {
+        var type: String?, status: String?, channel: String?, due: String?, categoryId: String?, assigneeId: String?
+        var branch: String?, after: String?, limit: String?
+    }
+
+    func listCases(req: Request) async throws -> Response {
         var filter = CaseList.Filter()
         var problems: [String: String] = [:]
-        func parse<T: RawRepresentable>(_ name: String, _ type: T.Type) -> T? where T.RawValue == String {
-            guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
+        let query = try req.query.decode(ListQuery.self)
+        func parse<T: RawRepresentable>(_ name: String, _ raw: String?, _ type: T.Type) -> T? where T.RawValue == String {
+            guard let raw, !raw.isEmpty else { return nil }
             guard let value = T(rawValue: raw) else { problems[name] = "form.error.choose"; return nil }
             return value
         }
-        filter.type = parse("type", CaseType.self)
-        filter.status = parse("status", CaseStatus.self)
-        filter.channel = parse("channel", CaseChannel.self)
-        filter.due = parse("due", CaseList.Due.self)
-        filter.categoryID = req.query[UUID.self, at: "categoryId"]
-        filter.assigneeID = req.query[UUID.self, at: "assigneeId"]
-        if let code = req.query[String.self, at: "branch"], !code.isEmpty {
-            if let branch = try? await QueueEngine.branch(code: code, on: req.db) { filter.branchID = branch.id } else { problems["branch"] = "form.error.choose" }
+        filter.type = parse("type", query.type, CaseType.self)
+        filter.status = parse("status", query.status, CaseStatus.self)
+        filter.channel = parse("channel", query.channel, CaseChannel.self)
+        filter.due = parse("due", query.due, CaseList.Due.self)
+        func id(_ name: String, _ raw: String?) -> UUID? {
+            guard let raw, !raw.isEmpty else { return nil }
+            guard let id = UUID(uuidString: raw) else { problems[name] = "form.error.choose"; return nil }
+            return id
         }
-        if let cursor = req.query[String.self, at: "after"] {
+        filter.categoryID = id("categoryId", query.categoryId)
+        filter.assigneeID = id("assigneeId", query.assigneeId)
+        if let raw = query.limit, !raw.isEmpty {
+            if let limit = Int(raw), (1...100).contains(limit) { filter.limit = limit } else { problems["limit"] = "form.error.range" }
+        }
+        if let code = query.branch, !code.isEmpty {
+            if let branch = try await req.application.branchDirectory.branch(code: code, on: req.db as! any SQLDatabase) {
+                filter.branchID = branch.id
+            } else {
+                problems["branch"] = "form.error.choose"
+            }
+        }
+        if let cursor = query.after {
             guard let parsed = CaseList.Cursor(token: cursor) else { throw CaseInvalid(problems: ["after": "form.error.choose"]) }
             filter.after = parsed
         }
-        filter.limit = req.query[Int.self, at: "limit"] ?? 50
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
         let page = try await CaseList.page(filter, today: LocalDate(req.application.clock.now()), on: req.db)
-        return CasePageDTO(items: page.rows.map(CaseSummaryDTO.init), next: page.next?.token)
+        return CasePageDTO(items: page.rows.map(CaseSummaryDTO.init), next: page.next?.token).jsonResponse()
     }
 
     func getCase(req: Request) async throws -> CaseDTO {

@@ -26,6 +26,29 @@ struct CasePageDTO: Content {
     let items: [CaseSummaryDTO]
     /// Pass as `after` for the next page; absent on the last page.
     let next: String?
+
+    /// The page as JSON, written field by field (`JSONText`); the keys are those `Codable` gives.
+    var json: [UInt8] {
+        var text = JSONText(capacity: 256 + items.count * 400)
+        text.object { page in
+            page.array("items", items) { text, item in
+                text.object { o in
+                    o.field("id", item.id); o.field("reference", item.reference); o.field("type", item.type.rawValue)
+                    o.field("status", item.status.rawValue); o.field("channel", item.channel.rawValue); o.field("subject", item.subject)
+                    o.field("receivedAt", item.receivedAt); o.field("acknowledgeDue", item.acknowledgeDue); o.field("resolveDue", item.resolveDue)
+                    o.field("assigneeId", item.assigneeId)
+                }
+            }
+            page.field("next", next)
+        }
+        return text.bytes
+    }
+
+    func jsonResponse() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: json)))
+    }
 }
 
 struct TimelineEntryDTO: Content {
