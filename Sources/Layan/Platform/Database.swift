@@ -63,12 +63,12 @@ extension SQLDatabase {
     /// ticket, a new case) use it instead of Fluent's `create`, whose reflection costs more than the statement.
     /// Written as one SQL string: names are ours (no quoting to escape), and SQLKit's builder escapes each
     /// identifier with string replacement, which showed in the profile of every new ticket.
-    func insertRow(into table: String, _ values: KeyValuePairs<String, (any Encodable & Sendable)?>) async throws {
+    func insertRow(into table: String, _ values: KeyValuePairs<String, SQLValue>) async throws {
         try await insertRows(into: table, columns: values.map(\.key), [values.map(\.value)])
     }
 
     /// INSERT of several rows in one statement; each row lists its values in the order of `columns`.
-    func insertRows(into table: String, columns: [String], _ rows: [[(any Encodable & Sendable)?]]) async throws {
+    func insertRows(into table: String, columns: [String], _ rows: [[SQLValue]]) async throws {
         guard !rows.isEmpty else { return }
         try await InsertBatch(tables: [.init(table: table, columns: columns, values: rows)]).write(on: self)
     }
@@ -82,7 +82,7 @@ extension SQLDatabase {
 /// the statement's end, so children may name the parent inserted beside them. Elsewhere each table gets one
 /// INSERT, inside the caller's transaction (on SQLite one write-queue job).
 struct InsertBatch: Sendable {
-    typealias Value = (any Encodable & Sendable)?
+    typealias Value = SQLValue
 
     struct Rows: Sendable {
         let table: String
@@ -144,11 +144,14 @@ struct InsertBatch: Sendable {
     }
 }
 
+/// A value bound to a hand-written statement; nil is NULL.
+typealias SQLValue = (any Encodable & Sendable)?
+
 extension SQLDatabase {
     /// Hand-written SQL run for every request of a hot path (`?` placeholders, a value for each, in order): straight
     /// to SQLite's connection, or as a statement PostgreSQL keeps prepared (`PreparedPostgres`); through SQLKit
     /// otherwise. SQLKit's serializer and Codable binds cost more than these statements themselves (measured).
-    func hotRows(_ template: String, _ values: [InsertBatch.Value]) async throws -> [any SQLRow] {
+    func hotRows(_ template: String, _ values: [SQLValue]) async throws -> [any SQLRow] {
         if let direct = self as? DirectSQLiteDatabase {
             var rows: [any SQLRow] = []
             try direct.run(template, binds: values.map { try $0.map(SQLiteBind.data) ?? .null }) { rows.append($0) }

@@ -153,7 +153,7 @@ struct PostgresStatement: Sendable {
     /// From text with `?` placeholders (as SQLite takes it) and a value for each. Each parameter is cast to the type
     /// of its value — the type PostgresKit declares for it — since a prepared statement's parameter types are fixed
     /// when it is prepared; a nil is written as NULL. Nil when a value is of a type not listed here.
-    init?(_ template: String, _ values: [InsertBatch.Value]) {
+    init?(_ template: String, _ values: [SQLValue]) {
         var sql: [UInt8] = []
         sql.reserveCapacity(template.utf8.count + values.count * 12)
         var bindings = PostgresBindings(capacity: values.count)
