@@ -86,25 +86,19 @@ struct CaseAPIController: RouteCollection {
         var filter = CaseList.Filter()
         var problems: [String: String] = [:]
         let query = try req.query.decode(ListQuery.self)
-        func parse<T: RawRepresentable>(_ name: String, _ raw: String?, _ type: T.Type) -> T? where T.RawValue == String {
+        // An empty parameter is no filter; one that does not read is a problem named after it.
+        func field<T>(_ name: String, _ raw: String?, problem: String = "form.error.choose", _ read: (String) -> T?) -> T? {
             guard let raw, !raw.isEmpty else { return nil }
-            guard let value = T(rawValue: raw) else { problems[name] = "form.error.choose"; return nil }
+            guard let value = read(raw) else { problems[name] = problem; return nil }
             return value
         }
-        filter.type = parse("type", query.type, CaseType.self)
-        filter.status = parse("status", query.status, CaseStatus.self)
-        filter.channel = parse("channel", query.channel, CaseChannel.self)
-        filter.due = parse("due", query.due, CaseList.Due.self)
-        func id(_ name: String, _ raw: String?) -> UUID? {
-            guard let raw, !raw.isEmpty else { return nil }
-            guard let id = UUID(uuidString: raw) else { problems[name] = "form.error.choose"; return nil }
-            return id
-        }
-        filter.categoryID = id("categoryId", query.categoryId)
-        filter.assigneeID = id("assigneeId", query.assigneeId)
-        if let raw = query.limit, !raw.isEmpty {
-            if let limit = Int(raw), (1...100).contains(limit) { filter.limit = limit } else { problems["limit"] = "form.error.range" }
-        }
+        filter.type = field("type", query.type, CaseType.init(rawValue:))
+        filter.status = field("status", query.status, CaseStatus.init(rawValue:))
+        filter.channel = field("channel", query.channel, CaseChannel.init(rawValue:))
+        filter.due = field("due", query.due, CaseList.Due.init(rawValue:))
+        filter.categoryID = field("categoryId", query.categoryId, UUID.init(uuidString:))
+        filter.assigneeID = field("assigneeId", query.assigneeId, UUID.init(uuidString:))
+        filter.limit = field("limit", query.limit, problem: "form.error.range") { Int($0).flatMap { (1...100).contains($0) ? $0 : nil } } ?? filter.limit
         if let code = query.branch, !code.isEmpty {
             if let branch = try await req.application.branchDirectory.branch(code: code, on: req.db as! any SQLDatabase) {
                 filter.branchID = branch.id

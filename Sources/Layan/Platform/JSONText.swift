@@ -51,12 +51,17 @@ struct JSONText {
         bytes.append(UInt8(ascii: "\""))
         bytes += LocalDate(dayNumber: days).iso.utf8
         bytes.append(UInt8(ascii: "T"))
-        for (index, part) in [time / 3600, time / 60 % 60, time % 60].enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ":")) }
-            bytes.append(UInt8(ascii: "0") + UInt8(part / 10))
-            bytes.append(UInt8(ascii: "0") + UInt8(part % 10))
-        }
+        twoDigits(time / 3600)
+        bytes.append(UInt8(ascii: ":"))
+        twoDigits(time / 60 % 60)
+        bytes.append(UInt8(ascii: ":"))
+        twoDigits(time % 60)
         bytes += "Z\"".utf8
+    }
+
+    private mutating func twoDigits(_ value: Int) {
+        bytes.append(UInt8(ascii: "0") + UInt8(value / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     private mutating func key(_ name: String) {

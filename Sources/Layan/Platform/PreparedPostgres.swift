@@ -38,6 +38,8 @@ private final class EventLoopTaskExecutor: TaskExecutor {
 enum PreparedPostgres {
     /// Each prepared statement keeps a plan in every backend that ran it; texts beyond this many run unnamed.
     static let maximumStatements = 200
+    /// Texts with more values than this are bulk writes, run once: they are sent unnamed.
+    static let maximumParameters = 128
 
     /// Each text's statement name; `made` counts the names given, so a renamed text never takes an old name.
     private static let names = NIOLockedValueBox((byText: [String: String](), made: 0))
@@ -50,23 +52,19 @@ enum PreparedPostgres {
     private static func run(_ statement: PostgresStatement, on database: any PostgresDatabase) async throws -> [PostgresRow] {
         let name = self.name(for: statement)
         let lease = try await ConnectionLease(from: database)
+        defer { lease.end() }
+        let connection = lease.connection
+        guard let name else {
+            return try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: statement.bindings), logger: connection.logger).collect()
+        }
         do {
-            let rows: [PostgresRow]
-            if let name {
-                // PostgresNIO names a prepared statement by its type, which would mean a type per text; this one type
-                // reads its name and text from the task that runs it.
-                rows = try await RuntimeStatement.$current.withValue((name, statement.sql)) {
-                    try await lease.connection.execute(RuntimeStatement(bindings: statement.bindings), logger: lease.connection.logger).collect()
-                }
-            } else {
-                rows = try await lease.connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: statement.bindings),
-                                                        logger: lease.connection.logger).collect()
+            // PostgresNIO names a prepared statement by its type, which would mean a type per text; this one type reads
+            // its name and text from the task that runs it.
+            return try await RuntimeStatement.$current.withValue((name, statement.sql)) {
+                try await connection.execute(RuntimeStatement(bindings: statement.bindings), logger: connection.logger).collect()
             }
-            lease.end()
-            return rows
         } catch {
-            lease.end()
-            if let name, Self.spoilsPreparation(error) { rename(statement.sql, from: name) }
+            if Self.spoilsPreparation(error) { rename(statement.sql, from: name) }
             throw error
         }
     }
@@ -83,9 +81,6 @@ enum PreparedPostgres {
 
     /// The texts named so far (tests).
     static var preparedTexts: Set<String> { names.withLockedValue { Set($0.byText.keys) } }
-
-    /// Texts with more values than this are bulk writes, run once: they are sent unnamed.
-    static let maximumParameters = 128
 
     private static func name(for statement: PostgresStatement) -> String? {
         guard statement.bindings.count <= maximumParameters else { return nil }
