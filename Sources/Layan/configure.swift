@@ -26,6 +26,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.verifiedTokens = VerifiedTokens()
     app.queueSetupCache = QueueSetupCache()
     app.caseSetupCache = CaseSetupCache()
+    app.caseFilingQueue = CaseFilingQueue(writers: app.settings.caseFilingWriters)
     app.branchDirectory = BranchDirectory()
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
 

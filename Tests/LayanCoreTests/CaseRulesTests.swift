@@ -143,6 +143,31 @@ import Testing
         #expect(load.values.max()! - load.values.min()! <= 1)
     }
 
+    @Test func aDeskSharesCasesFiledTogetherAsIfFiledOneByOne() {
+        var desk = DutyDesk(officers: [.init(id: "a", division: nil, openCases: 2, lastAssignedAt: 5),
+                                       .init(id: "b", division: nil, openCases: 0, lastAssignedAt: nil),
+                                       .init(id: "u", division: "unit", openCases: 9, lastAssignedAt: 1)])
+        // Branch-wide cases go to the branch's officers only, fewest first, each case raising the load.
+        let given = (0..<6).map { desk.assign(division: nil, at: Double(10 + $0))! }
+        #expect(given == ["b", "b", "a", "b", "a", "b"])
+        // A unit's case goes to its own officer however loaded; a unit with nobody on duty falls to the branch's.
+        #expect(desk.assign(division: "unit", at: 20) == "u")
+        #expect(desk.officers.first { $0.id == "u" }?.openCases == 10)
+        #expect(desk.assign(division: "other", at: 21) == "a")
+    }
+
+    @Test func anOfficerOnTwoShiftsCarriesOneLoad() {
+        var desk = DutyDesk(officers: [.init(id: "a", division: "unit", openCases: 0, lastAssignedAt: nil),
+                                       .init(id: "a", division: nil, openCases: 0, lastAssignedAt: nil),
+                                       .init(id: "b", division: nil, openCases: 1, lastAssignedAt: 0)])
+        #expect(desk.assign(division: "unit", at: 1) == "a")
+        // a now holds one case on both shifts: tied with b, and b waited longer.
+        #expect(desk.assign(division: nil, at: 2) == "b")
+        #expect(DutyDesk(officers: []).isEmpty)
+        var empty = DutyDesk(officers: [])
+        #expect(empty.assign(division: nil, at: 0) == nil)
+    }
+
     @Test func warnsOfWorkingDaysWithNobodyOnDuty() {
         let calendar = WorkingCalendar(holidays: holidayData)
         // From Friday 27 Nov 2026 in Putrajaya: Fri, Mon, Tue, Wed, Thu are the next five working days.

@@ -92,11 +92,81 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
         }
     }
 
+    @Test func casesFiledTogetherAreSharedAsIfFiledOneByOne() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            guard (app.db as! any SQLDatabase).dialect.name == "postgresql" else { return }  // SQLite files one by one
+            // One writer: each batch reads the loads the one before it left.
+            app.caseFilingQueue = CaseFilingQueue(writers: 1)
+            let f = try await CaseFixture.make(app, onDuty: 2)
+            let engine = f.engine(app)
+            let filed = try await withThrowingTaskGroup(of: CaseRecord.self) { group in
+                for i in 0..<30 {
+                    group.addTask {
+                        try await engine.create(NewCase(type: i % 3 == 0 ? .inquiry : .complaint, channel: .api, subject: "s\(i)", details: "d",
+                                                        name: "A", email: "a\(i)@b.my", branchID: f.branch.id!), by: .customer)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(app.caseFilingQueue.batchesWritten < 30)
+            // Every number of each series once, with no gap; each case its own rows and its own customer's message.
+            #expect(filed.filter { $0.type == .complaint }.map(\.reference).sorted()
+                    == (1...20).map { CaseReference(type: .complaint, year: 2026, number: $0).description })
+            #expect(filed.filter { $0.type == .inquiry }.map(\.reference).sorted()
+                    == (1...10).map { CaseReference(type: .inquiry, year: 2026, number: $0).description })
+            for record in filed {
+                #expect(try await CaseEvent.query(on: app.db).filter(\.$caseRecord.$id == record.id!).filter(\.$kind == .received).count() == 1)
+                let message = try #require(try await OutboxMessage.query(on: app.db).filter(\.$caseID == record.id!).first())
+                #expect(message.recipient == record.customerEmail && message.body.contains(record.reference))
+            }
+            // PKPA 1/2008 §4d(5): shared by load, exactly, and the kept load agrees with the cases.
+            let counts = Dictionary(grouping: filed, by: { $0.$assignee.id! }).mapValues(\.count)
+            #expect(counts.values.sorted() == [15, 15])
+            struct Load: Decodable { let staff_id: UUID; let open_cases: Int }
+            let loads = try await (app.db as! any SQLDatabase).raw("SELECT staff_id, open_cases FROM \(unsafeRaw: AddCaseOfficerLoad.table)").all(decoding: Load.self)
+            #expect(Dictionary(uniqueKeysWithValues: loads.map { ($0.staff_id, $0.open_cases) }) == counts)
+        }
+    }
+
+    @Test func aCaseTheDatabaseRefusesFailsAloneAmongCasesFiledWithIt() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            let sql = app.db as! any SQLDatabase
+            // A rule of the database's own that one case breaks, checked only when its row is written.
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("ALTER TABLE cases ADD CONSTRAINT test_refused CHECK (subject <> 'refused')").run()
+            } else {
+                try await sql.raw("CREATE TRIGGER test_refused BEFORE INSERT ON cases WHEN NEW.subject = 'refused' BEGIN SELECT RAISE(ABORT, 'refused'); END").run()
+            }
+            app.caseFilingQueue = CaseFilingQueue(writers: 1)
+            let f = try await CaseFixture.make(app, onDuty: 2)
+            let engine = f.engine(app)
+            let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        let subject = i == 7 ? "refused" : "s\(i)"
+                        let filed = try? await engine.file(NewCase(type: .complaint, channel: .api, subject: subject, details: "d", name: "A",
+                                                                   email: "a@b.my", branchID: f.branch.id!), by: .customer)
+                        return (subject, filed != nil)
+                    }
+                }
+                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            #expect(outcomes.filter { !$0.value }.map(\.key) == ["refused"])
+            if sql.dialect.name == "postgresql" { #expect(app.caseFilingQueue.batchesWritten < 20) }
+            #expect(try await CaseRecord.query(on: app.db).count() == 19)
+            #expect(try await CaseRecord.query(on: app.db).filter(\.$subject == "refused").count() == 0)
+            #expect(try await CaseEvent.query(on: app.db).filter(\.$kind == .received).count() == 19)
+            #expect(try await OutboxMessage.query(on: app.db).count() == 19)
+            struct Load: Decodable { let open_cases: Int }
+            #expect(try await sql.raw("SELECT open_cases FROM \(unsafeRaw: AddCaseOfficerLoad.table)").all(decoding: Load.self).map(\.open_cases).reduce(0, +) == 19)
+        }
+    }
+
     @Test func aNewCasesRowsAreWrittenAllOrNothing() async throws {
         try await withLayan(clock: FixedClock(caseMorning)) { app in
             let f = try await CaseFixture.make(app)
             let filing = CaseFiling(new: NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "A", email: "a@b.my", branchID: f.branch.id!),
-                                    actor: .customer, branchID: f.branch.id!, assignee: f.dutyOfficers[0].id, standard: .pkpaDefault,
+                                    actor: .customer, branchID: f.branch.id!, branchState: f.branch.state, assignee: f.dutyOfficers[0].id, standard: .pkpaDefault,
                                     acknowledgeDue: LocalDate(caseMorning), resolveDue: LocalDate(caseMorning), now: caseMorning, today: LocalDate(caseMorning),
                                     notifier: CaseNotifier(app: app))
             var (_, batch) = filing.rows(number: 1)

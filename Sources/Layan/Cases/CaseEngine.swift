@@ -54,6 +54,7 @@ struct CaseEngine {
     let app: Application
 
     init(request: Request) { db = request.db; app = request.application }
+    init(db: any Database, app: Application) { self.db = db; self.app = app }
     init(app: Application) { db = app.db; self.app = app }
 
     var now: Date { app.clock.now() }
@@ -137,36 +138,54 @@ struct CaseEngine {
         let now = self.now
         let today = LocalDate(now)
         let clock = CaseClock(receivedOn: today, standard: standard, state: branch.state)
-        let onDuty = try await dutyOfficer(branchID: branch.id, divisionID: new.divisionID, today: today, calendar: calendar, state: branch.state)
-
-        let filing = CaseFiling(new: new, actor: actor, branchID: branch.id, assignee: onDuty, standard: standard,
+        var filing = CaseFiling(new: new, actor: actor, branchID: branch.id, branchState: branch.state, assignee: nil, standard: standard,
                                 acknowledgeDue: clock.acknowledgeBy(calendar), resolveDue: clock.resolveBy(calendar, today: today),
                                 now: now, today: today, notifier: CaseNotifier(app: app))
         if sql.dialect.name == "postgresql" {
-            // PostgreSQL: the number in a statement of its own, then the case with everything filed beside it in one
-            // more. Each holds its hot row (the year's counter, the officer's load) only while it runs; inside one
-            // transaction they were held across every round trip, and all new cases queued behind them. The price: a
-            // number is skipped if the second statement fails.
-            let number = try await Self.nextNumber(for: new.type, year: today.year, on: sql)
-            let (filed, rows) = filing.rows(number: number)
-            try await rows.writeAsOneStatement(on: sql)
-            return filed
+            // Filed together with the cases that arrive while others are being written (CaseFilingQueue).
+            return try await app.caseFilingQueue.file(filing, by: self, calendar: calendar)
         }
-        return try await db.writeTransaction { db in
+        var desk = try await dutyDesks(for: [branch.id: branch.state], today: today, calendar: calendar)[branch.id]
+        filing.assignee = desk?.assign(division: new.divisionID?.uuidString, at: now.timeIntervalSince1970).flatMap(UUID.init(uuidString:))
+        return try await db.writeTransaction { [filing] db in
             let sql = db as! any SQLDatabase
-            let (filed, rows) = filing.rows(number: try await Self.nextNumber(for: new.type, year: today.year, on: sql))
+            let (filed, rows) = filing.rows(number: try await Self.nextNumber(for: filing.series, on: sql))
             try await rows.write(on: sql)
             return filed
         }
     }
 
-    /// The next number of a type's references this year (`ADU-2026-000123`).
-    static func nextNumber(for type: CaseType, year: Int, on sql: any SQLDatabase) async throws -> Int {
-        try await sql.hotRows("""
-            INSERT INTO case_sequences (type, year, last_number) VALUES (?, ?, 1)
-            ON CONFLICT (type, year) DO UPDATE SET last_number = case_sequences.last_number + 1
-            RETURNING last_number
-            """, [type.rawValue, year])[0].decode(column: "last_number", as: Int.self)
+    private struct NumberingFailed: Error {}
+
+    /// A type's references in one year, each numbered in turn (`ADU-2026-000123`).
+    struct ReferenceSeries: Hashable, Comparable, Sendable {
+        let type: CaseType
+        let year: Int
+        static func < (a: Self, b: Self) -> Bool { (a.type.rawValue, a.year) < (b.type.rawValue, b.year) }
+    }
+
+    /// The next number of a series.
+    static func nextNumber(for series: ReferenceSeries, on sql: any SQLDatabase) async throws -> Int {
+        try await reserveNumbers([series: 1], on: sql)[series]!
+    }
+
+    /// Reserves the next `count` numbers of each series in one statement; answers the last of each block. Series are
+    /// taken in one order, so two writers reserving the same ones never wait on each other in a circle.
+    static func reserveNumbers(_ counts: [ReferenceSeries: Int], on sql: any SQLDatabase) async throws -> [ReferenceSeries: Int] {
+        let series = counts.keys.sorted()
+        guard !series.isEmpty else { return [:] }
+        let rows = try await sql.hotRows("""
+            INSERT INTO case_sequences (type, year, last_number) VALUES (?, ?, ?)\(String(repeating: ", (?, ?, ?)", count: series.count - 1))
+            ON CONFLICT (type, year) DO UPDATE SET last_number = case_sequences.last_number + excluded.last_number
+            RETURNING type, year, last_number
+            """, series.flatMap { [$0.type.rawValue, $0.year, counts[$0]!] as [SQLValue] })
+        var last: [ReferenceSeries: Int] = [:]
+        for row in rows {
+            guard let type = CaseType(rawValue: try row.decode(column: "type", as: String.self)) else { continue }
+            last[ReferenceSeries(type: type, year: try row.decode(column: "year", as: Int.self))] = try row.decode(column: "last_number", as: Int.self)
+        }
+        guard last.count == series.count else { throw NumberingFailed() }
+        return last
     }
 
     static func attach(_ attachment: NewAttachment, to caseID: UUID, isPublic: Bool, at: Date, on db: any Database) async throws {
@@ -183,32 +202,40 @@ struct CaseEngine {
                   Data(attachment.bytes), isPublic, at])
     }
 
-    /// The day's duty officer with the least open work (PKPA 1/2008 §4d(5): an officer per unit or branch every
-    /// day). The unit's duty officers take its cases; the branch's (no unit) take the rest, or anyone on duty
-    /// there when the branch has none. On a day off the next working day's rota takes the case.
-    func dutyOfficer(branchID: UUID, divisionID: UUID?, today: LocalDate, calendar: WorkingCalendar, state: MalaysianState) async throws -> UUID? {
-        let sql = db as! any SQLDatabase
+    /// The duty desks new cases at these branches are shared from (PKPA 1/2008 §4d(5): an officer per unit or
+    /// branch every day): each branch's officers on duty today, or on a day off the next working day's.
+    func dutyDesks(for branches: [UUID: MalaysianState], today: LocalDate, calendar: WorkingCalendar) async throws -> [UUID: DutyDesk] {
+        var desks = try await dutyDesks(on: today, at: Array(branches.keys))
+        var later: [LocalDate: [UUID]] = [:]
+        for (branch, state) in branches where desks[branch]?.isEmpty ?? true {
+            let day = calendar.nextWorkingDay(onOrAfter: today, in: state)
+            if day != today { later[day, default: []].append(branch) }
+        }
+        for (day, branches) in later {
+            desks.merge(try await dutyDesks(on: day, at: branches)) { $1 }
+        }
+        return desks
+    }
+
+    /// Who is on duty at each branch on `date`, with their load.
+    private func dutyDesks(on date: LocalDate, at branches: [UUID]) async throws -> [UUID: DutyDesk] {
+        guard !branches.isEmpty else { return [:] }
         // Each officer's load comes with the shift, from the table the database keeps (AddCaseOfficerLoad): counting
         // their open cases here grew with the backlog.
-        struct Shift: Decodable { let staff_id: UUID; let division_id: UUID?; let open_cases: Int?; let last_assigned_at: Date? }
-        func onDuty(_ date: LocalDate) async throws -> [Shift] {
-            let shifts = try await sql.hotRows("""
-                SELECT d.staff_id, d.division_id, l.open_cases, l.last_assigned_at FROM \(DutyShift.schema) d
-                JOIN \(Staff.schema) s ON s.id = d.staff_id LEFT JOIN \(AddCaseOfficerLoad.table) l ON l.staff_id = d.staff_id
-                WHERE d.branch_id = ? AND d.date = ? AND s.active = ?
-                """, [branchID, date.iso, true]).map { try $0.decode(model: Shift.self) }
-            let unit = shifts.filter { $0.division_id != nil && $0.division_id == divisionID }
-            let branchWide = shifts.filter { $0.division_id == nil }
-            return unit.isEmpty ? (branchWide.isEmpty ? shifts : branchWide) : unit
+        let rows = try await (db as! any SQLDatabase).hotRows("""
+            SELECT d.branch_id, d.staff_id, d.division_id, l.open_cases, l.last_assigned_at FROM \(DutyShift.schema) d
+            JOIN \(Staff.schema) s ON s.id = d.staff_id LEFT JOIN \(AddCaseOfficerLoad.table) l ON l.staff_id = d.staff_id
+            WHERE d.date = ? AND s.active = ? AND d.branch_id IN (?\(String(repeating: ", ?", count: branches.count - 1)))
+            """, [date.iso, true] + branches)
+        var officers: [UUID: [DutyDesk.Officer]] = [:]
+        for row in rows {
+            officers[try row.decode(column: "branch_id", as: UUID.self), default: []].append(DutyDesk.Officer(
+                id: try row.decode(column: "staff_id", as: UUID.self).uuidString,
+                division: try row.decode(column: "division_id", as: UUID?.self)?.uuidString,
+                openCases: try row.decode(column: "open_cases", as: Int?.self) ?? 0,
+                lastAssignedAt: try row.decode(column: "last_assigned_at", as: Date?.self)?.timeIntervalSince1970))
         }
-        var active = try await onDuty(today)
-        let day = calendar.nextWorkingDay(onOrAfter: today, in: state)
-        if active.isEmpty && day != today { active = try await onDuty(day) }
-        // Among equals, the one given a case longest ago goes first.
-        let candidates = active.map {
-            DutyAssignment.Candidate(id: $0.staff_id.uuidString, openCases: $0.open_cases ?? 0, lastAssignedAt: $0.last_assigned_at?.timeIntervalSince1970)
-        }
-        return DutyAssignment.choose(from: candidates).flatMap { UUID(uuidString: $0.id) }
+        return officers.mapValues { DutyDesk(officers: $0) }
     }
 
     // MARK: changes
@@ -344,13 +371,17 @@ struct CaseFiling: Sendable {
     let new: NewCase
     let actor: CaseActor
     let branchID: UUID
-    let assignee: UUID?
+    let branchState: MalaysianState
+    /// The duty officer, chosen last: on PostgreSQL together with the cases filed beside it.
+    var assignee: UUID?
     let standard: ServiceStandard
     let acknowledgeDue: LocalDate
     let resolveDue: LocalDate
     let now: Date
     let today: LocalDate
     let notifier: CaseNotifier
+
+    var series: CaseEngine.ReferenceSeries { .init(type: new.type, year: today.year) }
 
     /// The case, its first timeline entries, its files and the acknowledgement to the customer, as rows.
     func rows(number: Int) -> (FiledCase, InsertBatch) {

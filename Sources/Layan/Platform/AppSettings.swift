@@ -77,6 +77,8 @@ public struct AppSettings: Sendable {
     /// holds one for its whole transaction): 390 cases/s. Instances × loops × this must stay under the server's
     /// `max_connections` (100 by default).
     public var postgresConnectionsPerEventLoop = 8
+    /// PostgreSQL: batches of new cases written at once (`CaseFilingQueue`). LAYAN_CASE_FILING_WRITERS.
+    public var caseFilingWriters = 2
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,
@@ -94,6 +96,10 @@ public struct AppSettings: Sendable {
         if let raw = env["LAYAN_PG_CONNECTIONS_PER_LOOP"], !raw.isEmpty {
             guard let count = Int(raw), (1...64).contains(count) else { throw SettingsError.invalid("LAYAN_PG_CONNECTIONS_PER_LOOP", raw) }
             settings.postgresConnectionsPerEventLoop = count
+        }
+        if let raw = env["LAYAN_CASE_FILING_WRITERS"], !raw.isEmpty {
+            guard let count = Int(raw), (1...16).contains(count) else { throw SettingsError.invalid("LAYAN_CASE_FILING_WRITERS", raw) }
+            settings.caseFilingWriters = count
         }
         return settings
     }

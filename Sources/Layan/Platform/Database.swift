@@ -123,6 +123,13 @@ struct InsertBatch: Sendable {
         }
     }
 
+    /// Another batch's rows after these, table by table.
+    mutating func append(_ other: InsertBatch) {
+        for rows in other.tables {
+            for row in rows.values { add(into: rows.table, columns: rows.columns, row) }
+        }
+    }
+
     /// One INSERT per table inside the caller's transaction; `writeAsOneStatement` on PostgreSQL.
     func write(on sql: any SQLDatabase) async throws {
         for rows in tables { _ = try await sql.hotRows(rows.text, Array(rows.values.joined())) }

@@ -1,0 +1,141 @@
+import Foundation
+import LayanCore
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// PostgreSQL: new cases that arrive while others are being written wait their turn and are then filed together —
+/// the duty desks read, the reference numbers reserved and every row written in one statement each for the lot,
+/// instead of three round trips per case (group filing, as a database groups commits).
+///
+/// Each round trip cost Layan and the backend more than the rows it carried (perf, session 7), and under load cases
+/// arrive faster than one round trip. A case waits at most for the batch ahead of it; alone, it is written at once.
+/// Each case stays all or nothing: a batch is one statement, and when it fails each of its cases is filed again
+/// alone, so one bad case fails by itself. Numbers reserved by a failed batch are skipped.
+final class CaseFilingQueue: Sendable {
+    /// Cases per batch: the write binds about sixty values a case, far under PostgreSQL's 65,535.
+    let maximumBatch: Int
+    /// Batches written at once. One keeps batches large, and the backend writing while Layan reads the next requests.
+    let writers: Int
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var waiting: [Waiting] = []
+        var writing = 0
+        var batches = 0
+    }
+
+    /// Batches written so far (tests, to see cases grouped).
+    var batchesWritten: Int { state.withLockedValue { $0.batches } }
+
+    private struct Waiting: Sendable {
+        var filing: CaseFiling
+        let engine: CaseEngine
+        let calendar: WorkingCalendar
+        let answer: CheckedContinuation<FiledCase, any Error>
+        var number = 0
+    }
+
+    init(maximumBatch: Int = 64, writers: Int = 2) {
+        self.maximumBatch = maximumBatch
+        self.writers = writers
+    }
+
+    /// Files `filing` with whatever else is waiting; answers once its rows are stored.
+    func file(_ filing: CaseFiling, by engine: CaseEngine, calendar: WorkingCalendar) async throws -> FiledCase {
+        try await withCheckedThrowingContinuation { answer in
+            let startsWriter = state.withLockedValue { state in
+                state.waiting.append(Waiting(filing: filing, engine: engine, calendar: calendar, answer: answer))
+                guard state.writing < writers else { return false }
+                state.writing += 1
+                return true
+            }
+            guard startsWriter else { return }
+            // Its statements on the connections' own thread, as a case filed alone (`nearItsConnections`).
+            Task { try? await engine.db.nearItsConnections { await self.writeWhileWaiting() } }
+        }
+    }
+
+    /// Writes batches until nobody waits.
+    private func writeWhileWaiting() async {
+        while true {
+            let batch = state.withLockedValue { state -> [Waiting] in
+                let batch = Array(state.waiting.prefix(maximumBatch))
+                state.waiting.removeFirst(batch.count)
+                if batch.isEmpty { state.writing -= 1 } else { state.batches += 1 }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            await write(batch)
+        }
+    }
+
+    private func write(_ batch: [Waiting]) async {
+        var batch = batch
+        let engine = batch[0].engine
+        let sql = engine.db as! any SQLDatabase
+        do {
+            try await assignDutyOfficers(&batch, engine: engine)
+            // Numbers in order of arrival within each series: a block's last number goes to the last case to arrive.
+            var next = try await CaseEngine.reserveNumbers(Dictionary(batch.map { ($0.filing.series, 1) }, uniquingKeysWith: +), on: sql)
+            for index in batch.indices.reversed() {
+                batch[index].number = next[batch[index].filing.series]!
+                next[batch[index].filing.series]! -= 1
+            }
+            // By officer: each row's trigger locks its officer's load row, so concurrent batches take them in one order.
+            batch.sort { ($0.filing.assignee?.uuidString ?? "~") < ($1.filing.assignee?.uuidString ?? "~") }
+            var filed: [FiledCase] = []
+            var rows = InsertBatch()
+            for waiting in batch {
+                let (one, its) = waiting.filing.rows(number: waiting.number)
+                filed.append(one)
+                rows.append(its)
+            }
+            do {
+                try await rows.writeAsOneStatement(on: sql)
+            } catch where batch.count > 1 {
+                // One case spoiled the statement: each again alone, so only that one fails.
+                for waiting in batch {
+                    do { waiting.answer.resume(returning: try await Self.writeAlone(waiting.filing, on: sql)) }
+                    catch { waiting.answer.resume(throwing: error) }
+                }
+                return
+            }
+            for (waiting, one) in zip(batch, filed) { waiting.answer.resume(returning: one) }
+        } catch {
+            for waiting in batch { waiting.answer.resume(throwing: error) }
+        }
+    }
+
+    /// Shares the batch's cases among each branch's duty officers, counting each case as it is given.
+    private func assignDutyOfficers(_ batch: inout [Waiting], engine: CaseEngine) async throws {
+        // Cases filed either side of midnight belong to different days' rotas.
+        for day in Set(batch.map(\.filing.today)) {
+            let those = batch.indices.filter { batch[$0].filing.today == day }
+            let branches = Dictionary(those.map { (batch[$0].filing.branchID, batch[$0].filing.branchState) }, uniquingKeysWith: { a, _ in a })
+            var desks = try await engine.dutyDesks(for: branches, today: day, calendar: batch[those[0]].calendar)
+            for index in those {
+                let filing = batch[index].filing
+                batch[index].filing.assignee = desks[filing.branchID]?
+                    .assign(division: filing.new.divisionID?.uuidString, at: filing.now.timeIntervalSince1970)
+                    .flatMap(UUID.init(uuidString:))
+            }
+        }
+    }
+
+    private static func writeAlone(_ filing: CaseFiling, on sql: any SQLDatabase) async throws -> FiledCase {
+        let (filed, rows) = filing.rows(number: try await CaseEngine.nextNumber(for: filing.series, on: sql))
+        try await rows.writeAsOneStatement(on: sql)
+        return filed
+    }
+}
+
+extension Application {
+    private struct CaseFilingQueueKey: StorageKey { typealias Value = CaseFilingQueue }
+
+    /// Set in `configure`; only PostgreSQL files through it.
+    var caseFilingQueue: CaseFilingQueue {
+        get { storage[CaseFilingQueueKey.self]! }
+        set { storage[CaseFilingQueueKey.self] = newValue }
+    }
+}
