@@ -54,6 +54,57 @@ import Testing
         }
     }
 
+    @Test func rowsWrittenAsArraysPerColumnComeBackAlike() async throws {
+        try await withLayan { app in
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "postgresql" else { return }  // a PostgreSQL form of the batch
+            try await sql.raw("CREATE TABLE hot_parent (id UUID PRIMARY KEY, name TEXT)").run()
+            try await sql.raw("""
+                CREATE TABLE hot_rows (id UUID PRIMARY KEY, parent UUID REFERENCES hot_parent (id), name TEXT, n BIGINT, flag BOOLEAN,
+                at TIMESTAMPTZ, bytes BYTEA, x DOUBLE PRECISION, note TEXT, never UUID)
+                """).run()
+            let at = Date(timeIntervalSince1970: -86_400.5), parent = UUID()
+            let columns = ["id", "parent", "name", "n", "flag", "at", "bytes", "x", "note", "never"]
+            func rows(_ count: Int) -> [(UUID, [SQLValue])] {
+                (0..<count).map { index in
+                    let id = UUID()
+                    return (id, [id, parent, "O'Brien \"\\ ‘é’ {\(index)}", index - 5, index % 2 == 0, at.addingTimeInterval(Double(index)),
+                                 index == 1 ? nil : Data([0, 255, UInt8(index)]), 2.5 * Double(index), index == 2 ? "NULL" : nil, nil])
+                }
+            }
+            // One row, then five: the same text each time, prepared once; parents and children in one statement.
+            for count in [1, 5] {
+                let written = rows(count)
+                var batch = InsertBatch()
+                if count == 1 { batch.add(into: "hot_parent", columns: ["id", "name"], [parent, "p"]) }
+                for (_, values) in written { batch.add(into: "hot_rows", columns: columns, values) }
+                try await batch.writeAsOneStatement(on: sql)
+                for (index, (id, values)) in written.enumerated() {
+                    let row = try #require(try await sql.hotRows("SELECT * FROM hot_rows WHERE id = ?", [id]).first)
+                    #expect(try row.decode(column: "parent", as: UUID.self) == parent)
+                    #expect(try row.decode(column: "name", as: String.self) == values[2] as? String)
+                    #expect(try row.decode(column: "n", as: Int.self) == index - 5)
+                    #expect(try row.decode(column: "flag", as: Bool.self) == (index % 2 == 0))
+                    #expect(try abs(row.decode(column: "at", as: Date.self).timeIntervalSince(values[5] as! Date)) < 0.001)
+                    #expect(try row.decode(column: "bytes", as: Data?.self) == values[6] as? Data)
+                    #expect(try row.decode(column: "x", as: Double.self) == 2.5 * Double(index))
+                    #expect(try row.decode(column: "note", as: String?.self) == values[8] as? String)
+                    #expect(try row.decodeNil(column: "never"))
+                }
+            }
+            let texts = PreparedPostgres.preparedTexts.filter { $0.contains("INSERT INTO \"hot_rows\"") }
+            #expect(texts.count == 2)  // with its parent, and alone; not one per row count
+            // A row naming a parent that is not there: the whole statement fails, nothing of it stays.
+            var bad = InsertBatch()
+            for (_, values) in rows(3) { bad.add(into: "hot_rows", columns: columns, values) }
+            bad.add(into: "hot_rows", columns: columns, [UUID(), UUID(), "orphan", 0, true, at, nil, 0.0, nil, nil])
+            let failing = bad
+            await #expect(throws: (any Error).self) { try await failing.writeAsOneStatement(on: sql) }
+            struct Count: Decodable { let n: Int }
+            #expect(try await sql.raw("SELECT count(*) AS n FROM hot_rows").first(decoding: Count.self)?.n == 6)
+        }
+    }
+
     @Test func aFailingStatementGivesItsConnectionBack() async throws {
         try await withLayan { app in
             let sql = app.db as! any SQLDatabase

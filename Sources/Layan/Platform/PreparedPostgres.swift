@@ -182,7 +182,105 @@ struct PostgresStatement: Sendable {
         case let date as Date: bindings.append(date); return "timestamptz"
         case let data as Data: bindings.append(ByteBuffer(bytes: data)); return "bytea"
         case let double as Double: bindings.append(double); return "float8"
+        case let column as PostgresColumnArray:
+            guard let array = column.encodable else { return nil }
+            bindings.append(array)
+            return array.element.name + "[]"
         default: return nil
+        }
+    }
+}
+
+/// One column of several rows, bound as a PostgreSQL array (`InsertBatch.Rows.unnested`); nils are NULL elements.
+/// Its elements share one of the types `PostgresStatement` binds.
+struct PostgresColumnArray: Encodable, Sendable {
+    let cells: [SQLValue]
+    init(_ cells: [SQLValue]) { self.cells = cells }
+
+    /// Bound only through `PostgresStatement`, never through Codable.
+    func encode(to encoder: any Encoder) throws {
+        throw EncodingError.invalidValue(cells, .init(codingPath: encoder.codingPath, debugDescription: "an array column binds on PostgreSQL only"))
+    }
+
+    /// The array as a bind; nil when its cells are of no one known type.
+    var encodable: Encoded? {
+        guard let first = cells.lazy.compactMap({ $0 }).first, let element = Element(first),
+              cells.allSatisfy({ $0 == nil || Element($0!) == element }) else { return nil }
+        return Encoded(element: element, cells: cells)
+    }
+
+    enum Element: Sendable {
+        case text, uuid, int8, bool, timestamptz, bytea, float8
+
+        init?(_ value: any Encodable) {
+            switch value {
+            case is String: self = .text
+            case is UUID: self = .uuid
+            case is Int: self = .int8
+            case is Bool: self = .bool
+            case is Date: self = .timestamptz
+            case is Data: self = .bytea
+            case is Double: self = .float8
+            default: return nil
+            }
+        }
+
+        var name: String { "\(self)" }
+        var type: PostgresDataType {
+            switch self {
+            case .text: .text
+            case .uuid: .uuid
+            case .int8: .int8
+            case .bool: .bool
+            case .timestamptz: .timestamptz
+            case .bytea: .bytea
+            case .float8: .float8
+            }
+        }
+        var arrayType: PostgresDataType {
+            switch self {
+            case .text: .textArray
+            case .uuid: .uuidArray
+            case .int8: .int8Array
+            case .bool: .boolArray
+            case .timestamptz: .timestamptzArray
+            case .bytea: .byteaArray
+            case .float8: .float8Array
+            }
+        }
+    }
+
+    /// PostgreSQL's binary array: dimensions, a NULL flag, the element type, the length and lower bound, then each
+    /// element as its length (-1 for NULL) and bytes.
+    struct Encoded: PostgresDynamicTypeEncodable {
+        let element: Element
+        let cells: [SQLValue]
+        var psqlType: PostgresDataType { element.arrayType }
+        var psqlFormat: PostgresFormat { .binary }
+
+        func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+            buffer.writeInteger(1, as: Int32.self)
+            buffer.writeInteger(cells.contains { $0 == nil } ? 1 : 0, as: Int32.self)
+            buffer.writeInteger(element.type.rawValue)
+            buffer.writeInteger(Int32(cells.count))
+            buffer.writeInteger(1, as: Int32.self)
+            for cell in cells {
+                guard let cell else { buffer.writeInteger(-1, as: Int32.self); continue }
+                let lengthAt = buffer.writerIndex
+                buffer.writeInteger(0, as: Int32.self)
+                let start = buffer.writerIndex
+                switch cell {
+                case let text as String: text.encode(into: &buffer, context: context)
+                case let uuid as UUID: uuid.encode(into: &buffer, context: context)
+                case let integer as Int: integer.encode(into: &buffer, context: context)
+                case let bool as Bool: bool.encode(into: &buffer, context: context)
+                case let date as Date: date.encode(into: &buffer, context: context)
+                case let data as Data: buffer.writeBytes(data)
+                case let double as Double: double.encode(into: &buffer, context: context)
+                default: break  // `encodable` let through only the types above
+                }
+                buffer.setInteger(Int32(buffer.writerIndex - start), at: lengthAt)
+            }
         }
     }
 }
