@@ -182,6 +182,41 @@ import Testing
         #expect(CasePageDTO(items: [], next: nil).json == Array(#"{"items":[]}"#.utf8))
     }
 
+    @Test func aCaseIsWhatTheEncoderWrites() throws {
+        func normalised(_ bytes: [UInt8]) throws -> Data {
+            try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(bytes)), options: [.sortedKeys])
+        }
+        let at = Date(timeIntervalSince1970: 1_780_000_000.75)
+        let bare = CaseDTO(
+            id: UUID(), reference: "ADU-2026-000001", type: .complaint, status: .new, channel: .api, categoryId: nil, subject: "</script> \"x\"",
+            description: "line\nbreak 🙂", anonymous: true,
+            customer: .init(name: nil, email: nil, phone: nil, idDocument: nil, language: .en, contactBy: .sms, onBehalfOf: nil, consentGiven: false),
+            branch: "SHA", divisionId: nil, service: nil, assigneeId: nil, receivedAt: at, acknowledgeDue: "2026-12-01", resolveDue: "2026-12-21",
+            paused: false, acknowledgedAt: nil, resolvedAt: nil, closedAt: nil, acknowledgeMet: nil, resolveMet: nil, escalated: false,
+            rejectionReason: nil, referTo: nil, satisfied: nil, timeline: nil, notifications: nil)
+        let full = CaseDTO(
+            id: UUID(), reference: "PTY-2026-000002", type: .inquiry, status: .resolved, channel: .phone, categoryId: UUID(), subject: "s",
+            description: "d\t\u{01}", anonymous: false,
+            customer: .init(name: "Siti ‘é’", email: "siti@example.my", phone: "012-3456789", idDocument: "900101-01-1234", language: .ms,
+                            contactBy: .email, onBehalfOf: "Ali", consentGiven: true),
+            branch: "KBR", divisionId: UUID(), service: "Lesen", assigneeId: UUID(), receivedAt: at, acknowledgeDue: "2026-12-01",
+            resolveDue: "2026-12-21", paused: true, acknowledgedAt: at, resolvedAt: Date(timeIntervalSince1970: -86_401), closedAt: at,
+            acknowledgeMet: true, resolveMet: false, escalated: true, rejectionReason: "r", referTo: "JPJ", satisfied: true,
+            timeline: [TimelineEntryDTO(at: at, kind: "transition", public: true, fromStatus: .new, toStatus: .acknowledged, actor: "Aminah", body: nil),
+                       TimelineEntryDTO(at: at, kind: "received", public: false, fromStatus: nil, toStatus: nil, actor: nil, body: "b")],
+            notifications: [OutboxDTO(channel: "email", recipient: "siti@example.my", state: "failed", attempts: 3, lastError: "550", sentAt: nil),
+                            OutboxDTO(channel: "sms", recipient: "60123456789", state: "sent", attempts: 1, lastError: nil, sentAt: at)])
+        for dto in [bare, full] {
+            #expect(try normalised(dto.json) == normalised(Array(APIJSON.encoder.encode(dto))))
+        }
+        let empty = CaseDTO(
+            id: bare.id, reference: "r", type: .complaint, status: .new, channel: .api, categoryId: nil, subject: "", description: "", anonymous: true,
+            customer: bare.customer, branch: "", divisionId: nil, service: nil, assigneeId: nil, receivedAt: at, acknowledgeDue: "", resolveDue: "",
+            paused: false, acknowledgedAt: nil, resolvedAt: nil, closedAt: nil, acknowledgeMet: nil, resolveMet: nil, escalated: false,
+            rejectionReason: nil, referTo: nil, satisfied: nil, timeline: [], notifications: [])
+        #expect(try normalised(empty.json) == normalised(Array(APIJSON.encoder.encode(empty))))
+    }
+
     @Test func datesAreWhatTheEncoderWrites() throws {
         struct Stamp: Encodable { let at: Date }
         for seconds in [0, 0.999, 1_780_000_000.5, 1_780_000_000.999_9, -0.5, -86_401.25, 951_782_400, 4_102_444_799.9] {

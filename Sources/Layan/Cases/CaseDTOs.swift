@@ -22,7 +22,7 @@ struct CaseSummaryDTO: Content {
     }
 }
 
-struct CasePageDTO: Content {
+struct CasePageDTO: Content, JSONWritable {
     let items: [CaseSummaryDTO]
     /// Pass as `after` for the next page; absent on the last page.
     let next: String?
@@ -42,12 +42,6 @@ struct CasePageDTO: Content {
             page.field("next", next)
         }
         return text.bytes
-    }
-
-    func jsonResponse() -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: json)))
     }
 }
 
@@ -71,7 +65,7 @@ struct OutboxDTO: Content {
 }
 
 /// A case with everything staff see.
-struct CaseDTO: Content {
+struct CaseDTO: Content, JSONWritable {
     struct Customer: Content { let name: String?; let email: String?; let phone: String?; let idDocument: String?; let language: Language; let contactBy: ContactChannel; let onBehalfOf: String?; let consentGiven: Bool }
     let id: UUID
     let reference: String
@@ -130,6 +124,42 @@ struct CaseDTO: Content {
 }
 
 extension CaseDTO {
+    /// The case as JSON, written field by field (`JSONText`), with the keys `Codable` gives: every new case answers with it.
+    var json: [UInt8] {
+        var text = JSONText(capacity: 1024 + description.utf8.count)
+        text.object { o in
+            o.field("id", id); o.field("reference", reference); o.field("type", type.rawValue); o.field("status", status.rawValue)
+            o.field("channel", channel.rawValue); o.field("categoryId", categoryId); o.field("subject", subject)
+            o.field("description", description); o.field("anonymous", anonymous)
+            o.object("customer") { c in
+                c.field("name", customer.name); c.field("email", customer.email); c.field("phone", customer.phone)
+                c.field("idDocument", customer.idDocument); c.field("language", customer.language.rawValue)
+                c.field("contactBy", customer.contactBy.rawValue); c.field("onBehalfOf", customer.onBehalfOf)
+                c.field("consentGiven", customer.consentGiven)
+            }
+            o.field("branch", branch); o.field("divisionId", divisionId); o.field("service", service); o.field("assigneeId", assigneeId)
+            o.field("receivedAt", receivedAt); o.field("acknowledgeDue", acknowledgeDue); o.field("resolveDue", resolveDue)
+            o.field("paused", paused); o.field("acknowledgedAt", acknowledgedAt); o.field("resolvedAt", resolvedAt)
+            o.field("closedAt", closedAt); o.field("acknowledgeMet", acknowledgeMet); o.field("resolveMet", resolveMet)
+            o.field("escalated", escalated); o.field("rejectionReason", rejectionReason); o.field("referTo", referTo)
+            o.field("satisfied", satisfied)
+            o.array("timeline", timeline) { text, entry in
+                text.object { e in
+                    e.field("at", entry.at); e.field("kind", entry.kind); e.field("public", entry.public)
+                    e.field("fromStatus", entry.fromStatus?.rawValue); e.field("toStatus", entry.toStatus?.rawValue)
+                    e.field("actor", entry.actor); e.field("body", entry.body)
+                }
+            }
+            o.array("notifications", notifications) { text, message in
+                text.object { m in
+                    m.field("channel", message.channel); m.field("recipient", message.recipient); m.field("state", message.state)
+                    m.field("attempts", message.attempts); m.field("lastError", message.lastError); m.field("sentAt", message.sentAt)
+                }
+            }
+        }
+        return text.bytes
+    }
+
     /// A case just filed, as `make` would give it once read back: nothing has happened to it yet.
     init(filed f: FiledCase, branchCode: String) {
         self.init(

@@ -105,11 +105,6 @@ struct CaseEngine {
 
     /// `create`, answering with the case as values (the API, which does not need the model).
     func file(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> FiledCase {
-        // Its statements one after another on the connections' own thread.
-        try await db.nearItsConnections { try await fileHere(new, by: actor, branch: known) }
-    }
-
-    private func fileHere(_ new: NewCase, by actor: CaseActor, branch known: BranchRef?) async throws -> FiledCase {
         let problems = Self.problems(new)
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
         // Look-ups as hand-written SQL read into rows, not Fluent models nor SQLKit's builder (which escapes every

@@ -36,7 +36,7 @@ final class CaseFilingQueue: Sendable {
         var number = 0
     }
 
-    init(maximumBatch: Int = 64, writers: Int = 2) {
+    init(maximumBatch: Int = 64, writers: Int = 1) {
         self.maximumBatch = maximumBatch
         self.writers = writers
     }
@@ -75,10 +75,14 @@ final class CaseFilingQueue: Sendable {
         let engine = batch[0].engine
         let sql = engine.db as! any SQLDatabase
         do {
-            try await assignDutyOfficers(&batch, engine: engine)
+            // The duty desks and the numbers are independent: read on two connections at once.
+            let arrived = batch, counts = Dictionary(batch.map { ($0.filing.series, 1) }, uniquingKeysWith: +)
+            async let assignees = dutyOfficers(for: arrived, engine: engine)
+            async let reserved = CaseEngine.reserveNumbers(counts, on: sql)
+            var next = try await reserved
             // Numbers in order of arrival within each series: a block's last number goes to the last case to arrive.
-            var next = try await CaseEngine.reserveNumbers(Dictionary(batch.map { ($0.filing.series, 1) }, uniquingKeysWith: +), on: sql)
-            for index in batch.indices.reversed() {
+            for (index, assignee) in try await assignees.enumerated().reversed() {
+                batch[index].filing.assignee = assignee
                 batch[index].number = next[batch[index].filing.series]!
                 next[batch[index].filing.series]! -= 1
             }
@@ -107,8 +111,9 @@ final class CaseFilingQueue: Sendable {
         }
     }
 
-    /// Shares the batch's cases among each branch's duty officers, counting each case as it is given.
-    private func assignDutyOfficers(_ batch: inout [Waiting], engine: CaseEngine) async throws {
+    /// Each case's duty officer: the batch shared among each branch's officers, counting each case as it is given.
+    private func dutyOfficers(for batch: [Waiting], engine: CaseEngine) async throws -> [UUID?] {
+        var assignees = [UUID?](repeating: nil, count: batch.count)
         // Cases filed either side of midnight belong to different days' rotas.
         for day in Set(batch.map(\.filing.today)) {
             let those = batch.indices.filter { batch[$0].filing.today == day }
@@ -116,11 +121,12 @@ final class CaseFilingQueue: Sendable {
             var desks = try await engine.dutyDesks(for: branches, today: day, calendar: batch[those[0]].calendar)
             for index in those {
                 let filing = batch[index].filing
-                batch[index].filing.assignee = desks[filing.branchID]?
+                assignees[index] = desks[filing.branchID]?
                     .assign(division: filing.new.divisionID?.uuidString, at: filing.now.timeIntervalSince1970)
                     .flatMap(UUID.init(uuidString:))
             }
         }
+        return assignees
     }
 
     private static func writeAlone(_ filing: CaseFiling, on sql: any SQLDatabase) async throws -> FiledCase {

@@ -78,7 +78,7 @@ public struct AppSettings: Sendable {
     /// `max_connections` (100 by default).
     public var postgresConnectionsPerEventLoop = 8
     /// PostgreSQL: batches of new cases written at once (`CaseFilingQueue`). LAYAN_CASE_FILING_WRITERS.
-    public var caseFilingWriters = 2
+    public var caseFilingWriters = 1
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,

@@ -1,5 +1,6 @@
 import Foundation
 import LayanCore
+import Vapor
 
 /// JSON written straight into bytes, for the API's largest answers (a page of cases): the text `APIJSON.encoder`
 /// would give (ISO 8601 dates in UTC, nil fields left out), without the Codable machinery, which cost a fifth of a
@@ -27,6 +28,34 @@ struct JSONText {
             each(&self, item)
         }
         bytes.append(UInt8(ascii: "]"))
+    }
+
+    mutating func object(_ name: String, _ body: (inout JSONText) -> Void) {
+        key(name)
+        object(body)
+    }
+
+    /// Left out when nil, as the encoder leaves out a nil optional.
+    mutating func array<Items: Sequence>(_ name: String, _ items: Items?, _ each: (inout JSONText, Items.Element) -> Void) {
+        guard let items else { return }
+        array(name, items, each)
+    }
+
+    mutating func field(_ name: String, _ value: Bool?) {
+        guard let value else { return }
+        key(name)
+        bytes += (value ? "true" : "false").utf8
+    }
+
+    mutating func field(_ name: String, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        bytes += String(value).utf8
+    }
+
+    mutating func field(_ name: String, _ value: Date?) {
+        guard let value else { return }
+        field(name, value)
     }
 
     mutating func field(_ name: String, _ value: String?) {
@@ -94,4 +123,17 @@ struct JSONText {
 private extension Int {
     func floorDivided(by divisor: Int) -> Int { (self - floorModulo(divisor)) / divisor }
     func floorModulo(_ divisor: Int) -> Int { ((self % divisor) + divisor) % divisor }
+}
+
+/// A value the API answers with, written by `JSONText` rather than the encoder.
+protocol JSONWritable {
+    var json: [UInt8] { get }
+}
+
+extension JSONWritable {
+    func writtenResponse(status: HTTPStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: json)))
+    }
 }
