@@ -128,6 +128,31 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
         }
     }
 
+    @Test func casesWithLargeFilesAreNotBatchedBeyondTheByteLimit() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            guard (app.db as! any SQLDatabase).dialect.name == "postgresql" else { return }  // SQLite files one by one
+            app.caseFilingQueue = CaseFilingQueue(maximumBatchBytes: 1_500, writers: 1)
+            let f = try await CaseFixture.make(app, onDuty: 2)
+            let engine = f.engine(app)
+            let pdf = Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x20, count: 1_000)
+            let filed = try await withThrowingTaskGroup(of: FiledCase.self) { group in
+                for i in 0..<6 {
+                    group.addTask {
+                        try await engine.file(NewCase(type: .complaint, channel: .api, subject: "s\(i)", details: "d", name: "A", email: "a@b.my",
+                                                      branchID: f.branch.id!, attachments: [NewAttachment(fileName: "f\(i).pdf", bytes: pdf)]), by: .customer)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // Each case's file alone fills a batch: six cases, six batches, every file stored whole.
+            #expect(app.caseFilingQueue.batchesWritten == 6)
+            for one in filed {
+                let stored = try #require(try await CaseAttachment.query(on: app.db).filter(\.$caseRecord.$id == one.id).first())
+                #expect(Array(stored.data) == pdf)
+            }
+        }
+    }
+
     @Test func aCaseTheDatabaseRefusesFailsAloneAmongCasesFiledWithIt() async throws {
         try await withLayan(clock: FixedClock(caseMorning)) { app in
             let sql = app.db as! any SQLDatabase

@@ -377,6 +377,7 @@ struct CaseFiling: Sendable {
     let notifier: CaseNotifier
 
     var series: CaseEngine.ReferenceSeries { .init(type: new.type, year: today.year) }
+    var attachmentBytes: Int { new.attachments.reduce(0) { $0 + $1.bytes.count } }
 
     /// The case, its first timeline entries, its files and the acknowledgement to the customer, as rows.
     func rows(number: Int) -> (FiledCase, InsertBatch) {

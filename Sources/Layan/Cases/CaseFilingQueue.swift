@@ -13,8 +13,11 @@ import Vapor
 /// Each case stays all or nothing: a batch is one statement, and when it fails each of its cases is filed again
 /// alone, so one bad case fails by itself. Numbers reserved by a failed batch are skipped.
 final class CaseFilingQueue: Sendable {
-    /// Cases per batch: the write binds about sixty values a case, far under PostgreSQL's 65,535.
+    /// Cases per batch.
     let maximumBatch: Int
+    /// Attachment bytes per batch, a case's own files aside: a statement's values must stay well under PostgreSQL's
+    /// 1 GB message, and one case's 40 MB of files should not hold up sixty others.
+    let maximumBatchBytes: Int
     /// Batches written at once. One keeps batches large, and the backend writing while Layan reads the next requests.
     let writers: Int
     private let state = NIOLockedValueBox(State())
@@ -36,8 +39,9 @@ final class CaseFilingQueue: Sendable {
         var number = 0
     }
 
-    init(maximumBatch: Int = 64, writers: Int = 1) {
+    init(maximumBatch: Int = 64, maximumBatchBytes: Int = 8 << 20, writers: Int = 1) {
         self.maximumBatch = maximumBatch
+        self.maximumBatchBytes = maximumBatchBytes
         self.writers = writers
     }
 
@@ -51,7 +55,7 @@ final class CaseFilingQueue: Sendable {
                 return true
             }
             guard startsWriter else { return }
-            // Its statements on the connections' own thread, as a case filed alone (`nearItsConnections`).
+            // On the connections' own event loop: each statement's answer resumes the writer without a thread hop.
             Task { try? await engine.db.nearItsConnections { await self.writeWhileWaiting() } }
         }
     }
@@ -60,8 +64,14 @@ final class CaseFilingQueue: Sendable {
     private func writeWhileWaiting() async {
         while true {
             let batch = state.withLockedValue { state -> [Waiting] in
-                let batch = Array(state.waiting.prefix(maximumBatch))
-                state.waiting.removeFirst(batch.count)
+                var (count, bytes) = (0, 0)
+                while count < min(state.waiting.count, maximumBatch) {
+                    bytes += state.waiting[count].filing.attachmentBytes
+                    if count > 0 && bytes > maximumBatchBytes { break }
+                    count += 1
+                }
+                let batch = Array(state.waiting.prefix(count))
+                state.waiting.removeFirst(count)
                 if batch.isEmpty { state.writing -= 1 } else { state.batches += 1 }
                 return batch
             }
