@@ -200,6 +200,14 @@ import VaporTesting
             #expect(throws: SettingsError.self) { try AppSettings.fromEnvironment(["LAYAN_PG_CONNECTIONS_PER_LOOP": bad]) }
         }
     }
+
+    @Test func caseFilingWriters() throws {
+        #expect(try AppSettings.fromEnvironment([:]).caseFilingWriters == 1)
+        #expect(try AppSettings.fromEnvironment(["LAYAN_CASE_FILING_WRITERS": "2"]).caseFilingWriters == 2)
+        for bad in ["0", "17", "two"] {
+            #expect(throws: SettingsError.self) { try AppSettings.fromEnvironment(["LAYAN_CASE_FILING_WRITERS": bad]) }
+        }
+    }
 }
 
 @Suite struct SQLiteSettingsTests {
