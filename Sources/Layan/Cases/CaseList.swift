@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import Foundation
 import LayanCore
 import SQLKit
@@ -68,23 +69,42 @@ struct CaseList {
         /// Column by column, each as a plain type: through `Decodable`, every field of every row went through the
         /// drivers' Codable decoders, and the enums through a second one (a fifth of a page's CPU on PostgreSQL).
         init(_ row: any SQLRow) throws {
-            func text<T: RawRepresentable>(_ column: String, as: T.Type) throws -> T where T.RawValue == String {
-                let raw = try row.decode(column: column, as: String.self)
+            try self.init(id: row.decode(column: "id", as: UUID.self), reference: row.decode(column: "reference", as: String.self),
+                          type: row.decode(column: "type", as: String.self), status: row.decode(column: "status", as: String.self),
+                          channel: row.decode(column: "channel", as: String.self), subject: row.decode(column: "subject", as: String.self),
+                          receivedAt: row.decode(column: "received_at", as: Date.self), resolveDue: row.decode(column: "resolve_due", as: String.self),
+                          acknowledgeDue: row.decode(column: "acknowledge_due", as: String.self),
+                          assignedTo: row.decodeNil(column: "assigned_to") ? nil : row.decode(column: "assigned_to", as: UUID.self),
+                          branchID: row.decode(column: "branch_id", as: UUID.self),
+                          categoryID: row.decodeNil(column: "category_id") ? nil : row.decode(column: "category_id", as: UUID.self))
+        }
+
+        /// PostgreSQL: by position, in the order of `columns`, each cell by its own type's decoder.
+        init(_ row: PostgresRow) throws {
+            let (id, reference, type, status, channel, subject, receivedAt, resolveDue, acknowledgeDue, assignedTo, branchID, categoryID) =
+                try row.decode((UUID, String, String, String, String, String, Date, String, String, UUID?, UUID, UUID?).self)
+            try self.init(id: id, reference: reference, type: type, status: status, channel: channel, subject: subject, receivedAt: receivedAt,
+                          resolveDue: resolveDue, acknowledgeDue: acknowledgeDue, assignedTo: assignedTo, branchID: branchID, categoryID: categoryID)
+        }
+
+        private init(id: UUID, reference: String, type: String, status: String, channel: String, subject: String, receivedAt: Date,
+                     resolveDue: String, acknowledgeDue: String, assignedTo: UUID?, branchID: UUID, categoryID: UUID?) throws {
+            func value<T: RawRepresentable>(_ raw: String, of column: String) throws -> T where T.RawValue == String {
                 guard let value = T(rawValue: raw) else { throw CaseListError.unknownValue(column: column, raw) }
                 return value
             }
-            id = try row.decode(column: "id", as: UUID.self)
-            reference = try row.decode(column: "reference", as: String.self)
-            type = try text("type", as: CaseType.self)
-            status = try text("status", as: CaseStatus.self)
-            channel = try text("channel", as: CaseChannel.self)
-            subject = try row.decode(column: "subject", as: String.self)
-            received_at = try row.decode(column: "received_at", as: Date.self)
-            resolve_due = try row.decode(column: "resolve_due", as: String.self)
-            acknowledge_due = try row.decode(column: "acknowledge_due", as: String.self)
-            assigned_to = try row.decodeNil(column: "assigned_to") ? nil : row.decode(column: "assigned_to", as: UUID.self)
-            branch_id = try row.decode(column: "branch_id", as: UUID.self)
-            category_id = try row.decodeNil(column: "category_id") ? nil : row.decode(column: "category_id", as: UUID.self)
+            self.id = id
+            self.reference = reference
+            self.type = try value(type, of: "type")
+            self.status = try value(status, of: "status")
+            self.channel = try value(channel, of: "channel")
+            self.subject = subject
+            received_at = receivedAt
+            resolve_due = resolveDue
+            acknowledge_due = acknowledgeDue
+            assigned_to = assignedTo
+            branch_id = branchID
+            category_id = categoryID
         }
     }
 
@@ -145,7 +165,13 @@ struct CaseList {
 
     static func page(_ filter: Filter, today: LocalDate, on db: any Database) async throws -> Page {
         let limit = min(max(filter.limit, 1), 100)
-        let rows = try await query(filter, today: today, on: db as! any SQLDatabase).all().map(Row.init)
+        let select = query(filter, today: today, on: db as! any SQLDatabase)
+        // Unnamed on PostgreSQL: a prepared statement's generic plan could pick one index for every filter value.
+        let rows = if let postgres = db as? any PostgresDatabase & SQLDatabase {
+            try await PreparedPostgres.rows(select.query, on: postgres).map(Row.init)
+        } else {
+            try await select.all().map(Row.init)
+        }
         let shown = Array(rows.prefix(limit))
         let next = rows.count > limit ? shown.last.map { Cursor(receivedAt: $0.received_at, id: $0.id, resolveDue: filter.due == nil ? nil : $0.resolve_due) } : nil
         return Page(rows: shown, next: next)

@@ -2,6 +2,7 @@ import FluentPostgresDriver
 import Foundation
 import NIOConcurrencyHelpers
 import PostgresNIO
+import SQLKit
 
 extension Database {
     /// On PostgreSQL, runs `body` on the pool's event loop, which also runs its connections: each checkout, query
@@ -44,13 +45,25 @@ enum PreparedPostgres {
     /// Each text's statement name; `made` counts the names given, so a renamed text never takes an old name.
     private static let names = NIOLockedValueBox((byText: [String: String](), made: 0))
 
-    /// Runs `statement` on a connection of `database` (the transaction's own connection inside one).
-    static func rows(_ statement: PostgresStatement, on database: any PostgresDatabase) async throws -> [PostgresRow] {
-        try await EventLoopTaskExecutor.run(on: database.eventLoop) { try await run(statement, on: database) }
+    /// Runs `statement` on a connection of `database` (the transaction's own connection inside one); `prepared: false`
+    /// sends it unnamed, planned for its own values each time.
+    static func rows(_ statement: PostgresStatement, prepared: Bool = true, on database: any PostgresDatabase) async throws -> [PostgresRow] {
+        try await EventLoopTaskExecutor.run(on: database.eventLoop) { try await run(statement, prepared: prepared, on: database) }
     }
 
-    private static func run(_ statement: PostgresStatement, on database: any PostgresDatabase) async throws -> [PostgresRow] {
-        let name = self.name(for: statement)
+    /// A query SQLKit built, run unnamed through PostgresNIO, its rows left to be read by position: the way through
+    /// SQLKit's rows decodes each cell by column name through a generic decoder (a fifth of a page of cases).
+    static func rows(_ query: any SQLExpression, on database: any PostgresDatabase & SQLDatabase) async throws -> [PostgresRow] {
+        var serializer = SQLSerializer(database: database)
+        query.serialize(to: &serializer)
+        guard let statement = PostgresStatement(numbered: serializer.sql, serializer.binds) else {
+            throw EncodingError.invalidValue(serializer.binds, .init(codingPath: [], debugDescription: "a bind of a type PostgresStatement does not take"))
+        }
+        return try await rows(statement, prepared: false, on: database)
+    }
+
+    private static func run(_ statement: PostgresStatement, prepared: Bool, on database: any PostgresDatabase) async throws -> [PostgresRow] {
+        let name = prepared ? self.name(for: statement) : nil
         let lease = try await ConnectionLease(from: database)
         defer { lease.end() }
         let connection = lease.connection
@@ -169,6 +182,16 @@ struct PostgresStatement: Sendable {
         }
         guard next.next() == nil else { return nil }
         self.sql = String(decoding: sql, as: UTF8.self)
+        self.bindings = bindings
+    }
+
+    /// From text already numbered (`$1`, as SQLKit writes it for PostgreSQL); each parameter's type comes with its bind.
+    init?(numbered sql: String, _ values: [any Encodable & Sendable]) {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            guard Self.append(value, to: &bindings) != nil else { return nil }
+        }
+        self.sql = sql
         self.bindings = bindings
     }
 
