@@ -2,9 +2,9 @@ import Foundation
 import LayanCore
 import Vapor
 
-/// JSON written straight into bytes, for the API's largest answers (a page of cases): the text `APIJSON.encoder`
-/// would give (ISO 8601 dates in UTC, nil fields left out), without the Codable machinery, which cost a fifth of a
-/// page of cases (perf). A test checks it against the encoder.
+/// JSON written straight into bytes, for the API's busiest answers (a page of cases, a new case): the text
+/// `APIJSON.encoder` would give (ISO 8601 dates in UTC, nil fields left out), without the Codable machinery, which
+/// cost a fifth of a page of cases (perf). A test checks it against the encoder.
 struct JSONText {
     private(set) var bytes: [UInt8] = []
     private var first = true
