@@ -195,27 +195,101 @@ struct PostgresStatement: Sendable {
         self.bindings = bindings
     }
 
-    /// The types Layan's hand-written statements bind, with the type names PostgresKit gives them.
+    /// Binds `value`; answers the type name to cast its parameter to, nil for a type not bound here.
     private static func append(_ value: any Encodable, to bindings: inout PostgresBindings) -> String? {
-        switch value {
-        case let text as String: bindings.append(text); return "text"
-        case let uuid as UUID: bindings.append(uuid); return "uuid"
-        case let integer as Int: bindings.append(integer); return "int8"
-        case let bool as Bool: bindings.append(bool); return "bool"
-        case let date as Date: bindings.append(date); return "timestamptz"
-        case let data as Data: bindings.append(ByteBuffer(bytes: data)); return "bytea"
-        case let double as Double: bindings.append(double); return "float8"
-        case let column as PostgresColumnArray:
+        if let column = value as? PostgresColumnArray {
             guard let array = column.encodable else { return nil }
             bindings.append(array)
-            return array.element.name + "[]"
+            return array.element.typeName + "[]"
+        }
+        guard let scalar = PostgresScalar(value) else { return nil }
+        scalar.append(to: &bindings)
+        return scalar.typeName
+    }
+}
+
+/// A value of one of the types Layan's hand-written statements bind, with the PostgreSQL type PostgresKit gives it:
+/// the one place a bound Swift value's type is looked at.
+enum PostgresScalar: Sendable {
+    case text(String), uuid(UUID), int8(Int), bool(Bool), timestamptz(Date), bytea(Data), float8(Double)
+
+    init?(_ value: any Encodable) {
+        switch value {
+        case let text as String: self = .text(text)
+        case let uuid as UUID: self = .uuid(uuid)
+        case let integer as Int: self = .int8(integer)
+        case let bool as Bool: self = .bool(bool)
+        case let date as Date: self = .timestamptz(date)
+        case let data as Data: self = .bytea(data)
+        case let double as Double: self = .float8(double)
         default: return nil
+        }
+    }
+
+    var typeName: String {
+        switch self {
+        case .text: "text"
+        case .uuid: "uuid"
+        case .int8: "int8"
+        case .bool: "bool"
+        case .timestamptz: "timestamptz"
+        case .bytea: "bytea"
+        case .float8: "float8"
+        }
+    }
+
+    var type: PostgresDataType {
+        switch self {
+        case .text: .text
+        case .uuid: .uuid
+        case .int8: .int8
+        case .bool: .bool
+        case .timestamptz: .timestamptz
+        case .bytea: .bytea
+        case .float8: .float8
+        }
+    }
+
+    var arrayType: PostgresDataType {
+        switch self {
+        case .text: .textArray
+        case .uuid: .uuidArray
+        case .int8: .int8Array
+        case .bool: .boolArray
+        case .timestamptz: .timestamptzArray
+        case .bytea: .byteaArray
+        case .float8: .float8Array
+        }
+    }
+
+    func append(to bindings: inout PostgresBindings) {
+        switch self {
+        case let .text(text): bindings.append(text)
+        case let .uuid(uuid): bindings.append(uuid)
+        case let .int8(integer): bindings.append(integer)
+        case let .bool(bool): bindings.append(bool)
+        case let .timestamptz(date): bindings.append(date)
+        case let .bytea(data): bindings.append(ByteBuffer(bytes: data))
+        case let .float8(double): bindings.append(double)
+        }
+    }
+
+    /// The value's bytes in PostgreSQL's binary format, without a length.
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        switch self {
+        case let .text(text): text.encode(into: &buffer, context: context)
+        case let .uuid(uuid): uuid.encode(into: &buffer, context: context)
+        case let .int8(integer): integer.encode(into: &buffer, context: context)
+        case let .bool(bool): bool.encode(into: &buffer, context: context)
+        case let .timestamptz(date): date.encode(into: &buffer, context: context)
+        case let .bytea(data): buffer.writeBytes(data)
+        case let .float8(double): double.encode(into: &buffer, context: context)
         }
     }
 }
 
 /// One column of several rows, bound as a PostgreSQL array (`InsertBatch.Rows.unnested`); nils are NULL elements.
-/// Its elements share one of the types `PostgresStatement` binds.
+/// Its elements share one of the types `PostgresScalar` binds.
 struct PostgresColumnArray: Encodable, Sendable {
     let cells: [SQLValue]
     init(_ cells: [SQLValue]) { self.cells = cells }
@@ -227,57 +301,24 @@ struct PostgresColumnArray: Encodable, Sendable {
 
     /// The array as a bind; nil when its cells are of no one known type.
     var encodable: Encoded? {
-        guard let first = cells.lazy.compactMap({ $0 }).first, let element = Element(first),
-              cells.allSatisfy({ $0 == nil || Element($0!) == element }) else { return nil }
-        return Encoded(element: element, cells: cells)
-    }
-
-    enum Element: Sendable {
-        case text, uuid, int8, bool, timestamptz, bytea, float8
-
-        init?(_ value: any Encodable) {
-            switch value {
-            case is String: self = .text
-            case is UUID: self = .uuid
-            case is Int: self = .int8
-            case is Bool: self = .bool
-            case is Date: self = .timestamptz
-            case is Data: self = .bytea
-            case is Double: self = .float8
-            default: return nil
-            }
+        var scalars: [PostgresScalar?] = []
+        scalars.reserveCapacity(cells.count)
+        for cell in cells {
+            guard let cell else { scalars.append(nil); continue }
+            guard let scalar = PostgresScalar(cell) else { return nil }
+            scalars.append(scalar)
         }
-
-        var name: String { "\(self)" }
-        var type: PostgresDataType {
-            switch self {
-            case .text: .text
-            case .uuid: .uuid
-            case .int8: .int8
-            case .bool: .bool
-            case .timestamptz: .timestamptz
-            case .bytea: .bytea
-            case .float8: .float8
-            }
-        }
-        var arrayType: PostgresDataType {
-            switch self {
-            case .text: .textArray
-            case .uuid: .uuidArray
-            case .int8: .int8Array
-            case .bool: .boolArray
-            case .timestamptz: .timestamptzArray
-            case .bytea: .byteaArray
-            case .float8: .float8Array
-            }
-        }
+        guard let element = scalars.lazy.compactMap({ $0 }).first,
+              scalars.allSatisfy({ $0 == nil || $0!.type == element.type }) else { return nil }
+        return Encoded(element: element, cells: scalars)
     }
 
     /// PostgreSQL's binary array: dimensions, a NULL flag, the element type, the length and lower bound, then each
     /// element as its length (-1 for NULL) and bytes.
     struct Encoded: PostgresDynamicTypeEncodable {
-        let element: Element
-        let cells: [SQLValue]
+        /// Any one of the cells: it names the array's type.
+        let element: PostgresScalar
+        let cells: [PostgresScalar?]
         var psqlType: PostgresDataType { element.arrayType }
         var psqlFormat: PostgresFormat { .binary }
 
@@ -292,16 +333,7 @@ struct PostgresColumnArray: Encodable, Sendable {
                 let lengthAt = buffer.writerIndex
                 buffer.writeInteger(0, as: Int32.self)
                 let start = buffer.writerIndex
-                switch cell {
-                case let text as String: text.encode(into: &buffer, context: context)
-                case let uuid as UUID: uuid.encode(into: &buffer, context: context)
-                case let integer as Int: integer.encode(into: &buffer, context: context)
-                case let bool as Bool: bool.encode(into: &buffer, context: context)
-                case let date as Date: date.encode(into: &buffer, context: context)
-                case let data as Data: buffer.writeBytes(data)
-                case let double as Double: double.encode(into: &buffer, context: context)
-                default: break  // `encodable` let through only the types above
-                }
+                cell.encode(into: &buffer, context: context)
                 buffer.setInteger(Int32(buffer.writerIndex - start), at: lengthAt)
             }
         }
