@@ -16,18 +16,32 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
     ],
     targets: [
         // Pure domain rules: no Vapor, no Fluent, no I/O.
         .target(name: "LayanCore"),
+        // The engines: our SQLite driver, prepared PostgreSQL statements, batched inserts, rows read by position,
+        // counts kept by triggers, the database set-up. The only target that sees a driver (docs/architecture.md).
+        .target(
+            name: "LayanStorage",
+            dependencies: [
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ]
+        ),
+        // Capabilities and the web: engine-neutral, through LayanStorage's seam only.
         .target(
             name: "Layan",
             dependencies: [
                 "LayanCore",
+                "LayanStorage",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
-                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
-                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
@@ -38,6 +52,7 @@ let package = Package(
             name: "LayanTests",
             dependencies: [
                 "Layan",
+                "LayanStorage",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

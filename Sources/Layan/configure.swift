@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import LayanStorage
 import Leaf
 import NIOPosix
 import Vapor
@@ -26,8 +27,14 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.verifiedTokens = VerifiedTokens()
     app.queueSetupCache = QueueSetupCache()
     app.caseSetupCache = CaseSetupCache()
-    app.caseFilingQueue = CaseFilingQueue(writers: app.settings.caseFilingWriters)
+    // Each engine's own way of writing new cases (docs/architecture.md: stores).
+    switch settings.database {
+    case .sqlite: app.caseStore = SQLiteCaseStore()
+    case .postgres: app.caseStore = PostgresCaseStore(writers: settings.caseFilingWriters)
+    }
     app.branchDirectory = BranchDirectory()
+    app.mailer = SMTPMailer(settings: settings.messaging)
+    app.smsGateway = HTTPSMSGateway(url: settings.messaging.smsGatewayURL, token: settings.messaging.smsGatewayToken, client: app.client)
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
 
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.
@@ -45,7 +52,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     ContentConfiguration.global.use(encoder: APIJSON.encoder, for: .json)
     ContentConfiguration.global.use(decoder: APIJSON.decoder, for: .json)
 
-    try await LayanDatabase.configure(app, target: settings.database)
+    try await LayanDatabase.configure(app, target: settings.database, postgresConnectionsPerEventLoop: settings.postgresConnectionsPerEventLoop)
     app.migrations.add(LayanMigrations.all)
 
     app.views.use(.leaf)

@@ -5,6 +5,7 @@ import SQLKit
 import Testing
 import VaporTesting
 @testable import Layan
+@testable import LayanStorage
 @testable import LayanCore
 
 /// Wednesday 25 November 2026, 10:00 in Malaysia.
@@ -96,7 +97,8 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
         try await withLayan(clock: FixedClock(caseMorning)) { app in
             guard (app.db as! any SQLDatabase).dialect.name == "postgresql" else { return }  // SQLite files one by one
             // One writer: each batch reads the loads the one before it left.
-            app.caseFilingQueue = CaseFilingQueue(writers: 1)
+            let grouped = PostgresCaseStore(writers: 1)
+            app.caseStore = grouped
             let f = try await CaseFixture.make(app, onDuty: 2)
             let engine = f.engine(app)
             let filed = try await withThrowingTaskGroup(of: CaseRecord.self) { group in
@@ -108,7 +110,7 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(app.caseFilingQueue.batchesWritten < 30)
+            #expect(grouped.batchesWritten < 30)
             // Every number of each series once, with no gap; each case its own rows and its own customer's message.
             #expect(filed.filter { $0.type == .complaint }.map(\.reference).sorted()
                     == (1...20).map { CaseReference(type: .complaint, year: 2026, number: $0).description })
@@ -131,7 +133,8 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
     @Test func casesWithLargeFilesAreNotBatchedBeyondTheByteLimit() async throws {
         try await withLayan(clock: FixedClock(caseMorning)) { app in
             guard (app.db as! any SQLDatabase).dialect.name == "postgresql" else { return }  // SQLite files one by one
-            app.caseFilingQueue = CaseFilingQueue(maximumBatchBytes: 1_500, writers: 1)
+            let grouped = PostgresCaseStore(maximumBatchBytes: 1_500, writers: 1)
+            app.caseStore = grouped
             let f = try await CaseFixture.make(app, onDuty: 2)
             let engine = f.engine(app)
             let pdf = Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x20, count: 1_000)
@@ -145,7 +148,7 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             // Each case's file alone fills a batch: six cases, six batches, every file stored whole.
-            #expect(app.caseFilingQueue.batchesWritten == 6)
+            #expect(grouped.batchesWritten == 6)
             for one in filed {
                 let stored = try #require(try await CaseAttachment.query(on: app.db).filter(\.$caseRecord.$id == one.id).first())
                 #expect(Array(stored.data) == pdf)
@@ -162,7 +165,8 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
             } else {
                 try await sql.raw("CREATE TRIGGER test_refused BEFORE INSERT ON cases WHEN NEW.subject = 'refused' BEGIN SELECT RAISE(ABORT, 'refused'); END").run()
             }
-            app.caseFilingQueue = CaseFilingQueue(writers: 1)
+            let grouped = PostgresCaseStore(writers: 1)
+            if sql.dialect.name == "postgresql" { app.caseStore = grouped }
             let f = try await CaseFixture.make(app, onDuty: 2)
             let engine = f.engine(app)
             let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
@@ -177,7 +181,7 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
                 return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
             #expect(outcomes.filter { !$0.value }.map(\.key) == ["refused"])
-            if sql.dialect.name == "postgresql" { #expect(app.caseFilingQueue.batchesWritten < 20) }
+            if sql.dialect.name == "postgresql" { #expect(grouped.batchesWritten < 20) }
             #expect(try await CaseRecord.query(on: app.db).count() == 19)
             #expect(try await CaseRecord.query(on: app.db).filter(\.$subject == "refused").count() == 0)
             #expect(try await CaseEvent.query(on: app.db).filter(\.$kind == .received).count() == 19)

@@ -5,6 +5,7 @@ import SQLiteKit
 import Testing
 import VaporTesting
 @testable import Layan
+@testable import LayanStorage
 @testable import LayanCore
 
 /// The waiting counts the triggers keep (AddQueueWaitingCounts) against a count of the tickets themselves,

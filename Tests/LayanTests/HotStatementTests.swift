@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Testing
 @testable import Layan
+@testable import LayanStorage
 
 /// The hot paths' hand-written statements (`hotRows`): SQLite's connection straight, PostgreSQL's prepared statements.
 @Suite struct HotStatementTests {

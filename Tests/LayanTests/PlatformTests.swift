@@ -4,6 +4,7 @@ import SQLKit
 import Testing
 import VaporTesting
 @testable import Layan
+@testable import LayanStorage
 @testable import LayanCore
 
 @Suite struct HealthTests {

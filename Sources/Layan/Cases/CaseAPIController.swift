@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -66,7 +67,7 @@ struct CaseAPIController: RouteCollection {
         }
         // Once: each `req.db` makes a new database handle (4 % of a new case, perf).
         let db = req.db
-        let branch = try await req.application.branchDirectory.branch(code: body.branch, on: db as! any SQLDatabase)
+        let branch = try await req.application.branchDirectory.branch(code: body.branch, on: db.sql)
         if branch == nil { problems["branch"] = "form.error.choose" }
         guard problems.isEmpty, let type, let channel, let language, let contactBy, let branch else { throw CaseInvalid(problems: problems) }
         let new = NewCase(type: type, channel: channel, categoryID: body.categoryId, subject: body.subject.trimmed, details: body.description.trimmed,
@@ -102,7 +103,7 @@ struct CaseAPIController: RouteCollection {
         filter.assigneeID = field("assigneeId", query.assigneeId, UUID.init(uuidString:))
         filter.limit = field("limit", query.limit, problem: "form.error.range") { Int($0).flatMap { (1...100).contains($0) ? $0 : nil } } ?? filter.limit
         if let code = query.branch, !code.isEmpty {
-            if let branch = try await req.application.branchDirectory.branch(code: code, on: req.db as! any SQLDatabase) {
+            if let branch = try await req.application.branchDirectory.branch(code: code, on: req.db.sql) {
                 filter.branchID = branch.id
             } else {
                 problems["branch"] = "form.error.choose"

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -20,7 +21,7 @@ struct CaseDeadlineJob {
         // Only cases that still need a reminder or an escalation, in batches: a million finished cases, or a
         // backlog escalated on the first run, never make one run long (the open-cases partial index serves this).
         let horizon = today.adding(days: 14).iso
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let ids = try await sql.select().column("id").from(CaseRecord.schema)
             .where(SQLColumn("status"), .in, CaseList.openStatuses).where("status", .notEqual, CaseStatus.pendingCustomer.rawValue)
             .where { group in
@@ -146,11 +147,6 @@ struct BackgroundJobs: LifecycleHandler {
 
     /// Runs `body` only if this instance holds the job's lease (PostgreSQL advisory lock); always on SQLite.
     static func withLease(_ app: Application, key: Int, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        guard let sql = app.db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return try await body() }
-        try await app.db.transaction { db in
-            let row = try await (db as! any SQLDatabase).raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS held").first()
-            guard try row?.decode(column: "held", as: Bool.self) == true else { return }
-            try await body()
-        }
+        try await app.db.withLease(key: key, body)
     }
 }

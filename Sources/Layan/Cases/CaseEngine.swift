@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -103,28 +104,17 @@ struct CaseEngine {
         return record
     }
 
-    /// `create`, answering with the case as values (the API, which does not need the model).
+    /// `create`, answering with the case as values (the API, which does not need the model): checked, placed on the
+    /// branch's working days, then written by the engine's store (duty officer, number, rows).
     func file(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> FiledCase {
         let problems = Self.problems(new)
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
-        // Look-ups as hand-written SQL read into rows, not Fluent models nor SQLKit's builder (which escapes every
-        // identifier by string replacement): this runs for every new case.
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let found = known?.id == new.branchID ? known : try await app.branchDirectory.branch(id: new.branchID, on: sql)
         guard let branch = found else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
         var categoryStandard: ServiceStandard?
-        if let id = new.categoryID {
-            struct Row: Decodable { let type: CaseType; let active: Bool; let acknowledge_days: Int?; let resolve_days: Int? }
-            guard let row = try await sql.raw("SELECT type, active, acknowledge_days, resolve_days FROM \(unsafeRaw: CaseCategory.schema) WHERE id = \(bind: id)")
-                .first(decoding: Row.self), row.type == new.type, row.active else {
-                throw CaseInvalid(problems: ["category": "form.error.choose"])
-            }
-            if row.acknowledge_days != nil || row.resolve_days != nil {
-                categoryStandard = ServiceStandard(acknowledgeWorkingDays: row.acknowledge_days ?? ServiceStandard.pkpaDefault.acknowledgeWorkingDays,
-                                                   resolveWorkingDays: row.resolve_days ?? ServiceStandard.pkpaDefault.resolveWorkingDays)
-            }
-        }
-        if let division = new.divisionID, try await sql.raw("SELECT id FROM \(unsafeRaw: Division.schema) WHERE id = \(bind: division)").first() == nil {
+        if let category = new.categoryID { categoryStandard = try await CaseFilingSQL.categoryStandard(category, type: new.type, on: sql) }
+        if let division = new.divisionID, !(try await CaseFilingSQL.divisionExists(division, on: sql)) {
             throw CaseInvalid(problems: ["division": "form.error.choose"])
         }
         let typeStandard = try await app.caseSetupCache.standard(for: new.type, on: sql)
@@ -133,104 +123,10 @@ struct CaseEngine {
         let now = self.now
         let today = LocalDate(now)
         let clock = CaseClock(receivedOn: today, standard: standard, state: branch.state)
-        var filing = CaseFiling(new: new, actor: actor, branchID: branch.id, branchState: branch.state, assignee: nil, standard: standard,
+        let filing = CaseFiling(new: new, actor: actor, branchID: branch.id, branchState: branch.state, assignee: nil, standard: standard,
                                 acknowledgeDue: clock.acknowledgeBy(calendar), resolveDue: clock.resolveBy(calendar, today: today),
                                 now: now, today: today, notifier: CaseNotifier(app: app))
-        if sql.dialect.name == "postgresql" {
-            // Filed together with the cases that arrive while others are being written (CaseFilingQueue).
-            return try await app.caseFilingQueue.file(filing, by: self, calendar: calendar)
-        }
-        var desk = try await dutyDesks(for: [branch.id: branch.state], today: today, calendar: calendar)[branch.id]
-        filing.assignee = desk?.assign(division: new.divisionID?.uuidString, at: now.timeIntervalSince1970).flatMap(UUID.init(uuidString:))
-        return try await db.writeTransaction { [filing] db in
-            let sql = db as! any SQLDatabase
-            let (filed, rows) = filing.rows(number: try await Self.nextNumber(for: filing.series, on: sql))
-            try await rows.write(on: sql)
-            return filed
-        }
-    }
-
-    private struct NumberingFailed: Error {}
-
-    /// A type's references in one year, each numbered in turn (`ADU-2026-000123`).
-    struct ReferenceSeries: Hashable, Comparable, Sendable {
-        let type: CaseType
-        let year: Int
-        static func < (a: Self, b: Self) -> Bool { (a.type.rawValue, a.year) < (b.type.rawValue, b.year) }
-    }
-
-    /// The next number of a series.
-    static func nextNumber(for series: ReferenceSeries, on sql: any SQLDatabase) async throws -> Int {
-        try await reserveNumbers([series: 1], on: sql)[series]!
-    }
-
-    /// Reserves the next `count` numbers of each series in one statement; answers the last of each block. Series are
-    /// taken in one order, so two writers reserving the same ones never wait on each other in a circle.
-    static func reserveNumbers(_ counts: [ReferenceSeries: Int], on sql: any SQLDatabase) async throws -> [ReferenceSeries: Int] {
-        let series = counts.keys.sorted()
-        guard !series.isEmpty else { return [:] }
-        let rows = try await sql.hotRows("""
-            INSERT INTO case_sequences (type, year, last_number) VALUES (?, ?, ?)\(String(repeating: ", (?, ?, ?)", count: series.count - 1))
-            ON CONFLICT (type, year) DO UPDATE SET last_number = case_sequences.last_number + excluded.last_number
-            RETURNING type, year, last_number
-            """, series.flatMap { [$0.type.rawValue, $0.year, counts[$0]!] as [SQLValue] })
-        var last: [ReferenceSeries: Int] = [:]
-        for row in rows {
-            guard let type = CaseType(rawValue: try row.decode(column: "type", as: String.self)) else { continue }
-            last[ReferenceSeries(type: type, year: try row.decode(column: "year", as: Int.self))] = try row.decode(column: "last_number", as: Int.self)
-        }
-        guard last.count == series.count else { throw NumberingFailed() }
-        return last
-    }
-
-    static func attach(_ attachment: NewAttachment, to caseID: UUID, isPublic: Bool, at: Date, on db: any Database) async throws {
-        var rows = InsertBatch()
-        addAttachment(attachment, to: caseID, isPublic: isPublic, at: at, to: &rows)
-        try await rows.write(on: db as! any SQLDatabase)
-    }
-
-    /// A file that passes the attachment policy, as a row; one that does not was refused before and is skipped.
-    static func addAttachment(_ attachment: NewAttachment, to caseID: UUID, isPublic: Bool, at: Date, to rows: inout InsertBatch) {
-        guard case let .success(kind) = attachmentPolicy.check(attachment.bytes) else { return }
-        rows.add(into: CaseAttachment.schema, columns: CaseAttachment.insertColumns,
-                 [UUID.timeOrdered(at: at), caseID, AttachmentPolicy.safeName(attachment.fileName), kind.rawValue, attachment.bytes.count,
-                  Data(attachment.bytes), isPublic, at])
-    }
-
-    /// The duty desks new cases at these branches are shared from (PKPA 1/2008 §4d(5): an officer per unit or
-    /// branch every day): each branch's officers on duty today, or on a day off the next working day's.
-    func dutyDesks(for branches: [UUID: MalaysianState], today: LocalDate, calendar: WorkingCalendar) async throws -> [UUID: DutyDesk] {
-        var desks = try await dutyDesks(on: today, at: Array(branches.keys))
-        var later: [LocalDate: [UUID]] = [:]
-        for (branch, state) in branches where desks[branch]?.isEmpty ?? true {
-            let day = calendar.nextWorkingDay(onOrAfter: today, in: state)
-            if day != today { later[day, default: []].append(branch) }
-        }
-        for (day, branches) in later {
-            desks.merge(try await dutyDesks(on: day, at: branches)) { $1 }
-        }
-        return desks
-    }
-
-    /// Who is on duty at each branch on `date`, with their load.
-    private func dutyDesks(on date: LocalDate, at branches: [UUID]) async throws -> [UUID: DutyDesk] {
-        guard !branches.isEmpty else { return [:] }
-        // Each officer's load comes with the shift, from the table the database keeps (AddCaseOfficerLoad): counting
-        // their open cases here grew with the backlog.
-        let rows = try await (db as! any SQLDatabase).hotRows("""
-            SELECT d.branch_id, d.staff_id, d.division_id, l.open_cases, l.last_assigned_at FROM \(DutyShift.schema) d
-            JOIN \(Staff.schema) s ON s.id = d.staff_id LEFT JOIN \(AddCaseOfficerLoad.table) l ON l.staff_id = d.staff_id
-            WHERE d.date = ? AND s.active = ? AND d.branch_id IN (?\(String(repeating: ", ?", count: branches.count - 1)))
-            """, [date.iso, true] + branches)
-        var officers: [UUID: [DutyDesk.Officer]] = [:]
-        for row in rows {
-            officers[try row.decode(column: "branch_id", as: UUID.self), default: []].append(DutyDesk.Officer(
-                id: try row.decode(column: "staff_id", as: UUID.self).uuidString,
-                division: try row.decode(column: "division_id", as: UUID?.self)?.uuidString,
-                openCases: try row.decode(column: "open_cases", as: Int?.self) ?? 0,
-                lastAssignedAt: try row.decode(column: "last_assigned_at", as: Date?.self)?.timeIntervalSince1970))
-        }
-        return officers.mapValues { DutyDesk(officers: $0) }
+        return try await app.caseStore.file(filing, calendar: calendar, on: db)
     }
 
     // MARK: changes
@@ -327,7 +223,9 @@ struct CaseEngine {
             let event = CaseEvent(caseID: caseID, at: now, kind: kind, isPublic: kind != .internalNote, actorID: actor.staffID,
                                   actorName: actor.name, body: text)
             try await event.create(on: db)
-            for attachment in attachments { try await Self.attach(attachment, to: caseID, isPublic: kind != .internalNote, at: now, on: db) }
+            for attachment in attachments {
+                try await CaseFilingSQL.attach(attachment, to: caseID, isPublic: kind != .internalNote, at: now, on: db.sql)
+            }
             // The customer answered what we were waiting for: the clock runs again.
             if kind == .customerMessage && record.status == .pendingCustomer {
                 let branch = try await record.$branch.get(on: db)
@@ -376,7 +274,7 @@ struct CaseFiling: Sendable {
     let today: LocalDate
     let notifier: CaseNotifier
 
-    var series: CaseEngine.ReferenceSeries { .init(type: new.type, year: today.year) }
+    var series: ReferenceSeries { .init(type: new.type, year: today.year) }
     var attachmentBytes: Int { new.attachments.reduce(0) { $0 + $1.bytes.count } }
 
     /// The case, its first timeline entries, its files and the acknowledgement to the customer, as rows.
@@ -401,13 +299,21 @@ struct CaseFiling: Sendable {
                      CaseEvent.row(caseID: filed.id, at: now, kind: .assigned, isPublic: false, actorID: nil, actorName: "", body: assignee.uuidString))
         }
         for attachment in new.attachments {
-            CaseEngine.addAttachment(attachment, to: filed.id, isPublic: true, at: now, to: &rows)
+            Self.addAttachment(attachment, to: filed.id, isPublic: true, at: now, to: &rows)
         }
         // PKPA 1/2008: responsive — the acknowledgement with the reference goes out with the case itself.
         if let message = notifier.message(for: filed, about: .received, note: nil) {
             rows.add(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, message)
         }
         return (filed, rows)
+    }
+
+    /// A file that passes the attachment policy, as a row; one that does not was refused before and is skipped.
+    static func addAttachment(_ attachment: NewAttachment, to caseID: UUID, isPublic: Bool, at: Date, to rows: inout InsertBatch) {
+        guard case let .success(kind) = CaseEngine.attachmentPolicy.check(attachment.bytes) else { return }
+        rows.add(into: CaseAttachment.schema, columns: CaseAttachment.insertColumns,
+                 [UUID.timeOrdered(at: at), caseID, AttachmentPolicy.safeName(attachment.fileName), kind.rawValue, attachment.bytes.count,
+                  Data(attachment.bytes), isPublic, at])
     }
 }
 

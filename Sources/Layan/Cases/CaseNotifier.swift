@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -14,7 +15,7 @@ struct CaseNotifier: Sendable {
 
     func tell(_ record: CaseRecord, about occasion: Occasion, note: String?, on db: any Database) async throws {
         guard let row = message(for: record, about: occasion, note: note) else { return }
-        try await (db as! any SQLDatabase).insertRows(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, [row])
+        try await db.sql.insertRows(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, [row])
     }
 
     /// The message for the customer, in their language, as an outbox row; nil when they cannot be reached (anonymous).

@@ -26,7 +26,7 @@ struct TestMailCommand: AsyncCommand {
                                body: [Language.ms, .en].map { catalogue.text("mail.test.body", $0, ["host": host]) }.joined(separator: "\n\n"),
                                messageID: "\(UUID().uuidString.lowercased())@layan")
         do {
-            try await SMTPClient.configured(settings, host: host).send(mail, at: app.clock.now())
+            try await app.mailer.send(mail, at: app.clock.now())
         } catch {
             throw CommandFailure("sending failed: \(error)")
         }

@@ -1,6 +1,7 @@
 import Fluent
-import LayanCore
 import Foundation
+import LayanCore
+import LayanStorage
 import SQLKit
 
 /// One message to deliver, written in the same transaction as the change that causes it, so a crash
@@ -57,7 +58,7 @@ struct CreateOutbox: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("sent_at", .datetime)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "outbox_due_idx").on(OutboxMessage.schema).column("state").column("next_attempt_at").run()
         try await sql.create(index: "outbox_case_idx").on(OutboxMessage.schema).column("case_id").run()
         try await database.schema("rate_limit_hits")

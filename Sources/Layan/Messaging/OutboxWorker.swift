@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import LayanCore
-import SQLKit
 import Vapor
 
 /// Delivers the outbox: claims due messages, sends each, and records the result. A message claimed by an
@@ -21,24 +20,9 @@ struct OutboxWorker: Sendable {
         return sent
     }
 
-    /// Marks due messages as being sent by this instance: `FOR UPDATE SKIP LOCKED` on PostgreSQL, the write
-    /// lock on SQLite, so two instances never send one message twice.
     private func claim(limit: Int) async throws -> [OutboxMessage] {
         let now = app.clock.now()
-        let until = now.addingTimeInterval(Self.claimLength)
-        return try await app.db.writeTransaction { db in
-            let sql = db as! any SQLDatabase
-            let lock = sql.dialect.name == "postgresql" ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
-            let rows = try await sql.raw("""
-                SELECT id FROM outbox WHERE state IN ('pending', 'sending') AND next_attempt_at <= \(bind: now)
-                ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(limit))\(lock)
-                """).all()
-            let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-            guard !ids.isEmpty else { return [] }
-            try await OutboxMessage.query(on: db).filter(\.$id ~~ ids)
-                .set(\.$state, to: .sending).set(\.$nextAttemptAt, to: until).update()
-            return try await OutboxMessage.query(on: db).filter(\.$id ~~ ids).all()
-        }
+        return try await OutboxStore.claim(due: now, until: now.addingTimeInterval(Self.claimLength), limit: limit, on: app.db)
     }
 
     private func deliver(_ message: OutboxMessage) async throws -> Bool {
@@ -68,45 +52,13 @@ struct OutboxWorker: Sendable {
     }
 
     private func send(_ message: OutboxMessage) async throws {
-        let settings = app.settings.messaging
         switch message.channel {
         case .email:
-            guard let host = settings.smtpHost else { throw NotConfigured(what: "LAYAN_SMTP_HOST") }
-            let mail = MailMessage(from: settings.mailFrom, to: message.recipient, subject: message.subject, body: message.body,
+            let mail = MailMessage(from: app.settings.messaging.mailFrom, to: message.recipient, subject: message.subject, body: message.body,
                                    messageID: "\(message.id!.uuidString.lowercased())@layan")
-            try await SMTPClient.configured(settings, host: host).send(mail, at: app.clock.now())
+            try await app.mailer.send(mail, at: app.clock.now())
         case .sms:
-            guard let url = settings.smsGatewayURL else { throw NotConfigured(what: "LAYAN_SMS_URL") }
-            var headers: HTTPHeaders = ["Content-Type": "application/json"]
-            if let token = settings.smsGatewayToken, !token.isEmpty { headers.bearerAuthorization = .init(token: token) }
-            struct SMS: Content { let to: String; let message: String; let id: String }
-            let response = try await app.client.post(URI(string: url), headers: headers) { request in
-                try request.content.encode(SMS(to: PhoneNumber.international(message.recipient), message: message.body, id: message.id!.uuidString))
-            }
-            guard (200..<300).contains(response.status.code) else {
-                throw SMSFailure(status: Int(response.status.code))
-            }
+            try await app.smsGateway.send(to: message.recipient, text: message.body, id: message.id!)
         }
-    }
-
-    struct NotConfigured: Error, CustomStringConvertible {
-        let what: String
-        var description: String { "not configured: set \(what)" }
-    }
-
-    struct SMSFailure: Error, CustomStringConvertible {
-        let status: Int
-        var description: String { "SMS gateway answered \(status)" }
-    }
-}
-
-extension SMTPClient {
-    /// The client for the relay in the settings.
-    static func configured(_ settings: MessagingSettings, host: String) -> SMTPClient {
-        var client = SMTPClient(host: host, port: settings.smtpPort, heloName: "layan")
-        client.security = Security(rawValue: settings.smtpSecurity) ?? .none
-        if let user = settings.smtpUser { client.credentials = Credentials(user: user, password: settings.smtpPassword ?? "") }
-        client.trustRootsFile = settings.smtpCAFile
-        return client
     }
 }

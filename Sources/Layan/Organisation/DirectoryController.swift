@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -51,7 +52,7 @@ struct DirectoryController: RouteCollection {
     /// Active officers whose name, e-mail, extension, duties or division matches every word of `text`.
     static func search(_ text: String, on db: any Database, limit: Int = limit) async throws -> [Entry] {
         let words = text.lowercased().split(whereSeparator: \.isWhitespace).prefix(5).map(String.init)
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var query = sql.select()
             .column(SQLColumn("name", table: "s")).column(SQLColumn("email", table: "s")).column(SQLColumn("phone", table: "s"))
             .column(SQLColumn("extension", table: "s")).column(SQLColumn("duties", table: "s"))

@@ -1,14 +1,9 @@
 import Foundation
 import LayanCore
+import LayanStorage
 import Vapor
 
-/// Where the data lives. SQLite file by default; PostgreSQL when `DATABASE_URL=postgres://…` (design.md).
-public enum DatabaseTarget: Equatable, Sendable {
-    case sqlite(path: String)
-    case postgres(url: String)
-
-    public static let defaultSQLitePath = "data/layan.sqlite"
-
+extension DatabaseTarget {
     /// Accepts nothing (the default file), `sqlite:PATH`, `sqlite://PATH`, `postgres://…` or `postgresql://…`.
     public static func parse(_ value: String?) throws -> DatabaseTarget {
         guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
@@ -26,14 +21,6 @@ public enum DatabaseTarget: Equatable, Sendable {
             return .sqlite(path: path)
         }
         throw SettingsError.invalid("DATABASE_URL", raw)
-    }
-
-    /// The engine's name as `/healthz` reports it.
-    public var engineName: String {
-        switch self {
-        case .sqlite: "sqlite"
-        case .postgres: "postgresql"
-        }
     }
 }
 

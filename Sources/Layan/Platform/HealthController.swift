@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -18,7 +19,7 @@ struct HealthController: RouteCollection {
     func health(req: Request) async throws -> Response {
         let engine = req.application.settings.database.engineName
         do {
-            try await (req.db as! any SQLDatabase).raw("SELECT 1").run()
+            try await req.db.sql.raw("SELECT 1").run()
             return try await Health(status: "ok", database: engine, version: LayanVersion.current).encodeResponse(for: req)
         } catch {
             req.logger.warning("Health check: database did not answer: \(error)")

@@ -1,5 +1,6 @@
 import Foundation
 import LayanCore
+import LayanStorage
 import Vapor
 
 /// JSON written straight into bytes, for the API's busiest answers (a page of cases, a new case): the text

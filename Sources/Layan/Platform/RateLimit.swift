@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -21,7 +22,7 @@ struct RateLimit: Sendable {
     func check(_ req: Request) async throws {
         let client = req.clientAddress
         let now = req.application.clock.now()
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let since = now.addingTimeInterval(-window)
         let row = try await sql.raw("""
             SELECT COUNT(*) AS hits FROM rate_limit_hits WHERE bucket = \(bind: bucket) AND client = \(bind: client) AND at > \(bind: since)

@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -69,7 +70,7 @@ struct QueueAPIController: RouteCollection {
             }
             category = parsed
         }
-        guard let branchID = try await req.application.branchDirectory.branch(code: body.branch, on: req.db as! any SQLDatabase)?.id else {
+        guard let branchID = try await req.application.branchDirectory.branch(code: body.branch, on: req.db.sql)?.id else {
             throw QueueError.unknownBranch
         }
         let issued = try await QueueEngine(request: req).issue(branchID: branchID, serviceID: body.serviceId, category: category, channel: "api")

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -94,7 +95,7 @@ struct QueueEngine {
         // Reads first, outside the write lock, for every customer who takes a number: the branch's set-up (kept for a
         // second) and the count ahead. They only feed the label and the estimate, which a concurrent change can at
         // most make a ticket's worth less exact.
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let setup = try await setupCache.setup(of: branchID, on: sql)
         guard let service = setup.services[serviceID], service.active else { throw QueueError.unknownService }
         // Everyone waiting for the service is ahead of a ticket issued now (counted by triggers: AddQueueWaitingCounts).
@@ -108,7 +109,7 @@ struct QueueEngine {
         let letter = service.letter
         // Inside the write lock only what must be atomic: the number and the ticket (and, by trigger, its event).
         let ticket = try await db.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let number = try await sql.raw("""
                 INSERT INTO ticket_sequences (branch_id, service_id, service_date, last_number) VALUES (\(bind: branchID), \(bind: serviceID), \(bind: today), 1)
                 ON CONFLICT (branch_id, service_id, service_date) DO UPDATE SET last_number = ticket_sequences.last_number + 1
@@ -220,7 +221,7 @@ struct QueueEngine {
                 guard let choice = settings.policy.next(counterType: counter.type, services: Set(counter.serviceIDs),
                                                         waiting: waiting.map(\.waiting), streak: counter.streak, now: now),
                       let ticket = waiting.first(where: { $0.id == choice.id }) else { return .empty }
-                let claimed = try await (db as! any SQLDatabase).update(Ticket.schema)
+                let claimed = try await db.sql.update(Ticket.schema)
                     .set("status", to: TicketStatus.called.rawValue).set("counter_id", to: counterID).set("officer_id", to: officer.id)
                     .set("called_at", to: now)
                     .where("id", .equal, ticket.id!).where("status", .equal, TicketStatus.waiting.rawValue)

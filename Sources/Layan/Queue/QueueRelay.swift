@@ -1,5 +1,6 @@
-import FluentPostgresDriver
+import Fluent
 import Foundation
+import LayanStorage
 import Logging
 import Vapor
 
@@ -9,11 +10,11 @@ import Vapor
 final class QueueRelay: LifecycleHandler, @unchecked Sendable {
     // @unchecked: `task` is set once at boot and cancelled once at shutdown, both on the lifecycle's thread.
     static let channel = "layan_queue"
-    let configuration: SQLPostgresConfiguration
+    let listener: NotificationListener
     private var task: Task<Void, Never>?
 
     init(url: String) throws {
-        configuration = try SQLPostgresConfiguration(url: url)
+        listener = try NotificationListener(url: url, channel: Self.channel)
     }
 
     /// The NOTIFY payload: the branch, and the call to announce if there is one (a few hundred bytes,
@@ -24,33 +25,17 @@ final class QueueRelay: LifecycleHandler, @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let payload = String(decoding: try encoder.encode(Payload(branch: branchID, call: call)), as: UTF8.self)
-        try await (db as! any SQLDatabase).raw("SELECT pg_notify(\(literal: channel), \(bind: payload))").run()
+        try await db.notify(channel: channel, payload: payload)
     }
 
     func didBootAsync(_ application: Application) async throws {
-        let configuration = self.configuration
-        let logger = Logger(label: "layan.queue-relay")
+        let listener = self.listener
         task = Task {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
-            var id = 0
-            while !Task.isCancelled {
-                id += 1
-                do {
-                    let connection = try await PostgresConnection.connect(
-                        on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration.coreConfiguration, id: id, logger: logger)
-                    defer { Task { try? await connection.close() } }
-                    try await connection.listen(on: Self.channel) { notifications in
-                        for try await notification in notifications {
-                            guard let payload = try? decoder.decode(Payload.self, from: Data(notification.payload.utf8)) else { continue }
-                            await QueueEngine.publishLocally(application, branchID: payload.branch, call: payload.call)
-                        }
-                    }
-                } catch {
-                    if Task.isCancelled { break }
-                    logger.warning("Queue relay lost its PostgreSQL connection; reconnecting: \(error)")
-                    try? await Task.sleep(for: .seconds(1))
-                }
+            await listener.run(logger: Logger(label: "layan.queue-relay")) { text in
+                guard let payload = try? decoder.decode(Payload.self, from: Data(text.utf8)) else { return }
+                await QueueEngine.publishLocally(application, branchID: payload.branch, call: payload.call)
             }
         }
     }

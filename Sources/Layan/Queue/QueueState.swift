@@ -1,7 +1,8 @@
 import Fluent
-import SQLKit
 import Foundation
 import LayanCore
+import LayanStorage
+import SQLKit
 import Vapor
 
 /// A call as the display board announces it.
@@ -78,7 +79,7 @@ enum QueueStateBuilder {
         let services = try await QueueService.query(on: db).filter(\.$branch.$id == branchID).filter(\.$active == true).sort(\.$letter).all()
         let counters = try await Counter.query(on: db).filter(\.$branch.$id == branchID).sort(\.$number).all()
         // Counted in the database: a busy branch has thousands of waiting tickets, and this runs on every change.
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let waitingRows = try await sql.select().column("service_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "waiting")
             .from(Ticket.schema).where("branch_id", .equal, branchID).where("status", .equal, TicketStatus.waiting.rawValue)
             .groupBy("service_id").all()

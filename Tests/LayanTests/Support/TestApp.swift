@@ -1,6 +1,7 @@
 import FluentPostgresDriver
 import Foundation
 import Layan
+import LayanStorage
 import LayanCore
 import Vapor
 import VaporTesting

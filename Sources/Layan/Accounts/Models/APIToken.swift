@@ -1,8 +1,9 @@
 import Fluent
-import SQLKit
 import Foundation
 import LayanCore
+import LayanStorage
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// A token for an integration. The secret is shown once, when created; only its SHA-256 is stored.
@@ -92,7 +93,7 @@ enum APITokenAuthenticator {
     /// The stored token, read with one SQLKit row (not a Fluent model); its last use is written at most once a minute.
     private static func lookUp(hash: String, on request: Request) async throws -> APIClient {
         struct Row: Decodable { let id: UUID; let name: String; let scopes: [APIScope]; let last_used_at: Date? }
-        let sql = request.db as! any SQLDatabase
+        let sql = request.db.sql
         guard let token = try await sql.select().columns("id", "name", "scopes", "last_used_at").from(APIToken.schema)
             .where("token_hash", .equal, hash).where("revoked_at", .is, SQLLiteral.null)
             .first(decoding: Row.self)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LayanStorage
 import SQLKit
 
 /// One sign-in attempt, for throttling. Kept in the database so every instance sees the same count.
@@ -32,7 +33,7 @@ struct CreateLoginAttempts: AsyncMigration {
             .field("succeeded", .bool, .required)
             .field("at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "login_attempts_email_idx").on(LoginAttempt.schema).column("email").column("at").run()
         try await sql.create(index: "login_attempts_ip_idx").on(LoginAttempt.schema).column("ip").column("at").run()
     }

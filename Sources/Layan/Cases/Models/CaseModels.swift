@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 
 /// A complaint category (or a category of another case type), seeded with the Public Complaints Bureau's list.

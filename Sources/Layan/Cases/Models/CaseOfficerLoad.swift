@@ -1,4 +1,5 @@
 import Fluent
+import LayanStorage
 import SQLKit
 
 /// Each officer's open cases and when they were last given one, kept by the database itself (triggers on
@@ -11,22 +12,21 @@ struct AddCaseOfficerLoad: AsyncMigration {
         source: CaseRecord.schema, watched: "assigned_to, status", sqliteTriggerPrefix: "cases_load",
         postgresFunction: "layan_case_officer_load", postgresTrigger: "cases_officer_load",
         counts: { "\($0).assigned_to IS NOT NULL AND \($0).status IN \(AddCaseListIndexes.openStatusList)" },
-        adjust: { row, delta, sqlite in
+        counter: .init(table: table, columns: "staff_id, open_cases, last_assigned_at") { "\($0).assigned_to, 0, NULL" },
+        adjust: { row, delta in
             // Joining also stamps the assignment time: "the one given a case longest ago" breaks ties.
             let stamp = delta == "+" ? """
                 , last_assigned_at = CASE WHEN \(row).assigned_at IS NULL THEN last_assigned_at
                     WHEN last_assigned_at IS NULL OR \(row).assigned_at > last_assigned_at THEN \(row).assigned_at ELSE last_assigned_at END
                 """ : ""
-            return KeptCount.ensureRow(in: table, columns: "staff_id, open_cases, last_assigned_at", values: "\(row).assigned_to, 0, NULL", sqlite: sqlite)
-                + " UPDATE \(table) SET open_cases = open_cases \(delta) 1\(stamp) WHERE staff_id = \(row).assigned_to;"
+            return "UPDATE \(table) SET open_cases = open_cases \(delta) 1\(stamp) WHERE staff_id = \(row).assigned_to;"
         })
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        let sqlite = sql.dialect.name == "sqlite"
+        let sql = database.sql
         try await sql.raw("""
             CREATE TABLE \(unsafeRaw: Self.table) (staff_id UUID PRIMARY KEY, open_cases INTEGER NOT NULL,
-            last_assigned_at \(unsafeRaw: sqlite ? "REAL" : "TIMESTAMPTZ"))
+            last_assigned_at \(unsafeRaw: sql.instantColumnType))
             """).run()
         try await Self.kept.install(on: sql)
         try await sql.raw("""
@@ -37,7 +37,7 @@ struct AddCaseOfficerLoad: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await Self.kept.remove(on: sql)
         try await sql.drop(table: Self.table).run()
     }

@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import LayanStorage
 import SQLKit
 
 struct CreateCases: AsyncMigration {
@@ -105,7 +106,7 @@ struct CreateCases: AsyncMigration {
             .field("last_number", .int, .required)
             .compositeIdentifier(over: "type", "year")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // The staff lists: newest first within a filter, paged by (received_at, id).
         try await sql.create(index: "cases_received_idx").on(CaseRecord.schema).column("received_at").column("id").run()
         try await sql.create(index: "cases_status_received_idx").on(CaseRecord.schema).column("status").column("received_at").run()

@@ -1,5 +1,6 @@
 import Foundation
 import LayanCore
+import LayanStorage
 
 /// A case as it is first written, as values: the API answers with it and the acknowledgement is written from it.
 /// Filling a `CaseRecord` (a Fluent model, a wrapper object per field) and reading it back for the insert, the

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 
 /// A helpdesk article in Malay and English (PKPA 1/2008 §4c: the helpdesk knows the organisation's functions),
@@ -36,7 +37,7 @@ final class KnowledgeArticle: Model, Audited, @unchecked Sendable {
     /// the wildcards escaped, which serves a helpdesk's few thousand articles on both engines.
     /// `kind` nil: articles and canned replies alike (the staff list).
     static func search(_ query: String, publicOnly: Bool, kind: Kind? = .article, limit: Int = 20, on db: any Database) async throws -> [KnowledgeArticle] {
-        var select = (db as! any SQLDatabase).select().column("id").from(schema).where("active", .equal, SQLLiteral.boolean(true))
+        var select = db.sql.select().column("id").from(schema).where("active", .equal, SQLLiteral.boolean(true))
         if let kind { select = select.where("kind", .equal, kind.rawValue) }
         if publicOnly { select = select.where("public", .equal, SQLLiteral.boolean(true)) }
         select = TextSearch.matchAll(TextSearch.words(query), in: ["title_ms", "title_en", "body_ms", "body_en", "service"], on: select)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -42,7 +43,7 @@ struct CreateAdHocHolidays: AsyncMigration {
             .field("created_by", .uuid, .references(Staff.schema, .id, onDelete: .setNull))
             .field("created_at", .datetime)
             .create()
-        try await (database as! any SQLDatabase).create(index: "adhoc_holidays_date_idx").on(AdHocHoliday.schema).column("date").run()
+        try await database.sql.create(index: "adhoc_holidays_date_idx").on(AdHocHoliday.schema).column("date").run()
     }
 
     func revert(on database: any Database) async throws {

@@ -1,7 +1,7 @@
 import Fluent
-import SQLKit
 import Foundation
 import LayanCore
+import SQLKit
 
 /// A branch office (pejabat cawangan). Its state sets its weekend and holidays.
 final class Branch: Model, @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 import Vapor
 
@@ -39,34 +40,18 @@ struct CreateAuditEvents: AsyncMigration {
             .field("ip", .string)
             .field("request_id", .string)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "audit_events_at_idx").on(AuditEvent.schema).column("at").run()
         try await sql.create(index: "audit_events_entity_idx").on(AuditEvent.schema).column("entity_type").column("entity_id").run()
         try await sql.create(index: "audit_events_actor_idx").on(AuditEvent.schema).column("actor_id").column("at").run()
         // Append-only, enforced by the database itself.
-        if sql.dialect.name == "postgresql" {
-            try await sql.raw("""
-                CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'audit trail is append-only'; END $$
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
-                FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()
-                """).run()
-        } else {
-            try await sql.raw("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END").run()
-            try await sql.raw("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END").run()
-        }
+        try await Self.appendOnly.install(on: sql)
     }
 
+    static let appendOnly = AppendOnlyTable(AuditEvent.schema, message: "audit trail is append-only")
+
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        if sql.dialect.name == "postgresql" {
-            try await sql.raw("DROP TABLE audit_events").run()
-            try await sql.raw("DROP FUNCTION audit_events_append_only()").run()
-        } else {
-            try await database.schema(AuditEvent.schema).delete()
-        }
+        try await Self.appendOnly.drop(on: database.sql)
     }
 }
 

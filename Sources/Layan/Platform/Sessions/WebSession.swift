@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LayanStorage
 import SQLKit
 
 /// A browser session, stored server-side so it can expire, be rotated at sign-in and be ended from
@@ -35,7 +36,7 @@ struct CreateWebSessions: AsyncMigration {
             .field("user_agent", .string)
             .unique(on: "token_hash")
             .create()
-        try await (database as! any SQLDatabase).create(index: "web_sessions_staff_idx").on(WebSession.schema).column("staff_id").run()
+        try await database.sql.create(index: "web_sessions_staff_idx").on(WebSession.schema).column("staff_id").run()
     }
 
     func revert(on database: any Database) async throws {

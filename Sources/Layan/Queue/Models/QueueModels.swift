@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import SQLKit
 
 /// A counter service of a branch (perkhidmatan kaunter), with its letter on the ticket and the Client
@@ -203,12 +204,12 @@ struct AddCharterFieldsToTickets: AsyncMigration {
 /// per waiting ticket of the branch.
 struct AddServiceQueueIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).create(index: "tickets_service_queue_idx").on(Ticket.schema)
+        try await database.sql.create(index: "tickets_service_queue_idx").on(Ticket.schema)
             .column("branch_id").column("service_id").column("status").column("arrived_at").column("id").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: "tickets_service_queue_idx").run()
+        try await database.sql.drop(index: "tickets_service_queue_idx").run()
     }
 }
 
@@ -292,7 +293,7 @@ struct CreateQueue: AsyncMigration {
             .field("last_number", .int, .required)
             .compositeIdentifier(over: "branch_id", "service_id", "service_date")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // call-next reads a branch's waiting tickets in arrival order
         try await sql.create(index: "tickets_queue_idx").on(Ticket.schema).column("branch_id").column("status").column("arrived_at").run()
         try await sql.create(index: "tickets_day_idx").on(Ticket.schema).column("branch_id").column("service_date").run()
@@ -372,13 +373,13 @@ struct AddQueueWaitingCounts: AsyncMigration {
         source: Ticket.schema, watched: "status, service_id", sqliteTriggerPrefix: "tickets_waiting",
         postgresFunction: "layan_queue_waiting", postgresTrigger: "tickets_queue_waiting",
         counts: { "\($0).status = 'waiting'" },
-        adjust: { row, delta, sqlite in
-            KeptCount.ensureRow(in: table, columns: "branch_id, service_id, waiting", values: "\(row).branch_id, \(row).service_id, 0", sqlite: sqlite)
-                + " UPDATE \(table) SET waiting = waiting \(delta) 1 WHERE branch_id = \(row).branch_id AND service_id = \(row).service_id;"
+        counter: .init(table: table, columns: "branch_id, service_id, waiting") { "\($0).branch_id, \($0).service_id, 0" },
+        adjust: { row, delta in
+            "UPDATE \(table) SET waiting = waiting \(delta) 1 WHERE branch_id = \(row).branch_id AND service_id = \(row).service_id;"
         })
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "tickets_call_next_idx").on(Ticket.schema)
             .column("branch_id").column("service_id").column("status").column("is_priority").column("arrived_at").column("number").run()
         try await sql.raw("CREATE TABLE \(unsafeRaw: Self.table) (branch_id UUID NOT NULL, service_id UUID NOT NULL, waiting INTEGER NOT NULL, PRIMARY KEY (branch_id, service_id))").run()
@@ -390,7 +391,7 @@ struct AddQueueWaitingCounts: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await Self.kept.remove(on: sql)
         try await sql.drop(table: Self.table).run()
         try await sql.drop(index: "tickets_call_next_idx").run()
@@ -401,11 +402,11 @@ struct AddQueueWaitingCounts: AsyncMigration {
 /// same look-ups; keeping both cost every ticket issued one more index entry to write.
 struct DropRedundantTicketDayIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: "tickets_day_idx").run()
+        try await database.sql.drop(index: "tickets_day_idx").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).create(index: "tickets_day_idx").on(Ticket.schema).column("branch_id").column("service_date").run()
+        try await database.sql.create(index: "tickets_day_idx").on(Ticket.schema).column("branch_id").column("service_date").run()
     }
 }
 
@@ -416,26 +417,13 @@ struct AddTicketIssuedEventTrigger: AsyncMigration {
     static let values = "NEW.id, NEW.id, NEW.branch_id, 'issued', NEW.issued_at, NEW.service_id"
     static let insert = "INSERT INTO \(TicketEvent.schema) (id, ticket_id, branch_id, kind, at, service_id) VALUES (\(values));"
 
+    static let trigger = RowTrigger(name: "tickets_issued_event", table: Ticket.schema, on: "INSERT", statements: insert)
+
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        if sql.dialect.name == "sqlite" {
-            try await sql.raw("CREATE TRIGGER tickets_issued_event AFTER INSERT ON \(unsafeRaw: Ticket.schema) BEGIN \(unsafeRaw: Self.insert) END").run()
-        } else {
-            try await sql.raw("""
-                CREATE FUNCTION layan_ticket_issued() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN \(unsafeRaw: Self.insert) RETURN NULL; END $$
-                """).run()
-            try await sql.raw("CREATE TRIGGER tickets_issued_event AFTER INSERT ON \(unsafeRaw: Ticket.schema) FOR EACH ROW EXECUTE FUNCTION layan_ticket_issued()").run()
-        }
+        try await Self.trigger.install(on: database.sql, postgresFunction: "layan_ticket_issued")
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        if sql.dialect.name == "sqlite" {
-            try await sql.raw("DROP TRIGGER tickets_issued_event").run()
-        } else {
-            try await sql.raw("DROP TRIGGER tickets_issued_event ON \(unsafeRaw: Ticket.schema)").run()
-            try await sql.raw("DROP FUNCTION layan_ticket_issued()").run()
-        }
+        try await Self.trigger.remove(on: database.sql, postgresFunction: "layan_ticket_issued")
     }
 }

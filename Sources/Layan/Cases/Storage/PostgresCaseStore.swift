@@ -1,8 +1,9 @@
+import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import NIOConcurrencyHelpers
 import SQLKit
-import Vapor
 
 /// PostgreSQL: new cases that arrive while others are being written wait their turn and are then filed together —
 /// the duty desks read, the reference numbers reserved and every row written in one statement each for the lot,
@@ -12,7 +13,7 @@ import Vapor
 /// arrive faster than one round trip. A case waits at most for the batch ahead of it; alone, it is written at once.
 /// Each case stays all or nothing: a batch is one statement, and when it fails each of its cases is filed again
 /// alone, so one bad case fails by itself. Numbers reserved by a failed batch are skipped.
-final class CaseFilingQueue: Sendable {
+final class PostgresCaseStore: CaseStore {
     /// Cases per batch.
     let maximumBatch: Int
     /// Attachment bytes per batch, a case's own files aside: a statement's values must stay well under PostgreSQL's
@@ -33,7 +34,7 @@ final class CaseFilingQueue: Sendable {
 
     private struct Waiting: Sendable {
         var filing: CaseFiling
-        let engine: CaseEngine
+        let db: any Database
         let calendar: WorkingCalendar
         let answer: CheckedContinuation<FiledCase, any Error>
         var number = 0
@@ -46,17 +47,17 @@ final class CaseFilingQueue: Sendable {
     }
 
     /// Files `filing` with whatever else is waiting; answers once its rows are stored.
-    func file(_ filing: CaseFiling, by engine: CaseEngine, calendar: WorkingCalendar) async throws -> FiledCase {
+    func file(_ filing: CaseFiling, calendar: WorkingCalendar, on db: any Database) async throws -> FiledCase {
         try await withCheckedThrowingContinuation { answer in
             let startsWriter = state.withLockedValue { state in
-                state.waiting.append(Waiting(filing: filing, engine: engine, calendar: calendar, answer: answer))
+                state.waiting.append(Waiting(filing: filing, db: db, calendar: calendar, answer: answer))
                 guard state.writing < writers else { return false }
                 state.writing += 1
                 return true
             }
             guard startsWriter else { return }
             // On the connections' own event loop: each statement's answer resumes the writer without a thread hop.
-            Task { try? await engine.db.nearItsConnections { await self.writeWhileWaiting() } }
+            Task { try? await db.nearItsConnections { await self.writeWhileWaiting() } }
         }
     }
 
@@ -82,13 +83,12 @@ final class CaseFilingQueue: Sendable {
 
     private func write(_ batch: [Waiting]) async {
         var batch = batch
-        let engine = batch[0].engine
-        let sql = engine.db as! any SQLDatabase
+        let sql = batch[0].db.sql
         do {
             // The duty desks and the numbers are independent: read on two connections at once.
             let arrived = batch, counts = Dictionary(batch.map { ($0.filing.series, 1) }, uniquingKeysWith: +)
-            async let assignees = dutyOfficers(for: arrived, engine: engine)
-            async let reserved = CaseEngine.reserveNumbers(counts, on: sql)
+            async let assignees = dutyOfficers(for: arrived, on: sql)
+            async let reserved = CaseFilingSQL.reserveNumbers(counts, on: sql)
             var next = try await reserved
             // Numbers in order of arrival within each series: a block's last number goes to the last case to arrive.
             for (index, assignee) in try await assignees.enumerated().reversed() {
@@ -122,13 +122,13 @@ final class CaseFilingQueue: Sendable {
     }
 
     /// Each case's duty officer: the batch shared among each branch's officers, counting each case as it is given.
-    private func dutyOfficers(for batch: [Waiting], engine: CaseEngine) async throws -> [UUID?] {
+    private func dutyOfficers(for batch: [Waiting], on sql: any SQLDatabase) async throws -> [UUID?] {
         var assignees = [UUID?](repeating: nil, count: batch.count)
         // Cases filed either side of midnight belong to different days' rotas.
         for day in Set(batch.map(\.filing.today)) {
             let those = batch.indices.filter { batch[$0].filing.today == day }
             let branches = Dictionary(those.map { (batch[$0].filing.branchID, batch[$0].filing.branchState) }, uniquingKeysWith: { a, _ in a })
-            var desks = try await engine.dutyDesks(for: branches, today: day, calendar: batch[those[0]].calendar)
+            var desks = try await CaseFilingSQL.dutyDesks(for: branches, today: day, calendar: batch[those[0]].calendar, on: sql)
             for index in those {
                 let filing = batch[index].filing
                 assignees[index] = desks[filing.branchID]?
@@ -140,18 +140,8 @@ final class CaseFilingQueue: Sendable {
     }
 
     private static func writeAlone(_ filing: CaseFiling, on sql: any SQLDatabase) async throws -> FiledCase {
-        let (filed, rows) = filing.rows(number: try await CaseEngine.nextNumber(for: filing.series, on: sql))
+        let (filed, rows) = filing.rows(number: try await CaseFilingSQL.nextNumber(for: filing.series, on: sql))
         try await rows.writeAsOneStatement(on: sql)
         return filed
-    }
-}
-
-extension Application {
-    private struct CaseFilingQueueKey: StorageKey { typealias Value = CaseFilingQueue }
-
-    /// Set in `configure`; only PostgreSQL files through it.
-    var caseFilingQueue: CaseFilingQueue {
-        get { storage[CaseFilingQueueKey.self]! }
-        set { storage[CaseFilingQueueKey.self] = newValue }
     }
 }

@@ -2,9 +2,23 @@ import SQLKit
 
 /// A count the database keeps itself with row triggers on a table, on both engines (SQLite triggers; one
 /// PL/pgSQL function on PostgreSQL), so a hot path reads one row instead of counting, and no code path can
-/// forget to update it. `adjust` writes the statements that move `row`'s count by `delta` ("+" or "-"); they
-/// run only for rows `counts` accepts, leaving on UPDATE/DELETE (OLD) and joining on INSERT/UPDATE (NEW).
-struct KeptCount: Sendable {
+/// forget to update it. `adjust` writes the statements that move `row`'s count by `delta` ("+" or "-"), after the
+/// counted row is made if missing (`counter`); they run only for rows `counts` accepts, leaving on UPDATE/DELETE (OLD)
+/// and joining on INSERT/UPDATE (NEW).
+package struct KeptCount: Sendable {
+    /// The row holding a count: its table, its columns, and their first values for a row of the source (`NEW`/`OLD`).
+    package struct Counter: Sendable {
+        let table: String
+        let columns: String
+        let values: @Sendable (_ row: String) -> String
+
+        package init(table: String, columns: String, values: @escaping @Sendable (_ row: String) -> String) {
+            self.table = table
+            self.columns = columns
+            self.values = values
+        }
+    }
+
     let source: String
     /// The columns whose change can move a row in or out of the count.
     let watched: String
@@ -13,18 +27,37 @@ struct KeptCount: Sendable {
     let postgresFunction: String
     let postgresTrigger: String
     let counts: @Sendable (_ row: String) -> String
-    let adjust: @Sendable (_ row: String, _ delta: String, _ sqlite: Bool) -> String
+    let counter: Counter
+    let adjust: @Sendable (_ row: String, _ delta: String) -> String
+
+    package init(source: String, watched: String, sqliteTriggerPrefix: String, postgresFunction: String, postgresTrigger: String,
+                 counts: @escaping @Sendable (_ row: String) -> String, counter: Counter,
+                 adjust: @escaping @Sendable (_ row: String, _ delta: String) -> String) {
+        self.source = source
+        self.watched = watched
+        self.sqliteTriggerPrefix = sqliteTriggerPrefix
+        self.postgresFunction = postgresFunction
+        self.postgresTrigger = postgresTrigger
+        self.counts = counts
+        self.counter = counter
+        self.adjust = adjust
+    }
+
+    /// The statements moving `row`'s count: the counted row made when missing, then `adjust`.
+    private func statements(_ row: String, _ delta: String, sqlite: Bool) -> String {
+        Self.ensureRow(in: counter.table, columns: counter.columns, values: counter.values(row), sqlite: sqlite) + " " + adjust(row, delta)
+    }
 
     private static let sqliteTriggers = ["insert", "leave", "join", "delete"]
 
-    func install(on sql: any SQLDatabase) async throws {
-        if sql.dialect.name == "sqlite" {
+    package func install(on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == StorageEngine.sqlite.rawValue {
             let events = ["INSERT", "UPDATE OF \(watched)", "UPDATE OF \(watched)", "DELETE"]
             let rows = ["NEW", "OLD", "NEW", "OLD"], deltas = ["+", "-", "+", "-"]
             for i in 0..<4 {
                 try await sql.raw("""
                     CREATE TRIGGER \(unsafeRaw: sqliteTriggerPrefix)_\(unsafeRaw: Self.sqliteTriggers[i]) AFTER \(unsafeRaw: events[i]) ON \(unsafeRaw: source)
-                    WHEN \(unsafeRaw: counts(rows[i])) BEGIN \(unsafeRaw: adjust(rows[i], deltas[i], true)) END
+                    WHEN \(unsafeRaw: counts(rows[i])) BEGIN \(unsafeRaw: statements(rows[i], deltas[i], sqlite: true)) END
                     """).run()
             }
         } else {
@@ -32,10 +65,10 @@ struct KeptCount: Sendable {
                 CREATE FUNCTION \(unsafeRaw: postgresFunction)() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                   IF TG_OP IN ('UPDATE', 'DELETE') AND \(unsafeRaw: counts("OLD")) THEN
-                    \(unsafeRaw: adjust("OLD", "-", false))
+                    \(unsafeRaw: statements("OLD", "-", sqlite: false))
                   END IF;
                   IF TG_OP IN ('INSERT', 'UPDATE') AND \(unsafeRaw: counts("NEW")) THEN
-                    \(unsafeRaw: adjust("NEW", "+", false))
+                    \(unsafeRaw: statements("NEW", "+", sqlite: false))
                   END IF;
                   RETURN NULL;
                 END $$
@@ -47,8 +80,8 @@ struct KeptCount: Sendable {
         }
     }
 
-    func remove(on sql: any SQLDatabase) async throws {
-        if sql.dialect.name == "sqlite" {
+    package func remove(on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == StorageEngine.sqlite.rawValue {
             for name in Self.sqliteTriggers { try await sql.raw("DROP TRIGGER \(unsafeRaw: sqliteTriggerPrefix)_\(unsafeRaw: name)").run() }
         } else {
             try await sql.raw("DROP TRIGGER \(unsafeRaw: postgresTrigger) ON \(unsafeRaw: source)").run()
@@ -57,7 +90,7 @@ struct KeptCount: Sendable {
     }
 
     /// Makes the counted row when it is missing (SQLite triggers take no upsert, so both engines do it this way).
-    static func ensureRow(in table: String, columns: String, values: String, sqlite: Bool) -> String {
+    private static func ensureRow(in table: String, columns: String, values: String, sqlite: Bool) -> String {
         sqlite ? "INSERT OR IGNORE INTO \(table) (\(columns)) VALUES (\(values));"
             : "INSERT INTO \(table) (\(columns)) VALUES (\(values)) ON CONFLICT DO NOTHING;"
     }

@@ -214,7 +214,7 @@ extension UUID {
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// The text SQLiteKit stores for a UUID: `uuidString`, upper-case with hyphens.
-    var storedText: String {
+    package var storedText: String {
         let bytes = uuid
         return withUnsafeBytes(of: bytes) { raw in
             String(unsafeUninitializedCapacity: 36) { out in
@@ -234,7 +234,7 @@ extension UUID {
     }
 
     /// Parses `storedText` (either case); nil for anything else, left to Foundation.
-    init?(storedText text: String) {
+    package init?(storedText text: String) {
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let parsed = text.utf8.withContiguousStorageIfAvailable { chars -> Bool in
             guard chars.count == 36 else { return false }

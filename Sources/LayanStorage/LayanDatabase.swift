@@ -1,0 +1,60 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+/// Where the data lives. SQLite file by default; PostgreSQL when `DATABASE_URL=postgres://…` (design.md).
+public enum DatabaseTarget: Equatable, Sendable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public static let defaultSQLitePath = "data/layan.sqlite"
+
+    /// The engine's name as `/healthz` reports it.
+    public var engineName: String { engine.rawValue }
+
+    package var engine: StorageEngine {
+        switch self {
+        case .sqlite: .sqlite
+        case .postgres: .postgresql
+        }
+    }
+}
+
+/// The two engines Layan runs on. Capability code never switches on it: what differs lives in this target.
+package enum StorageEngine: String, Sendable {
+    case sqlite
+    case postgresql
+}
+
+/// Opens the configured database. SQLite gets the settings design.md asks for on every connection.
+package enum LayanDatabase {
+    package static func configure(_ app: Application, target: DatabaseTarget, postgresConnectionsPerEventLoop: Int) async throws {
+        switch target {
+        case let .sqlite(path):
+            let url = URL(fileURLWithPath: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            SQLiteConnectionSettings.installOnEveryConnection()
+            app.databases.use(.directSQLite(path: path), as: .sqlite)
+            // WAL is a property of the file, so once at boot is enough.
+            try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
+        case let .postgres(url):
+            try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: postgresConnectionsPerEventLoop), as: .psql)
+        }
+    }
+}
+
+extension Database {
+    /// The database as SQLKit sees it, for hand-written statements: every engine Layan configures speaks SQL, so
+    /// this is the one place the conversion is made.
+    package var sql: any SQLDatabase {
+        // Both drivers' databases are SQL databases; a test double that is not fails loudly here, not in a handler.
+        guard let sql = self as? any SQLDatabase else { preconditionFailure("Layan's databases speak SQL") }
+        return sql
+    }
+
+    /// Which engine this is (the storage target's own switches: capability code asks for a behaviour instead).
+    package var engine: StorageEngine { self is any PostgresDatabase ? .postgresql : .sqlite }
+}
