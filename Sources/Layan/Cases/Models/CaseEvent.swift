@@ -1,0 +1,53 @@
+import Fluent
+import Foundation
+import LayanCore
+import LayanStorage
+import SQLKit
+
+/// One entry of a case's timeline. Internal notes stay with staff; public entries are the customer's to read.
+final class CaseEvent: Model, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "case_events"
+
+    enum Kind: String, Codable, Sendable {
+        case received, transition, publicReply = "public_reply", internalNote = "internal_note", customerMessage = "customer_message"
+        case assigned, reminder, escalated, recovery
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "case_id") var caseRecord: CaseRecord
+    @Field(key: "at") var at: Date
+    @Field(key: "kind") var kind: Kind
+    @Field(key: "public") var isPublic: Bool
+    @OptionalField(key: "from_status") var fromStatus: CaseStatus?
+    @OptionalField(key: "to_status") var toStatus: CaseStatus?
+    @OptionalParent(key: "actor_id") var actor: Staff?
+    /// Who acted as the timeline shows it: an officer's name, or empty for the customer or the system.
+    @Field(key: "actor_name") var actorName: String
+    @OptionalField(key: "body") var body: String?
+
+    init() {}
+
+    init(caseID: UUID, at: Date, kind: Kind, isPublic: Bool, actorID: UUID?, actorName: String, body: String? = nil,
+         from: CaseStatus? = nil, to: CaseStatus? = nil) {
+        self.$caseRecord.id = caseID
+        self.at = at
+        self.kind = kind
+        self.isPublic = isPublic
+        self.$actor.id = actorID
+        self.actorName = actorName
+        self.body = body
+        self.fromStatus = from
+        self.toStatus = to
+    }
+}
+
+extension CaseEvent {
+    static let insertColumns = ["id", "case_id", "at", "kind", "public", "from_status", "to_status", "actor_id", "actor_name", "body"]
+
+    /// A timeline entry as a row, without a model (a new case writes two).
+    static func row(caseID: UUID, at: Date, kind: Kind, isPublic: Bool, actorID: UUID?, actorName: String,
+                    body: String? = nil, from: CaseStatus? = nil, to: CaseStatus? = nil) -> [InsertBatch.Value] {
+        [UUID.timeOrdered(at: at), caseID, at, kind.rawValue, isPublic, from?.rawValue, to?.rawValue, actorID, actorName, body]
+    }
+}
