@@ -200,8 +200,8 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
                                     notifier: CaseNotifier(app: app))
             var (_, batch) = filing.rows(number: 1)
             // A timeline entry of a case that does not exist: the statement fails on its foreign key at the end.
-            batch.add(into: CaseEvent.schema, columns: CaseEvent.insertColumns,
-                      CaseEvent.row(caseID: UUID(), at: caseMorning, kind: .received, isPublic: true, actorID: nil, actorName: ""))
+            batch.add(CaseEvent.New(caseID: UUID(), at: caseMorning, kind: .received, isPublic: true, actorID: nil, actorName: ""),
+                      as: CaseEvent.shape)
             let rows = batch
             let sql = app.db as! any SQLDatabase
             await #expect(throws: (any Error).self) {

@@ -36,3 +36,8 @@ enum CaseError: CatalogueError, Equatable {
         return [:]
     }
 }
+
+/// A new case or message that failed its checks: one catalogue key per field.
+struct CaseInvalid: Error, Sendable {
+    let problems: [String: String]
+}

@@ -14,12 +14,12 @@ struct CaseNotifier: Sendable {
     enum Occasion { case received, statusChanged, reply }
 
     func tell(_ record: CaseRecord, about occasion: Occasion, note: String?, on db: any Database) async throws {
-        guard let row = message(for: record, about: occasion, note: note) else { return }
-        try await db.sql.insertRows(into: OutboxMessage.schema, columns: OutboxMessage.insertColumns, [row])
+        guard let message = message(for: record, about: occasion, note: note) else { return }
+        try await db.sql.insert(message, as: OutboxMessage.shape)
     }
 
     /// The message for the customer, in their language, as an outbox row; nil when they cannot be reached (anonymous).
-    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?) -> [InsertBatch.Value]? {
+    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?) -> OutboxMessage.New? {
         guard let (channel, recipient) = Self.route(record) else { return nil }
         let catalogue = app.catalogue
         let language = record.language
@@ -45,7 +45,7 @@ struct CaseNotifier: Sendable {
         let body = channel == .sms
             ? [opening, note.map { String($0.prefix(200)) }, values["link"]].compactMap { $0 }.joined(separator: " ")
             : lines.joined(separator: "\n")
-        return OutboxMessage.row(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.caseID, at: app.clock.now())
+        return OutboxMessage.New(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.caseID, at: app.clock.now())
     }
 
     /// How to reach the customer: the channel they chose when we have it, else the other; nobody for anonymous cases.

@@ -43,11 +43,21 @@ final class OutboxMessage: Model, @unchecked Sendable {
 }
 
 extension OutboxMessage {
-    static let insertColumns = ["id", "channel", "recipient", "subject", "body", "case_id", "state", "attempts", "next_attempt_at",
-                                "last_error", "created_at", "sent_at"]
-
-    /// A new message as a row, without a model: pending, to be sent at once (a new case writes one).
-    static func row(channel: Channel, recipient: String, subject: String, body: String, caseID: UUID?, at: Date) -> [InsertBatch.Value] {
-        [UUID.timeOrdered(at: at), channel.rawValue, recipient, subject, body, caseID, State.pending.rawValue, 0, at, nil, at, nil]
+    /// A new message as values, written without a model: pending, to be sent at once (a new case writes one).
+    struct New: Sendable {
+        let channel: Channel
+        let recipient: String
+        let subject: String
+        let body: String
+        let caseID: UUID?
+        let at: Date
     }
+
+    /// Where each value of a new message is stored.
+    static let shape = TableShape<New>(schema, [
+        .init("id") { UUID.timeOrdered(at: $0.at) }, .init("channel") { $0.channel.rawValue }, .init("recipient") { $0.recipient },
+        .init("subject") { $0.subject }, .init("body") { $0.body }, .init("case_id") { $0.caseID },
+        .init("state") { _ in State.pending.rawValue }, .init("attempts") { _ in 0 }, .init("next_attempt_at") { $0.at },
+        .init("last_error") { _ in nil }, .init("created_at") { $0.at }, .init("sent_at") { _ in nil },
+    ])
 }

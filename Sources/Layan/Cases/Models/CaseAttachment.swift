@@ -22,5 +22,20 @@ final class CaseAttachment: Model, @unchecked Sendable {
 }
 
 extension CaseAttachment {
-    static let insertColumns = ["id", "case_id", "file_name", "content_type", "size", "data", "public", "at"]
+    /// A checked file as values, written without a model.
+    struct New: Sendable {
+        let caseID: UUID
+        let fileName: String
+        let kind: AttachmentPolicy.Kind
+        let bytes: [UInt8]
+        let isPublic: Bool
+        let at: Date
+    }
+
+    /// Where each value of a new file is stored.
+    static let shape = TableShape<New>(schema, [
+        .init("id") { UUID.timeOrdered(at: $0.at) }, .init("case_id") { $0.caseID }, .init("file_name") { $0.fileName },
+        .init("content_type") { $0.kind.rawValue }, .init("size") { $0.bytes.count }, .init("data") { Data($0.bytes) },
+        .init("public") { $0.isPublic }, .init("at") { $0.at },
+    ])
 }

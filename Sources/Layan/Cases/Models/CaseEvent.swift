@@ -43,11 +43,31 @@ final class CaseEvent: Model, @unchecked Sendable {
 }
 
 extension CaseEvent {
-    static let insertColumns = ["id", "case_id", "at", "kind", "public", "from_status", "to_status", "actor_id", "actor_name", "body"]
+    /// A timeline entry as values, written without a model (a new case writes two).
+    struct New: Sendable {
+        var id: UUID
+        let caseID: UUID
+        let at: Date
+        let kind: Kind
+        let isPublic: Bool
+        let actorID: UUID?
+        let actorName: String
+        var body: String? = nil
+        var from: CaseStatus? = nil
+        var to: CaseStatus? = nil
 
-    /// A timeline entry as a row, without a model (a new case writes two).
-    static func row(caseID: UUID, at: Date, kind: Kind, isPublic: Bool, actorID: UUID?, actorName: String,
-                    body: String? = nil, from: CaseStatus? = nil, to: CaseStatus? = nil) -> [InsertBatch.Value] {
-        [UUID.timeOrdered(at: at), caseID, at, kind.rawValue, isPublic, from?.rawValue, to?.rawValue, actorID, actorName, body]
+        init(caseID: UUID, at: Date, kind: Kind, isPublic: Bool, actorID: UUID?, actorName: String, body: String? = nil,
+             from: CaseStatus? = nil, to: CaseStatus? = nil) {
+            id = .timeOrdered(at: at)
+            (self.caseID, self.at, self.kind, self.isPublic, self.actorID, self.actorName) = (caseID, at, kind, isPublic, actorID, actorName)
+            (self.body, self.from, self.to) = (body, from, to)
+        }
     }
+
+    /// Where each value of a new entry is stored.
+    static let shape = TableShape<New>(schema, [
+        .init("id") { $0.id }, .init("case_id") { $0.caseID }, .init("at") { $0.at }, .init("kind") { $0.kind.rawValue },
+        .init("public") { $0.isPublic }, .init("from_status") { $0.from?.rawValue }, .init("to_status") { $0.to?.rawValue },
+        .init("actor_id") { $0.actorID }, .init("actor_name") { $0.actorName }, .init("body") { $0.body },
+    ])
 }

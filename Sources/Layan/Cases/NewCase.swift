@@ -1,0 +1,28 @@
+import Fluent
+import Foundation
+import LayanCore
+import LayanStorage
+import SQLKit
+import Vapor
+
+/// A case as it is filed, from the public portal, an officer typing in a counter form or phone call, or the API.
+struct NewCase: Sendable {
+    var type: CaseType
+    var channel: CaseChannel
+    var categoryID: UUID?
+    var subject: String
+    var details: String
+    var anonymous = false
+    var name: String?
+    var email: String?
+    var phone: String?
+    var idDocument: String?
+    var language: Language = .ms
+    var contactBy: ContactChannel = .email
+    var onBehalfOf: String?
+    var consentGiven = false
+    var branchID: UUID
+    var divisionID: UUID?
+    var service: String?
+    var attachments: [NewAttachment] = []
+}

@@ -1,0 +1,4 @@
+extension String {
+    /// nil for an empty text: optional fields are stored as NULL, not "".
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
