@@ -48,17 +48,16 @@ struct CaseStaffController: RouteCollection {
         filter.limit = 25
         let now = req.application.clock.now()
         let today = LocalDate(now)
-        let page = try await CaseList.page(filter, today: today, on: req.db)
-        let assignees = try await Staff.query(on: req.db).filter(\.$id ~~ Set(page.rows.compactMap(\.assigned_to))).all()
-        let names = Dictionary(uniqueKeysWithValues: assignees.map { ($0.id!, $0.name) })
+        let supervises = req.staff?.allows(.superviseCases) == true
+        let calendar = try await req.application.calendarService.calendar(on: req.db, now: now)
+        let found = try await CaseListPage.query(filter, today: today, calendar: calendar, withCoverage: supervises, on: req.db)
+        let (page, names, categories, branches) = (found.page, found.assigneeNames, found.categories, found.branches)
         let rows = page.rows.map { row in
             Row(href: CaseURL.staff(row.id), reference: row.reference, type: req.t(row.type.catalogueKey), status: req.t(row.status.catalogueKey),
                 subject: row.subject, received: MalaysianTime.dateTime(row.received_at, in: req.language),
                 due: LocalDate(row.resolve_due).map { MalaysianTime.shortDate($0.startInstant) } ?? row.resolve_due,
                 overdue: row.status.isOpen && row.resolve_due < today.iso, assignee: row.assigned_to.flatMap { names[$0] } ?? "—")
         }
-        let categories = try await CaseCategory.query(on: req.db).sort(\.$nameMs).all()
-        let branches = try await Branch.query(on: req.db).sort(\.$name).all()
         let chosen = { (name: String, value: String) in q[String.self, at: name] == value }
         var nextHref: String?
         if let next = page.next {
@@ -66,8 +65,7 @@ struct CaseStaffController: RouteCollection {
             components.queryItems = (components.queryItems ?? []).filter { $0.name != "after" } + [URLQueryItem(name: "after", value: next.token)]
             nextHref = components.string
         }
-        let supervises = req.staff?.allows(.superviseCases) == true
-        let uncovered = supervises ? try await DutyRotaController.uncoveredDays(req, today: today) : []
+        let uncovered = found.uncovered.map { "\($0.branch): \(MalaysianTime.longDate($0.day, in: req.language))" }
         return try await req.view.render("Cases/list", ListPage(
             layout: await LayoutContext.make(for: req, title: req.t(mine ? "cases.mine" : "cases.team")), mine: mine, rows: rows,
             types: CaseType.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: chosen("type", $0.rawValue)) },

@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import LayanStorage
 import Vapor
 
 /// The duty rota (PKPA 1/2008 §4d(5): an officer assigned every day to complaints and feedback): who is on duty
@@ -27,20 +28,6 @@ struct DutyRotaController: RouteCollection {
         let unitChoices: [Choice]
     }
 
-    /// "Branch: date" for each of the next working days with nobody on duty, for the team queue's warning.
-    static func uncoveredDays(_ req: Request, today: LocalDate) async throws -> [String] {
-        let calendar = try await req.application.calendarService.calendar(on: req.db, now: req.application.clock.now())
-        var result: [String] = []
-        for branch in try await Branch.query(on: req.db).sort(\.$name).all() {
-            let covered = Set(try await DutyShift.query(on: req.db).filter(\.$branch.$id == branch.requireID())
-                .filter(\.$date >= today.iso).all().compactMap { LocalDate($0.date) })
-            for day in DutyCoverage.uncovered(from: today, workingDays: daysWarned, calendar: calendar, state: branch.state, covered: covered) {
-                result.append("\(branch.name): \(MalaysianTime.longDate(day, in: req.language))")
-            }
-        }
-        return result
-    }
-
     func page(req: Request) async throws -> View {
         try await req.view.render("Cases/duty", try await context(req, form: try await req.form()))
     }
@@ -49,14 +36,13 @@ struct DutyRotaController: RouteCollection {
         let now = req.application.clock.now()
         let today = LocalDate(now)
         let calendar = try await req.application.calendarService.calendar(on: req.db, now: now)
-        let branches = try await Branch.query(on: req.db).sort(\.$name).all()
-        let staff = try await Staff.query(on: req.db).filter(\.$active == true).sort(\.$name).all().filter { $0.roles.allow(.handleCases) }
+        let found = try await DutyRotaPage.query(on: req.db, from: today)
+        let (branches, staff, divisions) = (found.branches, found.officers, found.divisions)
         let names = Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.name) })
-        let divisions = try await Division.query(on: req.db).sort(\.$code).all()
         let units = Dictionary(uniqueKeysWithValues: divisions.map { ($0.id!, req.language == .ms ? $0.nameMs : $0.nameEn) })
         var rotas: [BranchRota] = []
         for branch in branches {
-            let shifts = try await DutyShift.query(on: req.db).filter(\.$branch.$id == branch.requireID()).filter(\.$date >= today.iso).all()
+            let shifts = found.shifts[try branch.requireID()] ?? []
             var day = calendar.nextWorkingDay(onOrAfter: today, in: branch.state)
             var days: [Day] = []
             for _ in 0..<Self.daysShown {
@@ -94,12 +80,12 @@ struct DutyRotaController: RouteCollection {
         let calendar = try await req.application.calendarService.calendar(on: req.db, now: req.application.clock.now())
         let chosenBranch = try branch.requireID()
         let state = branch.state
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
+            let onDuty = try await DutyRotaPage.daysOnDuty(staffID, at: chosenBranch, from: from, until: until, on: db)
             for n in 0...(until.dayNumber - from.dayNumber) {
                 let day = from.adding(days: n)
-                guard calendar.isWorkingDay(day, in: state) else { continue }
-                let exists = try await DutyShift.query(on: db).filter(\.$branch.$id == chosenBranch).filter(\.$staff.$id == staffID).filter(\.$date == day.iso).count() > 0
-                if !exists { try await DutyShift(branchID: chosenBranch, staffID: staffID, date: day, divisionID: divisionID).create(on: db) }
+                guard calendar.isWorkingDay(day, in: state), !onDuty.contains(day.iso) else { continue }
+                try await DutyShift(branchID: chosenBranch, staffID: staffID, date: day, divisionID: divisionID).create(on: db)
             }
         }
         try await req.flash("success", req.t("duty.added"))
