@@ -114,13 +114,13 @@ struct AccountsController: RouteCollection {
     func staffHome(req: Request) async throws -> View {
         let staff = req.staff!
         let candidates: [(SiteURL, String, Permission)] = [
-            (.console, "console", .operateCounter),
-            (.superviseQueue, "supervise", .superviseQueue),
+            (.queue(.console), "console", .operateCounter),
+            (.queue(.supervise), "supervise", .superviseQueue),
             (.directory, "directory", .viewDirectory),
             (.adminStaffList, "staff", .manageStaff),
             (.adminBranches, "branches", .manageOrganisation),
             (.adminDivisions, "divisions", .manageOrganisation),
-            (.queueSetup, "queueSetup", .manageOrganisation),
+            (.queue(.setup), "queueSetup", .manageOrganisation),
             (.adminAgency, "agency", .manageOrganisation),
             (.adminCalendar, "calendar", .manageCalendar),
             (.adminAudit, "audit", .viewAuditTrail),

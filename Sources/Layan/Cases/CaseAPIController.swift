@@ -9,14 +9,13 @@ import Vapor
 /// listCases, addCaseMessage, transitionCase, assignCase, getCasePublicStatus.
 struct CaseAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1")
-        api.access(.api(.casesWrite)).upload("cases", megabytes: 40, use: createCase)
-        api.access(.api(.casesRead)).get("cases", use: listCases)
-        api.access(.api(.casesRead)).get("cases", ":caseID", use: getCase)
-        api.access(.api(.casesWrite)).post("cases", ":caseID", "messages", use: addCaseMessage)
-        api.access(.api(.casesWrite)).post("cases", ":caseID", "transitions", use: transitionCase)
-        api.access(.api(.casesAssign)).post("cases", ":caseID", "assignment", use: assignCase)
-        api.access(.anyone).get("public", "cases", ":reference", use: getCasePublicStatus)
+        routes.access(.api(.casesWrite)).upload(.api(.cases), megabytes: 40, use: createCase)
+        routes.access(.api(.casesRead)).get(.api(.cases), use: listCases)
+        routes.access(.api(.casesRead)).get(.api(.oneCase(":caseID")), use: getCase)
+        routes.access(.api(.casesWrite)).post(.api(.caseMessages(":caseID")), use: addCaseMessage)
+        routes.access(.api(.casesWrite)).post(.api(.caseTransitions(":caseID")), use: transitionCase)
+        routes.access(.api(.casesAssign)).post(.api(.caseAssignment(":caseID")), use: assignCase)
+        routes.access(.anyone).get(.api(.publicCase(":reference")), use: getCasePublicStatus)
     }
 
     struct CustomerInput: Content {

@@ -90,7 +90,7 @@ extension CaseRecord: CustomerNotice {
 enum CaseURL {
     /// The customer's status page through the secret link in the acknowledgement.
     static func publicStatus(_ record: CaseRecord) -> String { publicStatus(id: record.id!, key: record.publicKey) }
-    static func publicStatus(id: UUID, key: String) -> String { "/kes/s/\(id.uuidString)?k=\(key)" }
-    static func staff(_ record: CaseRecord) -> String { "/cases/\(record.id!.uuidString)" }
-    static func staff(_ id: UUID) -> String { "/cases/\(id.uuidString)" }
+    static func publicStatus(id: UUID, key: String) -> String { SiteURL.cases(.status(id.uuidString)).path(["k": key]) }
+    static func staff(_ record: CaseRecord) -> String { staff(record.id!) }
+    static func staff(_ id: UUID) -> String { SiteURL.cases(.show(id.uuidString)).path }
 }

@@ -7,14 +7,14 @@ import Vapor
 struct CaseStaffController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let officer = routes.access(.staff(.handleCases))
-        officer.get("cases", use: list)
-        officer.get("cases", "new", use: newCase)
-        officer.upload("cases", "new", megabytes: 27, use: create)
-        officer.get("cases", ":caseID", use: show)
-        officer.post("cases", ":caseID", "transition", use: transition)
-        officer.upload("cases", ":caseID", "message", megabytes: 27, use: message)
-        officer.get("cases", ":caseID", "attachments", ":attachmentID", use: attachment)
-        routes.access(.staff(.superviseCases)).post("cases", ":caseID", "assign", use: assign)
+        officer.get(.cases(.list), use: list)
+        officer.get(.cases(.new), use: newCase)
+        officer.upload(.cases(.new), megabytes: 27, use: create)
+        officer.get(.cases(.show(":caseID")), use: show)
+        officer.post(.cases(.transition(":caseID")), use: transition)
+        officer.upload(.cases(.message(":caseID")), megabytes: 27, use: message)
+        officer.get(.cases(.attachment(":caseID", ":attachmentID")), use: attachment)
+        routes.access(.staff(.superviseCases)).post(.cases(.assign(":caseID")), use: assign)
     }
 
     struct Row: Encodable, Sendable {
@@ -74,7 +74,8 @@ struct CaseStaffController: RouteCollection {
             branches: branches.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: chosen("branch", $0.id!.uuidString)) },
             channels: CaseChannel.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: chosen("channel", $0.rawValue)) },
             dues: [CaseList.Due.today, .overdue].map { Choice(value: $0.rawValue, label: req.t("cases.due.\($0.rawValue)"), selected: chosen("due", $0.rawValue)) },
-            next: nextHref, mineHref: "/cases?mine=1", teamHref: "/cases", newHref: "/cases/new", dutyHref: supervises ? "/cases/duty" : nil,
+            next: nextHref, mineHref: SiteURL.cases(.list).path(["mine": "1"]), teamHref: SiteURL.cases(.list).path,
+            newHref: SiteURL.cases(.new).path, dutyHref: supervises ? SiteURL.cases(.duty).path : nil,
             uncoveredDays: uncovered))
     }
 
@@ -88,7 +89,7 @@ struct CaseStaffController: RouteCollection {
     private func formPage(_ req: Request, form: FormContext) async throws -> PublicCaseController.FormPage {
         PublicCaseController.FormPage(layout: await LayoutContext.make(for: req, title: req.t("cases.new")), form: form,
                                       choices: try await CaseFormChoices.make(req, values: form.values, channels: CaseChannel.staffEntered),
-                                      action: "/cases/new", staffEntry: true, heading: req.t("cases.new"))
+                                      action: SiteURL.cases(.new).path, staffEntry: true, heading: req.t("cases.new"))
     }
 
     func create(req: Request) async throws -> Response {
@@ -183,10 +184,10 @@ struct CaseStaffController: RouteCollection {
             timeline: timeline,
             deliveries: deliveries.map { Delivery(channel: req.t("case.contact.\($0.channel.rawValue)"), recipient: $0.recipient,
                                                   state: req.t("outbox.state.\($0.state.rawValue)"), attempts: $0.attempts, error: $0.lastError, subject: $0.subject) },
-            files: files.map { FileRow(name: $0.fileName, href: "\(CaseURL.staff(id))/attachments/\($0.id!.uuidString)", size: "\(max(1, $0.size / 1024)) KB") },
-            transitionAction: "\(CaseURL.staff(id))/transition", messageAction: "\(CaseURL.staff(id))/message",
-            assignAction: supervises ? "\(CaseURL.staff(id))/assign" : nil, officers: officers,
-            recoveryHref: record.type == .complaint ? "\(CaseURL.staff(id))/recovery" : nil,
+            files: files.map { FileRow(name: $0.fileName, href: SiteURL.cases(.attachment(id.uuidString, $0.id!.uuidString)).path, size: "\(max(1, $0.size / 1024)) KB") },
+            transitionAction: SiteURL.cases(.transition(id.uuidString)).path, messageAction: SiteURL.cases(.message(id.uuidString)).path,
+            assignAction: supervises ? SiteURL.cases(.assign(id.uuidString)).path : nil, officers: officers,
+            recoveryHref: record.type == .complaint ? SiteURL.cases(.recoveryForCase(id.uuidString)).path : nil,
             canned: try await KnowledgeArticle.query(on: req.db).filter(\.$kind == .cannedReply).filter(\.$active == true).sort(\.$titleMs).all()
                 .map { Canned(id: $0.id!.uuidString, title: $0.title(in: req.language), text: $0.body(in: record.language)) },
             articles: try await KnowledgeArticle.query(on: req.db).filter(\.$kind == .article).filter(\.$isPublic == true).filter(\.$active == true)

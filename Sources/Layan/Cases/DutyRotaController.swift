@@ -11,9 +11,9 @@ struct DutyRotaController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let supervisor = routes.access(.staff(.superviseCases))
-        supervisor.get("cases", "duty", use: page)
-        supervisor.post("cases", "duty", use: add)
-        supervisor.post("cases", "duty", ":shiftID", "delete", use: remove)
+        supervisor.get(.cases(.duty), use: page)
+        supervisor.post(.cases(.duty), use: add)
+        supervisor.post(.cases(.removeShift(":shiftID")), use: remove)
     }
 
     struct Officer: Encodable, Sendable { let name: String; let unit: String?; let removeAction: String }
@@ -48,7 +48,7 @@ struct DutyRotaController: RouteCollection {
             for _ in 0..<Self.daysShown {
                 let officers = shifts.filter { $0.date == day.iso }.map {
                     Officer(name: names[$0.$staff.id] ?? "—", unit: $0.$division.id.flatMap { units[$0] },
-                            removeAction: "/cases/duty/\($0.id!.uuidString)/delete")
+                            removeAction: SiteURL.cases(.removeShift($0.id!.uuidString)).path)
                 }
                 days.append(Day(date: MalaysianTime.longDate(day, in: req.language), iso: day.iso, officers: officers, uncovered: officers.isEmpty))
                 day = calendar.adding(workingDays: 1, to: day, in: branch.state)
@@ -89,13 +89,13 @@ struct DutyRotaController: RouteCollection {
             }
         }
         try await req.flash("success", req.t("duty.added"))
-        return req.seeOther("/cases/duty")
+        return req.seeOther(.cases(.duty))
     }
 
     func remove(req: Request) async throws -> Response {
         let shift = try await req.find(DutyShift.self, parameter: "shiftID")
         try await shift.delete(on: req.db)
         try await req.flash("success", req.t("duty.removed"))
-        return req.seeOther("/cases/duty")
+        return req.seeOther(.cases(.duty))
     }
 }

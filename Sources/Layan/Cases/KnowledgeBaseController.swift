@@ -9,14 +9,14 @@ struct KnowledgeBaseController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.access(.anyone)
-        open.get("bantuan", use: publicSearch)
-        open.get("bantuan", ":articleID", use: publicArticle)
+        open.get(.cases(.help), use: publicSearch)
+        open.get(.cases(.helpArticle(":articleID")), use: publicArticle)
         let staff = routes.access(.staff(.handleCases))
-        staff.get("kb", use: staffList)
-        staff.get("kb", "new", use: newArticle)
-        staff.post("kb", "new", use: create)
-        staff.get("kb", ":articleID", use: edit)
-        staff.post("kb", ":articleID", use: update)
+        staff.get(.cases(.articles), use: staffList)
+        staff.get(.cases(.newArticle), use: newArticle)
+        staff.post(.cases(.newArticle), use: create)
+        staff.get(.cases(.article(":articleID")), use: edit)
+        staff.post(.cases(.article(":articleID")), use: update)
     }
 
     struct Hit: Encodable, Sendable { let title: String; let excerpt: String; let href: String; let service: String?; let isPublic: Bool; let kind: String }
@@ -33,11 +33,10 @@ struct KnowledgeBaseController: RouteCollection {
 
     func publicSearch(req: Request) async throws -> View {
         let q = String((req.query[String.self, at: "q"] ?? "").trimmed.prefix(200))
-        let hits = q.isEmpty ? [] : try await KnowledgeArticle.search(q, publicOnly: true, on: req.db).map { Self.hit($0, req, href: "/bantuan/\($0.id!.uuidString)") }
-        var ask = URLComponents(string: "/kes/baru")!
-        ask.queryItems = [URLQueryItem(name: "type", value: "inquiry"), URLQueryItem(name: "searched", value: "1")] + (q.isEmpty ? [] : [URLQueryItem(name: "subject", value: q)])
+        let hits = q.isEmpty ? [] : try await KnowledgeArticle.search(q, publicOnly: true, on: req.db).map { Self.hit($0, req, href: SiteURL.cases(.helpArticle($0.id!.uuidString)).path) }
+        let ask = SiteURL.cases(.newPublic).path(["type": "inquiry", "searched": "1", "subject": q])
         return try await req.view.render("Cases/help", PublicPage(layout: await LayoutContext.make(for: req, title: req.t("kb.public.title")), q: q,
-                                                                  hits: hits, searched: !q.isEmpty, askHref: ask.string ?? "/kes/baru?type=inquiry",
+                                                                  hits: hits, searched: !q.isEmpty, askHref: ask,
                                                                   fromInquiry: req.query[String.self, at: "from"] == "inquiry"))
     }
 
@@ -49,7 +48,7 @@ struct KnowledgeBaseController: RouteCollection {
         return try await req.view.render("Cases/article", ArticlePage(
             layout: await LayoutContext.make(for: req, title: article.title(in: req.language)), title: article.title(in: req.language),
             body: article.body(in: req.language), service: article.service, updated: MalaysianTime.longDate(article.updatedAt, in: req.language),
-            backHref: "/bantuan", askHref: "/kes/baru?type=inquiry&searched=1"))
+            backHref: SiteURL.cases(.help).path, askHref: SiteURL.cases(.newPublic).path(["type": "inquiry", "searched": "1"])))
     }
 
     struct StaffListPage: Encodable, Sendable { let layout: LayoutContext; let q: String; let hits: [Hit]; let newHref: String }
@@ -58,7 +57,7 @@ struct KnowledgeBaseController: RouteCollection {
         let q = String((req.query[String.self, at: "q"] ?? "").trimmed.prefix(200))
         let articles = try await KnowledgeArticle.search(q, publicOnly: false, kind: nil, limit: 200, on: req.db)
         return try await req.view.render("Cases/kb", StaffListPage(layout: await LayoutContext.make(for: req, title: req.t("kb.title")), q: q,
-                                                                   hits: articles.map { Self.hit($0, req, href: "/kb/\($0.id!.uuidString)") }, newHref: "/kb/new"))
+                                                                   hits: articles.map { Self.hit($0, req, href: SiteURL.cases(.article($0.id!.uuidString)).path) }, newHref: SiteURL.cases(.newArticle).path))
     }
 
     struct EditPage: Encodable, Sendable { let layout: LayoutContext; let form: FormContext; let action: String; let kinds: [Choice]; let heading: String }
@@ -70,14 +69,14 @@ struct KnowledgeBaseController: RouteCollection {
     }
 
     func newArticle(req: Request) async throws -> View {
-        try await req.view.render("Cases/kbEdit", try await editPage(req, form: try await req.form(values: ["public": "on", "active": "on"]), action: "/kb/new", heading: req.t("kb.new")))
+        try await req.view.render("Cases/kbEdit", try await editPage(req, form: try await req.form(values: ["public": "on", "active": "on"]), action: SiteURL.cases(.newArticle).path, heading: req.t("kb.new")))
     }
 
     func edit(req: Request) async throws -> View {
         let article = try await req.find(KnowledgeArticle.self, parameter: "articleID")
         let values = ["kind": article.kind.rawValue, "titleMs": article.titleMs, "titleEn": article.titleEn, "bodyMs": article.bodyMs, "bodyEn": article.bodyEn,
                       "service": article.service ?? "", "public": article.isPublic ? "on" : "", "active": article.active ? "on" : ""]
-        return try await req.view.render("Cases/kbEdit", try await editPage(req, form: try await req.form(values: values), action: "/kb/\(article.id!.uuidString)", heading: article.titleMs))
+        return try await req.view.render("Cases/kbEdit", try await editPage(req, form: try await req.form(values: values), action: SiteURL.cases(.article(article.id!.uuidString)).path, heading: article.titleMs))
     }
 
     func create(req: Request) async throws -> Response { try await save(req, article: nil) }
@@ -90,7 +89,7 @@ struct KnowledgeBaseController: RouteCollection {
         let bodyMs = check.text("bodyMs", max: 20_000), bodyEn = check.text("bodyEn", max: 20_000)
         let service = check.text("service", required: false)
         guard check.isValid, let kind, let titleMs, let titleEn, let bodyMs, let bodyEn else {
-            let action = existing.map { "/kb/\($0.id!.uuidString)" } ?? "/kb/new"
+            let action = SiteURL.cases(existing.map { .article($0.id!.uuidString) } ?? .newArticle).path
             let page = try await editPage(req, form: try await req.form(values: check.fields, errors: check.errors, order: Self.fields), action: action, heading: req.t("kb.new"))
             return try await req.render("Cases/kbEdit", page, status: .unprocessableEntity)
         }
@@ -104,6 +103,6 @@ struct KnowledgeBaseController: RouteCollection {
         article.updatedAt = req.application.clock.now()
         try await Audit.save(article, before: before, by: req)
         try await req.flash("success", req.t("kb.saved"))
-        return req.seeOther("/kb")
+        return req.seeOther(.cases(.articles))
     }
 }

@@ -7,15 +7,15 @@ import Vapor
 struct PublicCaseController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.access(.anyone)
-        open.get("kes", use: start)
-        open.get("kes", "baru", use: newCase)
-        open.upload("kes", "baru", megabytes: 27, use: submit)
-        open.get("kes", "semak", use: lookupPage)
-        open.post("kes", "semak", use: lookup)
-        open.get("kes", "s", ":caseID", use: status)
-        open.upload("kes", "s", ":caseID", "maklumat", megabytes: 27, use: addInformation)
-        open.post("kes", "s", ":caseID", "puas-hati", use: confirm)
-        open.post("kes", "s", ":caseID", "buka-semula", use: reopen)
+        open.get(.cases(.portal), use: start)
+        open.get(.cases(.newPublic), use: newCase)
+        open.upload(.cases(.newPublic), megabytes: 27, use: submit)
+        open.get(.cases(.lookUp), use: lookupPage)
+        open.post(.cases(.lookUp), use: lookup)
+        open.get(.cases(.status(":caseID")), use: status)
+        open.upload(.cases(.addInformation(":caseID")), megabytes: 27, use: addInformation)
+        open.post(.cases(.confirm(":caseID")), use: confirm)
+        open.post(.cases(.reopen(":caseID")), use: reopen)
     }
 
     struct StartPage: Encodable, Sendable {
@@ -28,8 +28,8 @@ struct PublicCaseController: RouteCollection {
     func start(req: Request) async throws -> View {
         try await req.view.render("Cases/start", StartPage(
             layout: await LayoutContext.make(for: req, title: req.t("portal.title")),
-            types: CaseType.allCases.map { Choice(value: "/kes/baru?type=\($0.rawValue)", label: req.t($0.catalogueKey), selected: false) },
-            newHref: "/kes/baru", lookupHref: "/kes/semak"))
+            types: CaseType.allCases.map { Choice(value: SiteURL.cases(.newPublic).path(["type": $0.rawValue]), label: req.t($0.catalogueKey), selected: false) },
+            newHref: SiteURL.cases(.newPublic).path, lookupHref: SiteURL.cases(.lookUp).path))
     }
 
     struct FormPage: Encodable, Sendable {
@@ -45,7 +45,7 @@ struct PublicCaseController: RouteCollection {
         let type = req.query[String.self, at: "type"].flatMap(CaseType.init(rawValue:))
         // An inquiry starts with the public knowledge base: the answer may already be there (issue #5, item 8).
         if type == .inquiry && req.query[String.self, at: "searched"] != "1" {
-            return req.redirect(to: "/bantuan?from=inquiry")
+            return req.redirect(to: SiteURL.cases(.help).path(["from": "inquiry"]))
         }
         var values: [String: String] = ["language": req.language.rawValue]
         if let type { values["type"] = type.rawValue }
@@ -55,7 +55,7 @@ struct PublicCaseController: RouteCollection {
 
     private func formPage(_ req: Request, form: FormContext) async throws -> FormPage {
         FormPage(layout: await LayoutContext.make(for: req, title: req.t("portal.new.title")), form: form,
-                 choices: try await CaseFormChoices.make(req, values: form.values, channels: []), action: "/kes/baru", staffEntry: false,
+                 choices: try await CaseFormChoices.make(req, values: form.values, channels: []), action: SiteURL.cases(.newPublic).path, staffEntry: false,
                  heading: req.t("portal.new.title"))
     }
 
@@ -137,7 +137,7 @@ struct PublicCaseController: RouteCollection {
         let dto = try await PublicCaseDTO.make(record, on: req.db, catalogue: req.application.catalogue, language: req.language)
         let today = LocalDate(req.application.clock.now())
         let finished = record.resolvedAt ?? record.closedAt
-        let base = "/kes/s/\(record.id!.uuidString)"
+        let id = record.id!.uuidString, key = ["k": record.publicKey] as KeyValuePairs
         return StatusPage(
             layout: await LayoutContext.make(for: req, title: record.reference), form: form, reference: record.reference,
             type: req.t(record.type.catalogueKey), subject: record.subject, status: dto.statusText, statusCode: record.status.rawValue,
@@ -145,8 +145,8 @@ struct PublicCaseController: RouteCollection {
             resolveDue: dto.resolveDue.flatMap { LocalDate($0) }.map { MalaysianTime.longDate($0, in: req.language) },
             rejectionReason: record.rejectionReason, referTo: record.referTo,
             timeline: dto.timeline.map { Entry(at: MalaysianTime.dateTime($0.at, in: req.language), status: $0.statusText, message: $0.message, fromCustomer: $0.fromCustomer) },
-            replyAction: "\(base)/maklumat?k=\(record.publicKey)", confirmAction: "\(base)/puas-hati?k=\(record.publicKey)",
-            reopenAction: "\(base)/buka-semula?k=\(record.publicKey)",
+            replyAction: SiteURL.cases(.addInformation(id)).path(key), confirmAction: SiteURL.cases(.confirm(id)).path(key),
+            reopenAction: SiteURL.cases(.reopen(id)).path(key),
             canReply: ![.closed, .rejected, .duplicate].contains(record.status), canConfirm: record.status == .resolved,
             canReopen: [.resolved, .closed].contains(record.status) && finished.map { req.application.settings.reopenPolicy.mayReopen(resolvedOn: LocalDate($0), today: today) } == true,
             waitingForYou: record.status == .pendingCustomer)

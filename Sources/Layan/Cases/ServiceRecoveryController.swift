@@ -9,13 +9,13 @@ struct ServiceRecoveryController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let officer = routes.access(.staff(.handleCases))
-        officer.get("recovery", use: list)
-        officer.get("recovery", "new", use: newProactive)
-        officer.post("recovery", "new", use: createProactive)
-        officer.get("cases", ":caseID", "recovery", use: newForCase)
-        officer.post("cases", ":caseID", "recovery", use: createForCase)
-        officer.post("recovery", ":recoveryID", "done", use: markDone)
-        officer.post("recovery", ":recoveryID", "follow-up", use: followUp)
+        officer.get(.cases(.recoveries), use: list)
+        officer.get(.cases(.newRecovery), use: newProactive)
+        officer.post(.cases(.newRecovery), use: createProactive)
+        officer.get(.cases(.recoveryForCase(":caseID")), use: newForCase)
+        officer.post(.cases(.recoveryForCase(":caseID")), use: createForCase)
+        officer.post(.cases(.recoveryDone(":recoveryID")), use: markDone)
+        officer.post(.cases(.recoveryFollowUp(":recoveryID")), use: followUp)
     }
 
     struct FormPage: Encodable, Sendable {
@@ -37,7 +37,7 @@ struct ServiceRecoveryController: RouteCollection {
         return FormPage(
             layout: await LayoutContext.make(for: req, title: req.t("recovery.title")), form: form,
             heading: req.t(record == nil ? "recovery.proactive" : "recovery.forCase"),
-            action: record.map { "\(CaseURL.staff($0))/recovery" } ?? "/recovery/new", proactive: record == nil, caseReference: record?.reference,
+            action: SiteURL.cases(record.map { .recoveryForCase($0.id!.uuidString) } ?? .newRecovery).path, proactive: record == nil, caseReference: record?.reference,
             causes: FailureCause.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: form.values["cause"] == $0.rawValue) },
             given: RecoveryGiven.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: chosenGiven.contains($0.rawValue)) },
             owners: staff.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: form.values["owner"] == $0.id!.uuidString || (form.values["owner"] == nil && $0.id == req.staff?.id)) },
@@ -114,7 +114,7 @@ struct ServiceRecoveryController: RouteCollection {
             }
         }
         try await req.flash("success", req.t("recovery.saved"))
-        return req.seeOther(record.map { CaseURL.staff($0) } ?? "/recovery")
+        return req.seeOther(.cases(record.map { .show($0.id!.uuidString) } ?? .recoveries))
     }
 
     struct Row: Encodable, Sendable {
@@ -138,17 +138,17 @@ struct ServiceRecoveryController: RouteCollection {
                 overdue: r.doneAt == nil && r.dueOn < today.iso,
                 source: r.caseRecord?.reference ?? (r.customerName ?? ""), sourceHref: r.caseRecord.map { CaseURL.staff($0) }, proactive: r.proactive,
                 followUpDue: r.followUpOn.map(date), followedUp: r.followedUpAt != nil,
-                doneAction: "/recovery/\(r.id!.uuidString)/done", followUpAction: "/recovery/\(r.id!.uuidString)/follow-up")
+                doneAction: SiteURL.cases(.recoveryDone(r.id!.uuidString)).path, followUpAction: SiteURL.cases(.recoveryFollowUp(r.id!.uuidString)).path)
         }
         return try await req.view.render("Cases/recoveryList", ListPage(layout: await LayoutContext.make(for: req, title: req.t("recovery.open")),
-                                                                        csrf: try await req.csrfToken(), rows: rows, newHref: "/recovery/new"))
+                                                                        csrf: try await req.csrfToken(), rows: rows, newHref: SiteURL.cases(.newRecovery).path))
     }
 
     func markDone(req: Request) async throws -> Response {
         let recovery = try await req.find(ServiceRecoveryRecord.self, parameter: "recoveryID")
         if recovery.doneAt == nil { recovery.doneAt = req.application.clock.now(); try await recovery.save(on: req.db) }
         try await req.flash("success", req.t("recovery.done"))
-        return req.seeOther("/recovery")
+        return req.seeOther(.cases(.recoveries))
     }
 
     func followUp(req: Request) async throws -> Response {
@@ -160,6 +160,6 @@ struct ServiceRecoveryController: RouteCollection {
         recovery.followUpNote = note
         try await recovery.save(on: req.db)
         try await req.flash("success", req.t("recovery.followedUp"))
-        return req.seeOther("/recovery")
+        return req.seeOther(.cases(.recoveries))
     }
 }

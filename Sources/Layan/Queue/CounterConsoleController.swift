@@ -7,12 +7,14 @@ import Vapor
 struct CounterConsoleController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let officer = routes.access(.staff(.operateCounter))
-        officer.get("console", use: page)
-        officer.post("console", "counters", ":counterID", ":action", use: counterAction)
-        officer.post("console", "tickets", ":ticketID", ":action", use: ticketAction)
+        officer.get(.queue(.console), use: page)
+        officer.post(.queue(.counterAction(":counterID", ":action")), use: counterAction)
+        officer.post(.queue(.ticketAction(":ticketID", ":action")), use: ticketAction)
     }
 
-    struct CounterChoice: Encodable, Sendable { let id: String; let number: Int; let type: String; let status: String; let services: String; let busy: Bool }
+    struct CounterChoice: Encodable, Sendable {
+        let id: String; let number: Int; let type: String; let status: String; let services: String; let busy: Bool; let openAction: String
+    }
     struct WaitingRow: Encodable, Sendable { let label: String; let service: String; let category: String; let priority: Bool; let waited: Int }
     struct Option: Encodable, Sendable { let value: String; let label: String }
     struct Guidance: Encodable, Sendable { let type: String; let text: String }
@@ -20,6 +22,16 @@ struct CounterConsoleController: RouteCollection {
     struct CurrentTicket: Encodable, Sendable {
         let id: String; let label: String; let service: String; let category: String; let status: String; let statusCode: String
         let recalls: Int; let canNoShow: Bool; let canRecall: Bool; let difficult: String?
+        /// Where each of the ticket's buttons posts, by action.
+        let actions: [String: String]
+    }
+
+    /// Where each button posts, keyed by the action in camel case for the view (`noShow` posts to `…/no-show`).
+    static func actions(_ names: [String], _ url: (String) -> SiteURL.Queue) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: names.map { name in
+            let parts = name.split(separator: "-")
+            return (parts[0] + parts.dropFirst().map(\.capitalized).joined(), SiteURL.queue(url(name)).path)
+        })
     }
 
     struct Page: Encodable, Sendable {
@@ -35,6 +47,8 @@ struct CounterConsoleController: RouteCollection {
         let difficultTypes: [Option]
         let guidance: [Guidance]
         let events: String?
+        /// Where the chosen counter's buttons post, by action.
+        let counterActions: [String: String]?
     }
 
     func page(req: Request) async throws -> View {
@@ -48,7 +62,7 @@ struct CounterConsoleController: RouteCollection {
         func choice(_ c: Counter) -> CounterChoice {
             CounterChoice(id: c.id!.uuidString, number: c.number, type: req.t(c.type.catalogueKey), status: c.status.rawValue,
                           services: c.serviceIDs.compactMap { serviceNames[$0] }.joined(separator: ", "),
-                          busy: c.status != .closed && c.$officer.id != officer.id)
+                          busy: c.status != .closed && c.$officer.id != officer.id, openAction: SiteURL.queue(.counterAction(c.id!.uuidString, "open")).path)
         }
         var current: CurrentTicket?
         var waiting: [WaitingRow] = []
@@ -61,7 +75,8 @@ struct CounterConsoleController: RouteCollection {
                                         statusCode: ticket.status.rawValue, recalls: ticket.recalls,
                                         canNoShow: ticket.status == .called && ticket.recalls >= settings.recallsBeforeNoShow,
                                         canRecall: ticket.status == .called && ticket.recalls < settings.recallsBeforeNoShow,
-                                        difficult: ticket.difficult.map { req.t($0.catalogueKey) })
+                                        difficult: ticket.difficult.map { req.t($0.catalogueKey) },
+                                        actions: Self.actions(["start", "recall", "no-show", "complete", "transfer", "tag"]) { .ticketAction(ticket.id!.uuidString, $0) })
                 if let difficult = ticket.difficult { guidance = [Guidance(type: req.t(difficult.catalogueKey), text: req.t(difficult.guidanceKey))] }
             }
             waiting = try await Ticket.query(on: req.db).filter(\.$branch.$id == mine.$branch.id).filter(\.$status == .waiting)
@@ -77,7 +92,8 @@ struct CounterConsoleController: RouteCollection {
             current: current, waiting: waiting,
             services: services.map { Option(value: $0.id!.uuidString, label: serviceNames[$0.id!]!) },
             difficultTypes: DifficultCustomer.allCases.map { Option(value: $0.rawValue, label: req.t($0.catalogueKey)) },
-            guidance: guidance, events: branchCode.map(QueueURL.events)))
+            guidance: guidance, events: branchCode.map(QueueURL.events),
+            counterActions: mine.map { counter in Self.actions(["resume", "pause", "close", "call-next"]) { .counterAction(counter.id!.uuidString, $0) } }))
     }
 
     func counterAction(req: Request) async throws -> Response {
@@ -95,7 +111,7 @@ struct CounterConsoleController: RouteCollection {
             }
         default: throw Abort(.notFound)
         }
-        return req.seeOther("/console")
+        return req.seeOther(.queue(.console))
     }
 
     func ticketAction(req: Request) async throws -> Response {
@@ -116,6 +132,6 @@ struct CounterConsoleController: RouteCollection {
             _ = try await engine.transfer(ticketID, to: serviceID, officer: officer)
         default: throw Abort(.notFound)
         }
-        return req.seeOther("/console")
+        return req.seeOther(.queue(.console))
     }
 }

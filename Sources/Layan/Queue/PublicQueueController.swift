@@ -7,14 +7,14 @@ import Vapor
 struct PublicQueueController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.access(.anyone)
-        open.get(.queueBranches, use: branches)
-        open.get("q", ":code", use: branchPage)
-        open.get("q", ":code", "kiosk", use: kiosk)
-        open.post("q", ":code", "tickets", use: issue)
-        open.get("q", ":code", "display", use: display)
-        open.get("q", ":code", "events", use: events)
-        open.get("q", "t", ":ticketID", use: ticketPage)
-        open.get("q", "t", ":ticketID", "qr.svg", use: qrCode)
+        open.get(.queue(.branches), use: branches)
+        open.get(.queue(.branch(":code")), use: branchPage)
+        open.get(.queue(.kiosk(":code")), use: kiosk)
+        open.post(.queue(.issue(":code")), use: issue)
+        open.get(.queue(.display(":code")), use: display)
+        open.get(.queue(.events(":code")), use: events)
+        open.get(.queue(.ticket(":ticketID")), use: ticketPage)
+        open.get(.queue(.ticketQR(":ticketID")), use: qrCode)
     }
 
     struct ServiceChoice: Encodable, Sendable {
@@ -71,7 +71,7 @@ struct PublicQueueController: RouteCollection {
         let page = TakeNumberPage(
             layout: await LayoutContext.make(for: req, title: req.t(kiosk ? "queue.kiosk.title" : "queue.take.title")),
             branchName: branch.name, hoursToday: state.hoursToday, services: services, chosen: chosen, categories: categories,
-            action: "/q/\(branch.code)/tickets", csrf: try await req.csrfToken(), kiosk: kiosk, startOver: base,
+            action: SiteURL.queue(.issue(branch.code)).path, csrf: try await req.csrfToken(), kiosk: kiosk, startOver: base,
             displayHref: QueueURL.display(branch.code))
         return try await req.view.render(kiosk ? "Queue/kiosk" : "Queue/take", page)
     }

@@ -8,16 +8,15 @@ import Vapor
 /// issueTicket, getTicket, callNext, recallTicket, markNoShow, completeTicket, transferTicket, getQueueState.
 struct QueueAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1", "queue")
-        api.access(.api(.queueIssue)).post("tickets", use: issueTicket)
-        api.access(.api(.queueRead)).get("tickets", ":ticketID", use: getTicket)
-        api.access(.anyone).get("branches", ":code", "state", use: getQueueState)
-        let counter = api.access(.staff(.operateCounter))
-        counter.post("counters", ":counterID", "call-next", use: callNext)
-        counter.post("tickets", ":ticketID", "recall", use: recall)
-        counter.post("tickets", ":ticketID", "no-show", use: noShow)
-        counter.post("tickets", ":ticketID", "complete", use: complete)
-        counter.post("tickets", ":ticketID", "transfer", use: transfer)
+        routes.access(.api(.queueIssue)).post(.api(.issueTicket), use: issueTicket)
+        routes.access(.api(.queueRead)).get(.api(.ticket(":ticketID")), use: getTicket)
+        routes.access(.anyone).get(.api(.queueState(":code")), use: getQueueState)
+        let counter = routes.access(.staff(.operateCounter))
+        counter.post(.api(.callNext(":counterID")), use: callNext)
+        counter.post(.api(.recall(":ticketID")), use: recall)
+        counter.post(.api(.noShow(":ticketID")), use: noShow)
+        counter.post(.api(.complete(":ticketID")), use: complete)
+        counter.post(.api(.transfer(":ticketID")), use: transfer)
     }
 
     struct IssueRequest: Content {
@@ -136,13 +135,13 @@ struct QueueAPIController: RouteCollection {
     }
 }
 
-/// Public links of the queue.
+/// Public links of the queue that carry a ticket's secret.
 enum QueueURL {
     static func ticket(_ ticket: Ticket) -> String { self.ticket(id: ticket.id!, key: ticket.statusKey) }
-    static func ticket(id: UUID, key: String) -> String { "/q/t/\(id.uuidString)?k=\(key)" }
-    static func qr(_ ticket: Ticket) -> String { "/q/t/\(ticket.id!.uuidString)/qr.svg?k=\(ticket.statusKey)" }
-    static func branch(_ code: String) -> String { "/q/\(code)" }
-    static func kiosk(_ code: String) -> String { "/q/\(code)/kiosk" }
-    static func display(_ code: String) -> String { "/q/\(code)/display" }
-    static func events(_ code: String) -> String { "/q/\(code)/events" }
+    static func ticket(id: UUID, key: String) -> String { SiteURL.queue(.ticket(id.uuidString)).path(["k": key]) }
+    static func qr(_ ticket: Ticket) -> String { SiteURL.queue(.ticketQR(ticket.id!.uuidString)).path(["k": ticket.statusKey]) }
+    static func branch(_ code: String) -> String { SiteURL.queue(.branch(code)).path }
+    static func kiosk(_ code: String) -> String { SiteURL.queue(.kiosk(code)).path }
+    static func display(_ code: String) -> String { SiteURL.queue(.display(code)).path }
+    static func events(_ code: String) -> String { SiteURL.queue(.events(code)).path }
 }

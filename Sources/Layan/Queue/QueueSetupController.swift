@@ -7,16 +7,16 @@ import Vapor
 struct QueueSetupController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.access(.staff(.manageOrganisation))
-        admin.get("admin", "queue", use: overview)
-        admin.post("admin", "queue", "settings", use: saveSettings)
-        admin.get("admin", "queue", "services", "new", use: newService)
-        admin.post("admin", "queue", "services", use: createService)
-        admin.get("admin", "queue", "services", ":id", use: editService)
-        admin.post("admin", "queue", "services", ":id", use: updateService)
-        admin.get("admin", "queue", "counters", "new", use: newCounter)
-        admin.post("admin", "queue", "counters", use: createCounter)
-        admin.get("admin", "queue", "counters", ":id", use: editCounter)
-        admin.post("admin", "queue", "counters", ":id", use: updateCounter)
+        admin.get(.queue(.setup), use: overview)
+        admin.post(.queue(.setupSettings), use: saveSettings)
+        admin.get(.queue(.newService), use: newService)
+        admin.post(.queue(.services), use: createService)
+        admin.get(.queue(.service(":id")), use: editService)
+        admin.post(.queue(.service(":id")), use: updateService)
+        admin.get(.queue(.newCounter), use: newCounter)
+        admin.post(.queue(.counters), use: createCounter)
+        admin.get(.queue(.counter(":id")), use: editCounter)
+        admin.post(.queue(.counter(":id")), use: updateCounter)
     }
 
     private func branch(_ req: Request) async throws -> Branch {
@@ -61,12 +61,12 @@ struct QueueSetupController: RouteCollection {
         return OverviewPage(
             layout: await LayoutContext.make(for: req, title: req.t("setup.title")), form: form, branch: branch.code, branchName: branch.name,
             branches: branches.map { Choice(value: $0.code, label: $0.name, selected: $0.id == branch.id) },
-            services: services.map { ServiceRow(href: "/admin/queue/services/\($0.id!)", letter: $0.letter, name: $0.name(in: req.language),
+            services: services.map { ServiceRow(href: SiteURL.queue(.service("\($0.id!)")).path, letter: $0.letter, name: $0.name(in: req.language),
                                                 target: $0.targetWaitMinutes, active: $0.active) },
-            counters: counters.map { CounterRow(href: "/admin/queue/counters/\($0.id!)", number: $0.number, type: req.t($0.type.catalogueKey),
+            counters: counters.map { CounterRow(href: SiteURL.queue(.counter("\($0.id!)")).path, number: $0.number, type: req.t($0.type.catalogueKey),
                                                 services: $0.serviceIDs.compactMap { names[$0] }.joined(separator: ", ")) },
             categories: CustomerCategory.allCases.filter { $0 != .regular }.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: priority.contains($0)) },
-            newService: "/admin/queue/services/new?branch=\(branch.code)", newCounter: "/admin/queue/counters/new?branch=\(branch.code)")
+            newService: SiteURL.queue(.newService).path(["branch": branch.code]), newCounter: SiteURL.queue(.newCounter).path(["branch": branch.code]))
     }
 
     struct Lists: Content { var priorityCategories: [String]?; var services: [String]? }
@@ -104,7 +104,7 @@ struct QueueSetupController: RouteCollection {
         try await Audit.save(settings, before: before, by: req)
         await QueueEngine(request: req).notify(try branch.requireID(), setupChanged: true)
         try await req.flash("success", req.t("form.saved"))
-        return req.seeOther("/admin/queue?branch=\(branch.code)")
+        return req.seeOther(.queue(.setup), ["branch": branch.code])
     }
 
     // MARK: services
@@ -115,7 +115,7 @@ struct QueueSetupController: RouteCollection {
     func newService(req: Request) async throws -> View {
         let branch = try await branch(req)
         return try await req.view.render("Queue/service", ServicePage(layout: await LayoutContext.make(for: req, title: req.t("setup.newService")),
-            form: try await req.form(values: ["targetWaitMinutes": "15"]), action: "/admin/queue/services", heading: req.t("setup.newService"), branch: branch.code, active: true))
+            form: try await req.form(values: ["targetWaitMinutes": "15"]), action: SiteURL.queue(.services).path, heading: req.t("setup.newService"), branch: branch.code, active: true))
     }
 
     func editService(req: Request) async throws -> View {
@@ -123,7 +123,7 @@ struct QueueSetupController: RouteCollection {
         let branch = try await service.$branch.get(on: req.db)
         return try await req.view.render("Queue/service", ServicePage(layout: await LayoutContext.make(for: req, title: service.nameMs),
             form: try await req.form(values: ["letter": service.letter, "nameMs": service.nameMs, "nameEn": service.nameEn, "targetWaitMinutes": "\(service.targetWaitMinutes)"]),
-            action: "/admin/queue/services/\(service.id!)", heading: "\(service.letter) · \(service.name(in: req.language))", branch: branch.code, active: service.active))
+            action: SiteURL.queue(.service("\(service.id!)")).path, heading: "\(service.letter) · \(service.name(in: req.language))", branch: branch.code, active: service.active))
     }
 
     func createService(req: Request) async throws -> Response { try await saveService(req, existing: nil) }
@@ -143,7 +143,7 @@ struct QueueSetupController: RouteCollection {
         guard check.isValid, let letter, let nameMs, let nameEn, let target else {
             return try await req.render("Queue/service", ServicePage(layout: await LayoutContext.make(for: req, title: req.t("setup.newService")),
                 form: try await req.form(values: check.fields, errors: check.errors, order: Self.serviceFields),
-                action: existing.map { "/admin/queue/services/\($0.id!)" } ?? "/admin/queue/services", heading: existing?.nameMs ?? req.t("setup.newService"),
+                action: SiteURL.queue(existing.map { .service("\($0.id!)") } ?? .services).path, heading: existing?.nameMs ?? req.t("setup.newService"),
                 branch: branch.code, active: active), status: .unprocessableEntity)
         }
         let service = existing ?? QueueService(branchID: branchID, letter: letter, nameMs: nameMs, nameEn: nameEn, targetWaitMinutes: target)
@@ -152,7 +152,7 @@ struct QueueSetupController: RouteCollection {
         try await Audit.save(service, before: before, by: req)
         await QueueEngine(request: req).notify(branchID, setupChanged: true)
         try await req.flash("success", req.t("form.saved"))
-        return req.seeOther("/admin/queue?branch=\(branch.code)")
+        return req.seeOther(.queue(.setup), ["branch": branch.code])
     }
 
     // MARK: counters
@@ -168,7 +168,7 @@ struct QueueSetupController: RouteCollection {
         let services = try await QueueService.query(on: req.db).filter(\.$branch.$id == branch.requireID()).sort(\.$letter).all()
         return CounterPage(layout: await LayoutContext.make(for: req, title: req.t("setup.counter")),
                            form: try await req.form(values: values, errors: errors, order: Self.counterFields),
-                           action: existing.map { "/admin/queue/counters/\($0.id!)" } ?? "/admin/queue/counters",
+                           action: SiteURL.queue(existing.map { .counter("\($0.id!)") } ?? .counters).path,
                            heading: existing.map { "\(req.t("console.counter")) \($0.number)" } ?? req.t("setup.newCounter"), branch: branch.code,
                            types: CounterType.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: values["type"] == $0.rawValue) },
                            services: services.map { Choice(value: $0.id!.uuidString, label: "\($0.letter) · \($0.name(in: req.language))", selected: chosen.contains($0.id!)) })
@@ -211,7 +211,7 @@ struct QueueSetupController: RouteCollection {
         try await Audit.save(counter, before: before, by: req)
         await QueueEngine(request: req).notify(branchID, setupChanged: true)
         try await req.flash("success", req.t("form.saved"))
-        return req.seeOther("/admin/queue?branch=\(branch.code)")
+        return req.seeOther(.queue(.setup), ["branch": branch.code])
     }
 }
 

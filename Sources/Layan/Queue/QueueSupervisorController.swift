@@ -7,9 +7,9 @@ import Vapor
 struct QueueSupervisorController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let supervisor = routes.access(.staff(.superviseQueue))
-        supervisor.get("queue", "supervise", use: supervise)
-        supervisor.get("queue", "figures", use: figuresPage)
-        supervisor.get("api", "v1", "queue", "branches", ":code", "figures", use: figuresAPI)
+        supervisor.get(.queue(.supervise), use: supervise)
+        supervisor.get(.queue(.figures), use: figuresPage)
+        supervisor.get(.api(.queueFigures(":code")), use: figuresAPI)
     }
 
     struct AdviceRow: Encodable, Sendable {
@@ -56,7 +56,7 @@ struct QueueSupervisorController: RouteCollection {
             branches: branches.map { Choice(value: $0.code, label: $0.name, selected: $0.id == branch.id) },
             branchName: branch.name, rows: rows,
             middayWarning: MiddayCover.warning(at: now, hours: branch.hours, openCounters: open, waiting: waiting),
-            figuresHref: "/queue/figures?branch=\(branch.code)"))
+            figuresHref: SiteURL.queue(.figures).path(["branch": branch.code])))
     }
 
     /// The day's figures: for the branch, and per service, counter and officer.
@@ -140,6 +140,6 @@ struct QueueSupervisorController: RouteCollection {
             services: figures.services.map { row($0.name, $0.figures) },
             counters: figures.counters.map { row("\(req.t("console.counter")) \($0.name)", $0.figures) },
             officers: figures.officers.map { row($0.name, $0.figures) },
-            jsonHref: "/api/v1/queue/branches/\(branch.code)/figures?date=\(day.iso)"))
+            jsonHref: SiteURL.api(.queueFigures(branch.code)).path(["date": day.iso])))
     }
 }

@@ -39,16 +39,6 @@ extension Route {
     var maximumBodySize: Int? { userInfo["layan.maxBody"] as? Int }
 }
 
-extension RoutesBuilder {
-    /// A POST route whose body may be up to `megabytes` (forms with attachments).
-    @discardableResult
-    func upload(_ path: PathComponent..., megabytes: Int, use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Route {
-        let route = on(.POST, path, body: .collect(maxSize: ByteCount(value: megabytes * 1024 * 1024)), use: closure)
-        route.userInfo["layan.maxBody"] = megabytes * 1024 * 1024
-        return route
-    }
-}
-
 /// A `RoutesBuilder` that stamps every route added through it with its access and puts the check in front.
 struct AccessRoutesBuilder: RoutesBuilder {
     let root: any RoutesBuilder

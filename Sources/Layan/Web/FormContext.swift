@@ -49,7 +49,6 @@ extension Request {
     }
 
     /// Redirect after a successful POST (303, so the browser GETs the next page).
-    func seeOther(_ url: SiteURL) -> Response { redirect(to: url.path, redirectType: .normal) }
     func seeOther(_ path: String) -> Response { redirect(to: path, redirectType: .normal) }
 
     /// The form fields of an urlencoded or multipart body as trimmed strings; unreadable bodies give none.

@@ -31,7 +31,7 @@ struct HomeController: RouteCollection {
 
     /// The services the PKPA customer-service office offers the public (domain.md §3–4).
     static func services(for req: Request) -> [PublicService] {
-        let links: [String: String] = ["counter": SiteURL.queueBranches.path]
+        let links: [String: String] = ["counter": SiteURL.queue(.branches).path]
         return ["counter", "telephone", "complaints", "charter"].map { key in
             PublicService(title: req.t("home.service.\(key).title"), summary: req.t("home.service.\(key).summary"), href: links[key])
         }

@@ -34,6 +34,19 @@ struct LayoutContext: Encodable, Sendable {
     let staffName: String?
     let csrf: String?
     let signOutPath: String
+    /// Paths the views link to outside their own page's context, from `SiteURL` (views hold no paths of their own).
+    let paths: Paths
+
+    struct Paths: Encodable, Sendable {
+        var home = SiteURL.home.path
+        var help = SiteURL.cases(.help).path
+        var lookUp = SiteURL.cases(.lookUp).path
+        var duty = SiteURL.cases(.duty).path
+        var recoveries = SiteURL.cases(.recoveries).path
+        var articles = SiteURL.cases(.articles).path
+        var queueSettings = SiteURL.queue(.setupSettings).path
+    }
+    private static let paths = Paths()
 
     static func make(for request: Request, title: String) async -> LayoutContext {
         let language = request.language
@@ -51,7 +64,8 @@ struct LayoutContext: Encodable, Sendable {
             stylesheet: SiteURL.stylesheet.path,
             staffName: request.staff?.name,
             csrf: request.staff == nil ? nil : request.sessionState.csrfToken,
-            signOutPath: SiteURL.signOut.path)
+            signOutPath: SiteURL.signOut.path,
+            paths: paths)
     }
 }
 
@@ -63,17 +77,17 @@ enum Navigation {
         if let staff = request.staff {
             let staffItems: [(SiteURL, String, Permission)] = [
                 (.staffHome, "nav.staffHome", .staffHome),
-                (.cases, "nav.cases", .handleCases),
-                (.console, "nav.console", .operateCounter),
-                (.superviseQueue, "nav.supervise", .superviseQueue),
+                (.cases(.list), "nav.cases", .handleCases),
+                (.queue(.console), "nav.console", .operateCounter),
+                (.queue(.supervise), "nav.supervise", .superviseQueue),
                 (.directory, "nav.directory", .viewDirectory),
                 (.adminStaffList, "nav.admin", .manageStaff),
                 (.adminAudit, "nav.audit", .viewAuditTrail),
             ]
             items += staffItems.filter { staff.allows($0.2) }.map { ($0.0, $0.1) }
         } else {
-            items.append((.publicCases, "nav.contact"))
-            items.append((.help, "nav.help"))
+            items.append((.cases(.portal), "nav.contact"))
+            items.append((.cases(.help), "nav.help"))
             items.append((.signIn, "nav.signIn"))
         }
         return items.map { url, key in
