@@ -74,7 +74,7 @@ struct CaseAPIController: RouteCollection {
                           idDocument: customer.idDocument?.trimmed, language: language, contactBy: contactBy, onBehalfOf: customer.onBehalfOf?.trimmed,
                           consentGiven: customer.consentGiven ?? false, branchID: branch.id, divisionID: body.divisionId,
                           service: body.service?.trimmed, attachments: attachments)
-        let filed = try await CaseEngine(db: db, app: req.application).file(new, by: req.caseActor, branch: branch)
+        let filed = try await CaseEngine(db: db, app: req.application).file(CaseEngine.check(new, branch: branch).get(), by: req.caseActor)
         return CaseDTO(filed: filed, branchCode: branch.code).writtenResponse(status: .created)
     }
 

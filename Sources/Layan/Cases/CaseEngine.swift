@@ -51,23 +51,44 @@ struct CaseEngine {
 
     // MARK: filing
 
+    /// A new case whose fields passed `problems`, with its branch when the caller already read it: filing takes one,
+    /// so a case is checked once whichever way it came in (form, API, demo).
+    struct Checked: Sendable {
+        let new: NewCase
+        let branch: BranchRef?
+        fileprivate init(_ new: NewCase, branch: BranchRef?) { (self.new, self.branch) = (new, branch) }
+    }
+
+    /// The case, checked; or its problems, one catalogue key per field.
+    static func check(_ new: NewCase, branch: BranchRef? = nil) -> Result<Checked, CaseInvalid> {
+        let problems = problems(new)
+        return problems.isEmpty ? .success(Checked(new, branch: branch)) : .failure(CaseInvalid(problems: problems))
+    }
+
     /// Files a new case: its reference, due dates on the branch's working days, the day's duty officer, the
     /// timeline's first entry and the acknowledgement to the customer — all or nothing.
-    /// `branch` saves a look-up when the caller has already read it.
-    func create(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> CaseRecord {
-        let filed = try await file(new, by: actor, branch: known)
+    func create(_ new: NewCase, by actor: CaseActor) async throws -> CaseRecord {
+        try await create(Self.check(new).get(), by: actor)
+    }
+
+    func create(_ checked: Checked, by actor: CaseActor) async throws -> CaseRecord {
+        let filed = try await file(checked, by: actor)
         // Read back as stored: the forms and pages that go on to show it take the model.
         guard let record = try await CaseRecord.find(filed.id, on: db) else { throw CaseError.unknownCase }
         return record
     }
 
-    /// `create`, answering with the case as values (the API, which does not need the model): checked, placed on the
-    /// branch's working days, then written by the engine's store (duty officer, number, rows).
-    func file(_ new: NewCase, by actor: CaseActor, branch known: BranchRef? = nil) async throws -> FiledCase {
-        let problems = Self.problems(new)
-        guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
+    /// `create`, answering with the case as values (the API, which does not need the model).
+    func file(_ new: NewCase, by actor: CaseActor) async throws -> FiledCase {
+        try await file(Self.check(new).get(), by: actor)
+    }
+
+    /// Places a checked case on the branch's working days, then has the engine's store write it (duty officer,
+    /// number, rows).
+    func file(_ checked: Checked, by actor: CaseActor) async throws -> FiledCase {
+        let new = checked.new
         let sql = db.sql
-        let found = known?.id == new.branchID ? known : try await app.branchDirectory.branch(id: new.branchID, on: sql)
+        let found = checked.branch?.id == new.branchID ? checked.branch : try await app.branchDirectory.branch(id: new.branchID, on: sql)
         guard let branch = found else { throw CaseInvalid(problems: ["branch": "form.error.choose"]) }
         var categoryStandard: ServiceStandard?
         if let category = new.categoryID { categoryStandard = try await CaseFilingSQL.categoryStandard(category, type: new.type, on: sql) }

@@ -46,7 +46,7 @@ struct CaseFormInput: Content {
     }
 
     /// The new case, or the problems with the form (catalogue keys per field).
-    func newCase(defaultChannel: CaseChannel, allowedChannels: [CaseChannel], language: Language, on db: any Database) async throws -> Result<NewCase, CaseInvalid> {
+    func newCase(defaultChannel: CaseChannel, allowedChannels: [CaseChannel], language: Language, on db: any Database) async throws -> Result<CaseEngine.Checked, CaseInvalid> {
         var problems: [String: String] = [:]
         let type = type.flatMap(CaseType.init(rawValue:))
         if type == nil { problems["type"] = "form.error.choose" }
@@ -74,8 +74,7 @@ struct CaseFormInput: Content {
                           language: self.language.flatMap { Language(tag: $0) } ?? language, contactBy: ContactChannel(rawValue: contactBy ?? "") ?? .email,
                           onBehalfOf: onBehalfOf?.trimmed, consentGiven: consentGiven == "on" || consentGiven == "true",
                           branchID: try branch.requireID(), divisionID: divisionID, service: service?.trimmed, attachments: files)
-        let found = CaseEngine.problems(new)
-        return found.isEmpty ? .success(new) : .failure(CaseInvalid(problems: found))
+        return CaseEngine.check(new, branch: BranchRef(id: try branch.requireID(), code: branch.code, name: branch.name, state: branch.state))
     }
 }
 

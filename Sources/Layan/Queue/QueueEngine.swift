@@ -98,10 +98,8 @@ struct QueueEngine {
         let sql = db.sql
         let setup = try await setupCache.setup(of: branchID, on: sql)
         guard let service = setup.services[serviceID], service.active else { throw QueueError.unknownService }
-        // Everyone waiting for the service is ahead of a ticket issued now (counted by triggers: AddQueueWaitingCounts).
-        // Hand-written: SQLKit's builder escapes every identifier by string replacement, per ticket.
-        let ahead = try await sql.raw("SELECT waiting FROM \(unsafeRaw: AddQueueWaitingCounts.table) WHERE branch_id = \(bind: branchID) AND service_id = \(bind: serviceID)")
-            .first()?.decode(column: "waiting", as: Int.self) ?? 0
+        // Everyone waiting for the service is ahead of a ticket issued now.
+        let ahead = try await TicketStore.waiting(at: branchID, for: serviceID, on: sql)
         let estimate = WaitEstimate.seconds(ahead: ahead, openCounters: setup.openCounters(serving: serviceID), averageHandling: service.average_handling_seconds)
         let isPriority = setup.priority.contains(category)
         let statusKey = SessionToken.make()
@@ -110,16 +108,11 @@ struct QueueEngine {
         // Inside the write lock only what must be atomic: the number and the ticket (and, by trigger, its event).
         let ticket = try await db.writeTransaction { db in
             let sql = db.sql
-            let number = try await sql.raw("""
-                INSERT INTO ticket_sequences (branch_id, service_id, service_date, last_number) VALUES (\(bind: branchID), \(bind: serviceID), \(bind: today), 1)
-                ON CONFLICT (branch_id, service_id, service_date) DO UPDATE SET last_number = ticket_sequences.last_number + 1
-                RETURNING last_number
-                """).first()!.decode(column: "last_number", as: Int.self)
+            let number = try await TicketStore.nextNumber(at: branchID, for: serviceID, on: today, sql)
             let ticket = NewTicket(id: id, branchID: branchID, serviceID: serviceID, serviceDate: today, number: number,
                                    label: TicketLabel.make(letter: letter, number: number), category: category, isPriority: isPriority,
                                    channel: channel, issuedAt: now, statusKey: statusKey, estimatedWaitSeconds: estimate)
-            // Its "issued" event is written by the database with it (AddTicketIssuedEventTrigger).
-            try await ticket.insert(on: sql)
+            try await TicketStore.insert(ticket, on: sql)
             return ticket
         }
         await notify(branchID)
@@ -221,12 +214,7 @@ struct QueueEngine {
                 guard let choice = settings.policy.next(counterType: counter.type, services: Set(counter.serviceIDs),
                                                         waiting: waiting.map(\.waiting), streak: counter.streak, now: now),
                       let ticket = waiting.first(where: { $0.id == choice.id }) else { return .empty }
-                let claimed = try await db.sql.update(Ticket.schema)
-                    .set("status", to: TicketStatus.called.rawValue).set("counter_id", to: counterID).set("officer_id", to: officer.id)
-                    .set("called_at", to: now)
-                    .where("id", .equal, ticket.id!).where("status", .equal, TicketStatus.waiting.rawValue)
-                    .returning("id").all()
-                guard !claimed.isEmpty else { return .lostRace }
+                guard try await TicketStore.claim(ticket.id!, for: counterID, officer: officer.id, at: now, on: db.sql) else { return .lostRace }
                 let streak = counter.streak.after(calling: choice)
                 counter.priorityInARow = streak.priorityInARow
                 counter.regularInARow = streak.regularInARow

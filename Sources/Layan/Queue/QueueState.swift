@@ -79,14 +79,7 @@ enum QueueStateBuilder {
         let services = try await QueueService.query(on: db).filter(\.$branch.$id == branchID).filter(\.$active == true).sort(\.$letter).all()
         let counters = try await Counter.query(on: db).filter(\.$branch.$id == branchID).sort(\.$number).all()
         // Counted in the database: a busy branch has thousands of waiting tickets, and this runs on every change.
-        let sql = db.sql
-        let waitingRows = try await sql.select().column("service_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "waiting")
-            .from(Ticket.schema).where("branch_id", .equal, branchID).where("status", .equal, TicketStatus.waiting.rawValue)
-            .groupBy("service_id").all()
-        var waitingByService: [UUID: Int] = [:]
-        for row in waitingRows {
-            waitingByService[try row.decode(column: "service_id", as: UUID.self)] = try row.decode(column: "waiting", as: Int.self)
-        }
+        let waitingByService = try await TicketStore.waitingByService(at: branchID, on: db.sql)
         let atCounters = try await Ticket.query(on: db).filter(\.$branch.$id == branchID).filter(\.$status ~~ [.called, .serving]).all()
         let recent = try await TicketEvent.query(on: db).filter(\.$branchID == branchID).filter(\.$kind ~~ [.called, .recalled])
             .filter(\.$at >= now.addingTimeInterval(-12 * 3600)).sort(\.$at, .descending).limit(8).all()

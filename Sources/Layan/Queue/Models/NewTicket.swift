@@ -23,16 +23,17 @@ struct NewTicket: Sendable {
     /// What the customer is told, kept for measuring the estimate.
     let estimatedWaitSeconds: Double?
 
-    /// Writes the ticket in one statement, every column as Fluent would store it: waiting, arrived when issued.
-    func insert(on sql: any SQLDatabase) async throws {
-        try await sql.insertRow(into: Ticket.schema, [
-            "id": id, "branch_id": branchID, "service_id": serviceID, "service_date": serviceDate, "number": number, "label": label,
-            "category": category.rawValue, "is_priority": isPriority, "status": TicketStatus.waiting.rawValue, "channel": channel,
-            "issued_at": issuedAt, "arrived_at": issuedAt, "counter_id": nil, "officer_id": nil, "called_at": nil, "recalls": 0,
-            "serving_started_at": nil, "completed_at": nil, "transfers": 0, "first_service_id": serviceID,
-            "difficult": nil, "status_key": statusKey, "estimated_wait_seconds": estimatedWaitSeconds,
-        ])
-    }
+    /// Every column as Fluent would store the model (`Ticket`): waiting, arrived when issued.
+    static let shape = TableShape<NewTicket>(Ticket.schema, [
+        .init("id") { $0.id }, .init("branch_id") { $0.branchID }, .init("service_id") { $0.serviceID },
+        .init("service_date") { $0.serviceDate }, .init("number") { $0.number }, .init("label") { $0.label },
+        .init("category") { $0.category.rawValue }, .init("is_priority") { $0.isPriority }, .init("status") { _ in TicketStatus.waiting.rawValue },
+        .init("channel") { $0.channel }, .init("issued_at") { $0.issuedAt }, .init("arrived_at") { $0.issuedAt },
+        .init("counter_id") { _ in nil }, .init("officer_id") { _ in nil }, .init("called_at") { _ in nil }, .init("recalls") { _ in 0 },
+        .init("serving_started_at") { _ in nil }, .init("completed_at") { _ in nil }, .init("transfers") { _ in 0 },
+        .init("first_service_id") { $0.serviceID }, .init("difficult") { _ in nil }, .init("status_key") { $0.statusKey },
+        .init("estimated_wait_seconds") { $0.estimatedWaitSeconds },
+    ])
 
     /// The stored ticket as a model, for the pages that show one.
     var model: Ticket {
