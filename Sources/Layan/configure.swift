@@ -44,6 +44,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.middleware.use(SecurityHeadersMiddleware(behindHTTPS: settings.behindHTTPS))
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(LayanErrorMiddleware())
+    app.middleware.use(RequestPathGuard())
     app.middleware.use(PublicFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionMiddleware())
 

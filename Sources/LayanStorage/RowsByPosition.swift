@@ -30,29 +30,26 @@ extension Optional: StoredValue where Wrapped: StoredValue, Wrapped._DecodableTy
 /// both engines. On PostgreSQL the cells are read by position, each by its type's own decoder: SQLKit's rows
 /// decode each cell by name through a generic decoder, a fifth of the CPU of a staff list page (session 7).
 package struct RowReader {
-    private enum Source {
-        case postgres(PostgresRow.Iterator)
-        case sql(any SQLRow, columns: [String], next: Int)
-    }
-
-    private var source: Source
+    // Two optionals rather than an enum with payloads: reading a cell then only moves an index, instead of taking the
+    // row out of the enum and putting it back for every cell.
+    private var cells: PostgresRow.Iterator?
+    private let row: (any SQLRow)?
+    private let columns: [String]
+    private var index = 0
 
     /// The next cell, as `type`.
     package mutating func next<T: StoredValue>(_ type: T.Type = T.self) throws -> T {
-        switch source {
-        case var .postgres(cells):
-            guard let cell = cells.next() else { throw RowReaderError.noMoreColumns }
-            source = .postgres(cells)
+        if cells != nil {
+            guard let cell = cells!.next() else { throw RowReaderError.noMoreColumns }
             return try cell.decode(T.self)
-        case let .sql(row, columns, index):
-            guard index < columns.count else { throw RowReaderError.noMoreColumns }
-            source = .sql(row, columns: columns, next: index + 1)
-            return try T.read(row, column: columns[index])
         }
+        guard let row, index < columns.count else { throw RowReaderError.noMoreColumns }
+        defer { index += 1 }
+        return try T.read(row, column: columns[index])
     }
 
-    fileprivate init(_ row: PostgresRow) { source = .postgres(row.makeIterator()) }
-    fileprivate init(_ row: any SQLRow, columns: [String]) { source = .sql(row, columns: columns, next: 0) }
+    fileprivate init(_ row: PostgresRow) { (cells, self.row, columns) = (row.makeIterator(), nil, []) }
+    fileprivate init(_ row: any SQLRow, columns: [String]) { (cells, self.row, self.columns) = (nil, row, columns) }
 }
 
 package enum RowReaderError: Error { case noMoreColumns }

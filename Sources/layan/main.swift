@@ -4,7 +4,7 @@ import Logging
 import Vapor
 
 var env = try Environment.detect()
-try LoggingSystem.bootstrap(from: &env)
+try LoggingSystem.bootstrapEscaping(from: &env)
 let app = try await Application.make(env)
 do {
     try await configure(app)

@@ -73,12 +73,8 @@ struct AccountsController: RouteCollection {
         let now = req.application.clock.now()
         let ip = req.clientAddress
         let throttle = req.application.settings.loginThrottle
-        let since = now.addingTimeInterval(-throttle.window)
-        let accountFailures = try await LoginAttempt.query(on: req.db)
-            .filter(\.$email == email).filter(\.$at >= since).filter(\.$succeeded == false).count()
-        let addressFailures = try await LoginAttempt.query(on: req.db)
-            .filter(\.$ip == ip).filter(\.$at >= since).filter(\.$succeeded == false).count()
-        if throttle.isBlocked(accountFailures: accountFailures, addressFailures: addressFailures) {
+        // The attempt is counted before the password is checked, so a burst sent at once is held to the limit too.
+        guard let attemptID = try await LoginAttemptStore.reserve(email: email, ip: ip, at: now, throttle: throttle, on: req.db) else {
             try await Audit.record(.signInFailed, entity: "staff", id: nil, changes: ["reason": .init(before: nil, after: "throttled")],
                                    by: req, actorOverride: email)
             let form = try await req.form(values: ["email": email], errors: ["email": req.t("signIn.error.throttled", ["minutes": "\(Int(throttle.window / 60))"])])
@@ -90,12 +86,11 @@ struct AccountsController: RouteCollection {
         let staff = try await Staff.query(on: req.db).filter(\.$email == email).filter(\.$active == true).first()
         let valid = await req.application.passwordHasher.verify(password, against: staff?.passwordHash, on: req)
         guard valid, let staff else {
-            try await LoginAttempt(email: email, ip: ip, succeeded: false, at: now).create(on: req.db)
             try await Audit.record(.signInFailed, entity: "staff", id: staff?.id?.uuidString, by: req, actorOverride: email)
             let form = try await req.form(values: ["email": email], errors: ["password": req.t("signIn.error.wrong")], order: Self.signInFields)
             return try await renderSignIn(req, form: form, next: next, status: .unauthorized)
         }
-        try await LoginAttempt(email: email, ip: ip, succeeded: true, at: now).create(on: req.db)
+        try await LoginAttemptStore.succeeded(attemptID, on: req.db)
         try await req.startSession(for: staff)
         try await Audit.record(.signIn, entity: "staff", id: staff.id?.uuidString, by: req)
         return req.seeOther(next)

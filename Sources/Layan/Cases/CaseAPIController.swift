@@ -74,7 +74,12 @@ struct CaseAPIController: RouteCollection {
                           idDocument: customer.idDocument?.trimmed, language: language, contactBy: contactBy, onBehalfOf: customer.onBehalfOf?.trimmed,
                           consentGiven: customer.consentGiven ?? false, branchID: branch.id, divisionID: body.divisionId,
                           service: body.service?.trimmed, attachments: attachments)
-        let filed = try await CaseEngine(db: db, app: req.application).file(CaseEngine.check(new, branch: branch).get(), by: req.caseActor)
+        let filed: FiledCase
+        do {
+            filed = try await CaseEngine(db: db, app: req.application).file(CaseEngine.check(new, branch: branch).get(), by: req.caseActor)
+        } catch let invalid as CaseInvalid {
+            throw invalid.renamed(Self.fieldNames)
+        }
         return CaseDTO(filed: filed, branchCode: branch.code).writtenResponse(status: .created)
     }
 
@@ -83,6 +88,13 @@ struct CaseAPIController: RouteCollection {
         var type: String?, status: String?, channel: String?, due: String?, categoryId: String?, assigneeId: String?
         var branch: String?, after: String?, limit: String?
     }
+
+    /// The API's names for the fields `CaseEngine` checks (the request body's, customer fields inside `customer`).
+    static let fieldNames = [
+        "details": "description", "category": "categoryId", "division": "divisionId", "name": "customer.name", "email": "customer.email",
+        "phone": "customer.phone", "idDocument": "customer.idDocument", "onBehalfOf": "customer.onBehalfOf",
+        "consentGiven": "customer.consentGiven",
+    ]
 
     func listCases(req: Request) async throws -> Response {
         var filter = CaseList.Filter()
@@ -100,7 +112,7 @@ struct CaseAPIController: RouteCollection {
         filter.due = field("due", query.due, CaseList.Due.init(rawValue:))
         filter.categoryID = field("categoryId", query.categoryId, UUID.init(uuidString:))
         filter.assigneeID = field("assigneeId", query.assigneeId, UUID.init(uuidString:))
-        filter.limit = field("limit", query.limit, problem: "form.error.range") { Int($0).flatMap { (1...100).contains($0) ? $0 : nil } } ?? filter.limit
+        filter.limit = field("limit", query.limit, problem: "case.error.limit") { Int($0).flatMap { (1...100).contains($0) ? $0 : nil } } ?? filter.limit
         if let code = query.branch, !code.isEmpty {
             if let branch = try await req.application.branchDirectory.branch(code: code, on: req.db.sql) {
                 filter.branchID = branch.id
@@ -108,7 +120,7 @@ struct CaseAPIController: RouteCollection {
                 problems["branch"] = "form.error.choose"
             }
         }
-        if let cursor = query.after {
+        if let cursor = query.after, !cursor.isEmpty {
             guard let parsed = CaseList.Cursor(token: cursor) else { throw CaseInvalid(problems: ["after": "form.error.choose"]) }
             filter.after = parsed
         }
@@ -118,9 +130,14 @@ struct CaseAPIController: RouteCollection {
     }
 
     func getCase(req: Request) async throws -> CaseDTO {
-        let record = try await req.caseRecord()
+        try await Self.shown(try await req.caseRecord(), to: req, timeline: true)
+    }
+
+    /// A case with its customer's details as an answer, the view recorded on the audit trail (design.md: every view of
+    /// a complainant's details by staff is audited). Every answer that carries the customer block goes through here.
+    static func shown(_ record: CaseRecord, to req: Request, timeline: Bool = false) async throws -> CaseDTO {
         try await Audit.record(.viewPersonalData, entity: "case", id: record.id?.uuidString, by: req)
-        return try await CaseDTO.make(record, on: req.db, timeline: true)
+        return try await CaseDTO.make(record, on: req.db, timeline: timeline)
     }
 
     struct MessageRequest: Content { var body: String; var `public`: Bool? }
@@ -129,7 +146,7 @@ struct CaseAPIController: RouteCollection {
         let record = try await req.caseRecord()
         let body = try req.content.decode(MessageRequest.self)
         _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: body.body, isPublic: body.public ?? false, by: req.caseActor)
-        return try await CaseDTO.make(try await req.caseRecord(), on: req.db, timeline: true).encodeResponse(status: .created, for: req)
+        return try await Self.shown(try await req.caseRecord(), to: req, timeline: true).encodeResponse(status: .created, for: req)
     }
 
     struct TransitionRequest: Content { var action: String; var note: String?; var referTo: String?; var duplicateOf: String? }
@@ -140,7 +157,7 @@ struct CaseAPIController: RouteCollection {
         guard let action = CaseAction(rawValue: body.action), action != .reopen else { throw CaseInvalid(problems: ["action": "form.error.choose"]) }
         let updated = try await CaseEngine(request: req).transition(record.requireID(), action,
             details: .init(note: body.note, referTo: body.referTo, duplicateOf: body.duplicateOf), by: req.caseActor)
-        return try await CaseDTO.make(updated, on: req.db, timeline: true)
+        return try await Self.shown(updated, to: req, timeline: true)
     }
 
     struct AssignRequest: Content { var staffId: UUID }
@@ -149,16 +166,18 @@ struct CaseAPIController: RouteCollection {
         let record = try await req.caseRecord()
         let body = try req.content.decode(AssignRequest.self)
         let updated = try await CaseEngine(request: req).assign(record.requireID(), to: body.staffId, by: req.caseActor)
-        return try await CaseDTO.make(updated, on: req.db)
+        return try await Self.shown(updated, to: req)
     }
 
     /// The customer's view: status, due date and the public timeline — with the reference and the e-mail or
     /// phone given, or the secret key from the acknowledgement. A wrong pair is a plain 404, rate limited.
-    func getCasePublicStatus(req: Request) async throws -> PublicCaseDTO {
+    func getCasePublicStatus(req: Request) async throws -> Response {
         try await RateLimit.caseLookup.check(req)
         let record = try await PublicCaseLookup.find(reference: req.parameters.get("reference") ?? "",
                                                      contact: req.query[String.self, at: "contact"], key: req.query[String.self, at: "key"], on: req.db)
-        return try await PublicCaseDTO.make(record, on: req.db, catalogue: req.application.catalogue, language: req.language)
+        let response = try await PublicCaseDTO.make(record, on: req.db, catalogue: req.application.catalogue, language: req.language).encodeResponse(for: req)
+        response.headers.doNotStore()
+        return response
     }
 }
 

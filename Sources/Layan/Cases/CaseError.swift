@@ -40,4 +40,9 @@ enum CaseError: CatalogueError, Equatable {
 /// A new case or message that failed its checks: one catalogue key per field.
 struct CaseInvalid: Error, Sendable {
     let problems: [String: String]
+
+    /// The same problems under the names a client uses for the fields (the API says `description` for `details`).
+    func renamed(_ names: [String: String]) -> CaseInvalid {
+        CaseInvalid(problems: Dictionary(problems.map { (names[$0.key] ?? $0.key, $0.value) }, uniquingKeysWith: { first, _ in first }))
+    }
 }

@@ -128,9 +128,12 @@ struct PublicCaseController: RouteCollection {
         return record
     }
 
-    func status(req: Request) async throws -> View {
+    func status(req: Request) async throws -> Response {
         let record = try await keyed(req)
-        return try await req.view.render("Cases/status", try await statusPage(req, record, form: try await req.form()))
+        let response = try await req.view.render("Cases/status", try await statusPage(req, record, form: try await req.form())).encodeResponse(for: req)
+        // The customer's own case: not to be kept by a shared computer's browser or a proxy.
+        response.headers.doNotStore()
+        return response
     }
 
     private func statusPage(_ req: Request, _ record: CaseRecord, form: FormContext) async throws -> StatusPage {

@@ -88,6 +88,16 @@ struct AccessCheck: AsyncMiddleware {
                 throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "Sign in, or send an API token as Authorization: Bearer")
             }
         }
-        return try await next.respond(to: request)
+        let response = try await next.respond(to: request)
+        // Staff pages and API answers carry personal data: no browser or proxy may keep a copy (issue 15, item 10).
+        if access != .anyone { response.headers.doNotStore() }
+        return response
+    }
+}
+
+extension HTTPHeaders {
+    /// `Cache-Control: no-store`, unless the handler chose its own.
+    mutating func doNotStore() {
+        if !contains(name: .cacheControl) { replaceOrAdd(name: .cacheControl, value: "no-store") }
     }
 }

@@ -10,7 +10,7 @@ struct PublicFilesMiddleware: AsyncMiddleware {
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method == .GET || request.method == .HEAD else { return try await next.respond(to: request) }
+        guard request.method == .GET || request.method == .HEAD, !request.cannotBeAFile else { return try await next.respond(to: request) }
         return try await files.respond(to: request, chainingTo: next)
     }
 }

@@ -1,0 +1,36 @@
+import LayanCore
+import Vapor
+
+/// Refuses a path that holds a control character (a NUL cut `/icons/layan.svg%00.html` short and served it as HTML),
+/// and keeps paths no file can have away from the file system, so a 4,096-character path is a 404, not a failed
+/// look-up and a 500 (issue 15, items 8, 9 and 12).
+struct RequestPathGuard: AsyncMiddleware {
+    /// Longer than any path Layan serves; Linux refuses file names over 255 bytes and paths over 4,096.
+    static let longestFilePath = 1024
+    static let longestFileName = 255
+
+    /// Methods no route of Layan takes on any path: a 405, not a 404 (TRACE would echo a request's cookies back).
+    static let refusedMethods: Set<String> = ["TRACE", "TRACK", "CONNECT"]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if Self.refusedMethods.contains(request.method.rawValue) {
+            throw Abort(.methodNotAllowed, headers: ["Allow": "GET, HEAD, POST"], reason: "Layan does not answer \(request.method.rawValue).")
+        }
+        let path = request.url.path
+        let decoded = path.removingPercentEncoding ?? path
+        if LogText.containsControlCharacters(decoded) || LogText.containsControlCharacters(path) {
+            throw Abort(.badRequest, reason: "A path may not hold control characters.")
+        }
+        if decoded.utf8.count > Self.longestFilePath || decoded.split(separator: "/").contains(where: { $0.utf8.count > Self.longestFileName }) {
+            request.storage[TooLongForAFile.self] = true
+        }
+        return try await next.respond(to: request)
+    }
+
+    enum TooLongForAFile: StorageKey { typealias Value = Bool }
+}
+
+extension Request {
+    /// The path cannot name a file: the static files are not looked up.
+    var cannotBeAFile: Bool { storage[RequestPathGuard.TooLongForAFile.self] ?? false }
+}
