@@ -125,6 +125,7 @@ struct CaseAPIController: RouteCollection {
             filter.after = parsed
         }
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
+        try filter.keep(within: req.recordScope)
         let page = try await CaseList.page(filter, today: LocalDate(req.application.clock.now()), on: req.db)
         return CasePageDTO(items: page.rows.map(CaseSummaryDTO.init), next: page.next?.token).writtenResponse()
     }
@@ -187,6 +188,8 @@ extension Request {
 
     func caseRecord(_ name: String = "caseID") async throws -> CaseRecord {
         guard let id = parameters.get(name, as: UUID.self), let record = try await CaseRecord.find(id, on: db) else { throw CaseError.unknownCase }
+        // Every case page and API call on one case comes through here: the one place its branch and unit are checked.
+        try requireInScope(branch: record.$branch.id, unit: record.$division.id, assignee: record.$assignee.id)
         return record
     }
 }

@@ -19,9 +19,17 @@ struct CaseList {
         var due: Due?
         var after: Cursor?
         var limit = 50
+
+        /// Limits the list to the one branch a scope reaches; asking for another branch is refused.
+        mutating func keep(within scope: RecordScope) throws {
+            guard let only = scope.onlyBranch else { return }
+            if let asked = branchID, asked != only { throw OutsideScope() }
+            branchID = only
+        }
     }
 
     enum Due: String, Sendable { case today, overdue }
+
 
     /// The last row of a page: the next page starts after it. Due-date lists are ordered by due date, the others
     /// newest first, so the cursor carries the due date too. The time is kept to the bit, so no row repeats or

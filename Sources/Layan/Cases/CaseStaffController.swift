@@ -46,6 +46,7 @@ struct CaseStaffController: RouteCollection {
         filter.branchID = q[String.self, at: "branch"].flatMap(UUID.init(uuidString:))
         filter.after = q[String.self, at: "after"].flatMap(CaseList.Cursor.init(token:))
         filter.limit = 25
+        try filter.keep(within: req.recordScope)
         let now = req.application.clock.now()
         let today = LocalDate(now)
         let supervises = req.staff?.allows(.superviseCases) == true

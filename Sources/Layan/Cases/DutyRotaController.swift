@@ -79,6 +79,7 @@ struct DutyRotaController: RouteCollection {
         // One shift per working day of the range; days off are skipped, existing shifts kept.
         let calendar = try await req.application.calendarService.calendar(on: req.db, now: req.application.clock.now())
         let chosenBranch = try branch.requireID()
+        try req.requireInScope(branch: chosenBranch)
         let state = branch.state
         try await req.db.writeTransaction { db in
             let onDuty = try await DutyRotaPage.daysOnDuty(staffID, at: chosenBranch, from: from, until: until, on: db)
@@ -94,6 +95,7 @@ struct DutyRotaController: RouteCollection {
 
     func remove(req: Request) async throws -> Response {
         let shift = try await req.find(DutyShift.self, parameter: "shiftID")
+        try req.requireInScope(branch: shift.$branch.id)
         try await shift.delete(on: req.db)
         try await req.flash("success", req.t("duty.removed"))
         return req.seeOther(.cases(.duty))

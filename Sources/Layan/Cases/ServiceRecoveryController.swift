@@ -146,6 +146,7 @@ struct ServiceRecoveryController: RouteCollection {
 
     func markDone(req: Request) async throws -> Response {
         let recovery = try await req.find(ServiceRecoveryRecord.self, parameter: "recoveryID")
+        try req.requireInScope(branch: recovery.$branch.id)
         if recovery.doneAt == nil { recovery.doneAt = req.application.clock.now(); try await recovery.save(on: req.db) }
         try await req.flash("success", req.t("recovery.done"))
         return req.seeOther(.cases(.recoveries))
@@ -153,6 +154,7 @@ struct ServiceRecoveryController: RouteCollection {
 
     func followUp(req: Request) async throws -> Response {
         let recovery = try await req.find(ServiceRecoveryRecord.self, parameter: "recoveryID")
+        try req.requireInScope(branch: recovery.$branch.id)
         var check = FormValidator(req)
         let note = check.text("note", max: 2000)
         guard let note else { throw Abort(.unprocessableEntity, reason: req.t("form.error.required")) }

@@ -86,6 +86,7 @@ struct QueueAPIController: RouteCollection {
         guard let id = req.parameters.get("ticketID", as: UUID.self), let ticket = try await Ticket.find(id, on: req.db) else {
             throw QueueError.unknownTicket
         }
+        try req.requireInScope(branch: ticket.$branch.id)
         return try await Self.dto(ticket, on: req.db)
     }
 

@@ -143,6 +143,8 @@ struct QueueEngine {
     func openCounter(_ counterID: UUID, officer: StaffIdentity) async throws -> Counter {
         let counter = try await db.writeTransaction { db in
             guard let counter = try await Counter.find(counterID, on: db) else { throw QueueError.unknownCounter }
+            // An officer opens only their own branch's counters (RecordScope); every later call goes through that counter.
+            guard officer.scope.allows(branch: counter.$branch.id) else { throw OutsideScope() }
             if counter.status != .closed, let current = counter.$officer.id, current != officer.id { throw QueueError.notYourCounter }
             // An officer works one counter at a time: leaving another one closes it.
             try await Counter.query(on: db).filter(\.$officer.$id == officer.id).filter(\.$id != counterID)
@@ -171,6 +173,7 @@ struct QueueEngine {
 
     static func ownCounter(_ counterID: UUID, officer: StaffIdentity, on db: any Database, mustBeOpen: Bool = true) async throws -> Counter {
         guard let counter = try await Counter.find(counterID, on: db) else { throw QueueError.unknownCounter }
+        guard officer.scope.allows(branch: counter.$branch.id) else { throw OutsideScope() }
         guard counter.$officer.id == officer.id, counter.status != .closed else {
             throw counter.status == .closed ? QueueError.counterNotOpen : QueueError.notYourCounter
         }

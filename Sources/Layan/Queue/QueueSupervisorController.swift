@@ -28,7 +28,9 @@ struct QueueSupervisorController: RouteCollection {
 
     /// The branch asked for, or the officer's own, or the first.
     private func branch(_ req: Request, code: String? = nil) async throws -> Branch {
-        try await QueueEngine.branch(for: req, code: code ?? req.query[String.self, at: "branch"])
+        let branch = try await QueueEngine.branch(for: req, code: code ?? req.query[String.self, at: "branch"])
+        try req.requireInScope(branch: branch.id)
+        return branch
     }
 
     func supervise(req: Request) async throws -> View {

@@ -11,8 +11,12 @@ struct StaffIdentity: Sendable, Equatable {
     let email: String
     let roles: [StaffRole]
     let branchID: UUID?
+    var divisionID: UUID? = nil
 
     func allows(_ permission: Permission) -> Bool { roles.allow(permission) }
+
+    /// Whose records they may act on (`RecordScope`, docs/roles.md).
+    var scope: RecordScope { RecordScope(roles: roles, branch: branchID, unit: divisionID) }
 }
 
 /// The request's session, loaded by `SessionMiddleware` and written back after the response.
@@ -135,7 +139,7 @@ struct SessionStateKey: StorageKey { typealias Value = SessionState }
 
 extension StaffIdentity {
     init(staff: Staff) {
-        self.init(id: staff.id!, name: staff.name, email: staff.email, roles: staff.roles, branchID: staff.$branch.id)
+        self.init(id: staff.id!, name: staff.name, email: staff.email, roles: staff.roles, branchID: staff.$branch.id, divisionID: staff.$division.id)
     }
 }
 
