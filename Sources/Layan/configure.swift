@@ -33,6 +33,9 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     case .postgres: app.caseStore = PostgresCaseStore(writers: settings.caseFilingWriters)
     }
     app.branchDirectory = BranchDirectory()
+    app.uploadBudget = UploadBudget(bytes: settings.uploadBudgetBytes)
+    // Idle sockets and kept-alive connections with nothing to say are closed (issue 15, item 2; docs/security.md).
+    app.http.server.configuration.idleTimeout = .seconds(Int64(settings.idleTimeoutSeconds))
     app.mailer = SMTPMailer(settings: settings.messaging)
     app.smsGateway = HTTPSMSGateway(url: settings.messaging.smsGatewayURL, token: settings.messaging.smsGatewayToken, client: app.client)
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))

@@ -28,6 +28,8 @@ def _free_port() -> int:
 
 
 SERVER_ENV = {}
+# The running server's pid, port and log file, for tests that watch the process itself.
+SERVER_INFO: dict = {}
 
 
 class Mailbox:
@@ -76,11 +78,13 @@ def server(mailbox):
                LAYAN_SMTP_HOST="127.0.0.1", LAYAN_SMTP_PORT=str(mailbox[1]), LAYAN_MAIL_FROM="layan@agensi.gov.my",
                LAYAN_PUBLIC_URL=f"http://127.0.0.1:{port}", LAYAN_JOB_INTERVAL="0.5")
     SERVER_ENV.update(env)
+    SERVER_INFO["log"] = f"{workdir}/server.log"
     subprocess.run([binary, "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     log = open(f"{workdir}/server.log", "w")
     proc = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    SERVER_INFO.update(pid=proc.pid, port=port)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

@@ -64,8 +64,13 @@ public struct AppSettings: Sendable {
     /// holds one for its whole transaction): 390 cases/s. Instances × loops × this must stay under the server's
     /// `max_connections` (100 by default).
     public var postgresConnectionsPerEventLoop = 8
-    /// PostgreSQL: batches of new cases written at once (`CaseFilingQueue`). LAYAN_CASE_FILING_WRITERS.
+    /// PostgreSQL: batches of new cases written at once (`PostgresCaseStore`). LAYAN_CASE_FILING_WRITERS.
     public var caseFilingWriters = 1
+    /// The memory every large request body in flight may take together (`UploadBudget`), `LAYAN_UPLOAD_BUDGET_MB`.
+    public var uploadBudgetBytes = 256 << 20
+    /// A connection with nothing read or written for this long is closed (`LAYAN_IDLE_TIMEOUT`, seconds; above the
+    /// display boards' 15-second heartbeat).
+    public var idleTimeoutSeconds = 60
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,
@@ -87,6 +92,14 @@ public struct AppSettings: Sendable {
         if let raw = env["LAYAN_CASE_FILING_WRITERS"], !raw.isEmpty {
             guard let count = Int(raw), (1...16).contains(count) else { throw SettingsError.invalid("LAYAN_CASE_FILING_WRITERS", raw) }
             settings.caseFilingWriters = count
+        }
+        if let raw = env["LAYAN_UPLOAD_BUDGET_MB"], !raw.isEmpty {
+            guard let megabytes = Int(raw), (16...16_384).contains(megabytes) else { throw SettingsError.invalid("LAYAN_UPLOAD_BUDGET_MB", raw) }
+            settings.uploadBudgetBytes = megabytes << 20
+        }
+        if let raw = env["LAYAN_IDLE_TIMEOUT"], !raw.isEmpty {
+            guard let seconds = Int(raw), (20...3_600).contains(seconds) else { throw SettingsError.invalid("LAYAN_IDLE_TIMEOUT", raw) }
+            settings.idleTimeoutSeconds = seconds
         }
         return settings
     }

@@ -255,10 +255,15 @@ extension RoutesBuilder {
         post(url.pattern, use: handler)
     }
 
-    /// A POST route whose body may be up to `megabytes` (forms with attachments).
+    /// A POST route whose body may be up to `megabytes` (forms with attachments). The body arrives as a stream and is
+    /// read after the route's access and CSRF checks, within the upload budget (`Request.collectUpload`).
     @discardableResult
-    func upload(_ url: SiteURL, megabytes: Int, use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Route {
-        let route = on(.POST, url.pattern, body: .collect(maxSize: ByteCount(value: megabytes * 1024 * 1024)), use: closure)
+    func upload<Response: AsyncResponseEncodable>(_ url: SiteURL, megabytes: Int,
+                                                  use closure: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        let route = on(.POST, url.pattern, body: .stream) { request -> Response in
+            try await request.collectUpload()
+            return try await closure(request)
+        }
         route.userInfo["layan.maxBody"] = megabytes * 1024 * 1024
         return route
     }

@@ -27,11 +27,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard let secret = request.sessionState.csrfToken else { throw CSRFFailure() }
         var sent = request.headers.first(name: Self.header)
         if sent == nil {
-            // A large form (multipart with files) arrives as a stream; read it, within the route's own limit, to find the field.
-            if request.body.data == nil {
-                let limit = request.route?.maximumBodySize ?? request.application.routes.defaultMaxBodySize.value
-                _ = try await request.body.collect(max: limit).get()
-            }
+            // A large form (multipart with files) arrives as a stream: read it, within the route's limit and the upload
+            // budget, to find the field — only now, after the checks above that need no body.
+            try await request.collectUpload()
             sent = try? request.content.get(String.self, at: Self.formField)
         }
         guard let sent, Self.constantTimeEqual(sent, secret) else { throw CSRFFailure() }

@@ -1,0 +1,128 @@
+"""Issue 15 against the real server on loopback, as an attacker would send it: raw sockets where a browser or
+`requests` would tidy the request up. Each test is bounded in time and sends only to 127.0.0.1."""
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from conftest import SERVER_INFO
+
+PASSWORD = "Layan-Demo-2026"
+MEGABYTE = 1 << 20
+
+
+def rss_megabytes(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def raw_request(head: bytes, body: bytes = b"", timeout=5.0) -> bytes:
+    """Sends a request's head and the first of its body, and answers what the server said within the time."""
+    with socket.create_connection(("127.0.0.1", SERVER_INFO["port"]), timeout=timeout) as conn:
+        conn.sendall(head + body)
+        conn.settimeout(timeout)
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        except socket.timeout:
+            pass
+        return answer
+
+
+def upload_head(length: int) -> bytes:
+    return (f"POST /kes/baru HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+            f"Content-Length: {length}\r\n\r\n").encode()
+
+
+def test_an_anonymous_upload_is_refused_before_its_body_is_read(server):
+    # given a 25 MB multipart post without a session, of which only the first kilobyte is sent
+    # when the server answers
+    started = time.time()
+    answer = raw_request(upload_head(25 * MEGABYTE), b"--x\r\n" + b"a" * 1024, timeout=5)
+    # then it refuses at once, without waiting for the other 25 MB
+    assert answer.startswith(b"HTTP/1.1 403"), answer[:200]
+    assert time.time() - started < 3
+
+
+def test_many_large_anonymous_uploads_keep_the_servers_memory_flat(server):
+    # given the server's memory at rest
+    pid = SERVER_INFO["pid"]
+    before = rss_megabytes(pid)
+    peak = [before]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_megabytes(pid))
+            time.sleep(0.05)
+
+    def flood():
+        # 25 MB offered in 1 MB pieces, until the server closes or answers
+        try:
+            with socket.create_connection(("127.0.0.1", SERVER_INFO["port"]), timeout=10) as conn:
+                conn.sendall(upload_head(25 * MEGABYTE))
+                for _ in range(25):
+                    conn.sendall(b"a" * MEGABYTE)
+        except OSError:
+            pass
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    # when 40 such posts arrive at once
+    threads = [threading.Thread(target=flood) for _ in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    stop.set()
+    sampler.join()
+    # then the server grew by far less than the 1,000 MB they carried, and still answers at once
+    assert peak[0] - before < 150, f"{before:.0f} MB → {peak[0]:.0f} MB"
+    started = time.time()
+    assert requests.get(server + "/healthz", timeout=5).status_code == 200
+    assert time.time() - started < 1
+
+
+def test_a_forged_log_line_stays_on_its_own_line(server):
+    # given a path whose encoded newline would start a fake "[ ERROR ]" line in the log
+    requests.get(server + "/zz%0a%5B%20ERROR%20%5D%20FAKE-LINE", timeout=5)
+    time.sleep(0.5)
+    # when the server's log is read
+    lines = Path(SERVER_INFO["log"]).read_text(errors="replace").splitlines()
+    # then no line starts with the forged text; the path is logged with its newline escaped
+    assert not [line for line in lines if line.lstrip().startswith("[ ERROR ] FAKE-LINE")]
+    assert any("/zz\\n[ ERROR ] FAKE-LINE" in line for line in lines)
+
+
+def test_long_paths_nul_bytes_and_trace(server):
+    # given the requests that reached the internal error page, a static file cut short, and an echo
+    long = requests.get(server + "/" + "a" * 4100, timeout=5)
+    nul = requests.get(server + "/icons/layan.svg%00.html", timeout=5)
+    trace = requests.request("TRACE", server + "/", timeout=5)
+    # then a 404, a 400 (not HTML) and a 405
+    assert long.status_code == 404
+    assert nul.status_code == 400 and "<svg" not in nul.text
+    assert trace.status_code == 405
+
+
+def test_pages_with_personal_data_are_not_stored(server):
+    # given a case officer signed in
+    session = requests.Session()
+    token = re.search(r'name="csrf" value="([^"]+)"', session.get(server + "/login", timeout=5).text).group(1)
+    signed_in = session.post(server + "/login", data={"csrf": token, "email": "kes@demo.layan.my", "password": PASSWORD},
+                             allow_redirects=False, timeout=10)
+    assert signed_in.status_code == 303
+    # when they open the case list
+    page = session.get(server + "/cases", timeout=10)
+    # then no browser or proxy may keep it
+    assert page.status_code == 200
+    assert page.headers.get("Cache-Control") == "no-store"
