@@ -34,6 +34,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     }
     app.branchDirectory = BranchDirectory()
     app.uploadBudget = UploadBudget(bytes: settings.uploadBudgetBytes)
+    app.personalDataCipher = try PersonalDataCipher.configured(settings)
     // Idle sockets and kept-alive connections with nothing to say are closed (issue 15, item 2; docs/security.md).
     app.http.server.configuration.idleTimeout = .seconds(Int64(settings.idleTimeoutSeconds))
     app.mailer = SMTPMailer(settings: settings.messaging)
@@ -57,7 +58,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     ContentConfiguration.global.use(decoder: APIJSON.decoder, for: .json)
 
     try await LayanDatabase.configure(app, target: settings.database, postgresConnectionsPerEventLoop: settings.postgresConnectionsPerEventLoop)
-    app.migrations.add(LayanMigrations.all)
+    app.migrations.add(LayanMigrations.all(cipher: app.personalDataCipher))
 
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()

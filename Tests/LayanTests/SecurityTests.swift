@@ -239,3 +239,67 @@ final class CapturedLog: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct IdentityNumberTests {
+    static func caseWithMyKad(_ app: Application, _ f: CaseFixture) async throws -> CaseRecord {
+        try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "Siti", email: "siti@example.my",
+                                               idDocument: "900101-14-5678", branchID: f.branch.id!), by: .customer)
+    }
+
+    @Test func theNumberIsStoredEncrypted() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            // given a case filed with a MyKad number
+            let f = try await CaseFixture.make(app)
+            let record = try await Self.caseWithMyKad(app, f)
+            // when the row is read as stored
+            let stored = try #require(try await app.db.sql.raw("SELECT customer_id_document FROM cases WHERE id = \(bind: record.id!)")
+                .first()?.decode(column: "customer_id_document", as: String.self))
+            // then it is sealed, and opens to the number with the key in force
+            #expect(stored.hasPrefix("v1:") && !stored.contains("5678"))
+            #expect(app.personalDataCipher.open(stored) == "900101-14-5678")
+        }
+    }
+
+    @Test func theAPIAnswersTheLastFourDigitsUnlessAskedAndAudited() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            // given a case with a MyKad number
+            let f = try await CaseFixture.make(app)
+            let record = try await Self.caseWithMyKad(app, f)
+            // when an integration reads it, then asks for the full number
+            try await app.testing().test(.GET, "/api/v1/cases/\(record.id!)", headers: f.auth) { res async throws in
+                #expect(res.body.string.contains("••••••••••5678") && !res.body.string.contains("900101"))
+            }
+            try await app.testing().test(.GET, "/api/v1/cases/\(record.id!)?reveal=idDocument", headers: f.auth) { res async throws in
+                #expect(res.body.string.contains("900101-14-5678"))
+            }
+            // then only the second showed it, and that is on the audit trail
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .revealIdentityNumber).count() == 1)
+        }
+    }
+
+    @Test func theCasePageMasksTheNumberUntilTheOfficerAsks() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            // given a case with a MyKad number, and a case officer of its branch
+            let f = try await CaseFixture.make(app)
+            let record = try await Self.caseWithMyKad(app, f)
+            let officer = TestBrowser(app)
+            try await officer.signIn(f.dutyOfficers[0].email)
+            // when they open the case, then press "show the full number"
+            let page = try await officer.get("/cases/\(record.id!)")
+            let shown = try await officer.post("/cases/\(record.id!)/identity")
+            // then the page shows the last four only, the full number only after asking, and the asking is audited
+            #expect(page.body.string.contains("5678") && !page.body.string.contains("900101"))
+            #expect(shown.status == .ok && shown.body.string.contains("900101-14-5678"))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .revealIdentityNumber).count() == 1)
+        }
+    }
+
+    @Test func maskingKeepsTheLastFourCharacters() {
+        // given numbers of several lengths
+        // when they are masked
+        // then only the last four characters stay
+        #expect(IdentityNumber.masked("900101-14-5678") == "••••••••••5678")
+        #expect(IdentityNumber.masked("A123") == "••••")
+        #expect(IdentityNumber.masked("") == "")
+    }
+}

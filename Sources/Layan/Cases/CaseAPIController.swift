@@ -136,9 +136,12 @@ struct CaseAPIController: RouteCollection {
 
     /// A case with its customer's details as an answer, the view recorded on the audit trail (design.md: every view of
     /// a complainant's details by staff is audited). Every answer that carries the customer block goes through here.
+    /// The identity number is masked unless the call asks `reveal=idDocument`, which is audited on its own.
     static func shown(_ record: CaseRecord, to req: Request, timeline: Bool = false) async throws -> CaseDTO {
         try await Audit.record(.viewPersonalData, entity: "case", id: record.id?.uuidString, by: req)
-        return try await CaseDTO.make(record, on: req.db, timeline: timeline)
+        let reveal = req.query[String.self, at: "reveal"] == "idDocument"
+        if reveal { try await Audit.record(.revealIdentityNumber, entity: "case", id: record.id?.uuidString, by: req) }
+        return try await CaseDTO.make(record, on: req.db, cipher: req.application.personalDataCipher, timeline: timeline, revealIdentity: reveal)
     }
 
     struct MessageRequest: Content { var body: String; var `public`: Bool? }

@@ -97,7 +97,8 @@ struct CaseDTO: Content, JSONWritable {
     let timeline: [TimelineEntryDTO]?
     let notifications: [OutboxDTO]?
 
-    static func make(_ record: CaseRecord, on db: any Database, timeline: Bool = false) async throws -> CaseDTO {
+    static func make(_ record: CaseRecord, on db: any Database, cipher: PersonalDataCipher, timeline: Bool = false,
+                     revealIdentity: Bool = false) async throws -> CaseDTO {
         let code = try await record.$branch.get(on: db).code
         var entries: [TimelineEntryDTO]?
         var outbox: [OutboxDTO]?
@@ -113,7 +114,8 @@ struct CaseDTO: Content, JSONWritable {
         return CaseDTO(
             id: try record.requireID(), reference: record.reference, type: record.type, status: record.status, channel: record.channel,
             categoryId: record.$category.id, subject: record.subject, description: record.details, anonymous: record.anonymous,
-            customer: .init(name: record.customerName, email: record.customerEmail, phone: record.customerPhone, idDocument: record.customerIDDocument,
+            customer: .init(name: record.customerName, email: record.customerEmail, phone: record.customerPhone,
+                            idDocument: record.identityNumber(cipher, revealed: revealIdentity),
                             language: record.language, contactBy: record.contactBy, onBehalfOf: record.onBehalfOf, consentGiven: record.consentGiven),
             branch: code, divisionId: record.$division.id, service: record.serviceConcerned, assigneeId: record.$assignee.id,
             receivedAt: record.receivedAt, acknowledgeDue: record.acknowledgeDue, resolveDue: record.resolveDue, paused: record.pausedSince != nil,
@@ -165,7 +167,8 @@ extension CaseDTO {
         self.init(
             id: f.id, reference: f.reference, type: f.type, status: f.status, channel: f.channel, categoryId: f.categoryID,
             subject: f.subject, description: f.details, anonymous: f.anonymous,
-            customer: .init(name: f.customerName, email: f.customerEmail, phone: f.customerPhone, idDocument: f.customerIDDocument,
+            customer: .init(name: f.customerName, email: f.customerEmail, phone: f.customerPhone,
+                            idDocument: f.customerIDDocument.map(IdentityNumber.masked),
                             language: f.language, contactBy: f.contactBy, onBehalfOf: f.onBehalfOf, consentGiven: f.consentGiven),
             branch: branchCode, divisionId: f.divisionID, service: f.serviceConcerned, assigneeId: f.assigneeID, receivedAt: f.receivedAt,
             acknowledgeDue: f.acknowledgeDue.iso, resolveDue: f.resolveDue.iso, paused: false, acknowledgedAt: nil, resolvedAt: nil,

@@ -15,6 +15,7 @@ struct CaseStaffController: RouteCollection {
         officer.upload(.cases(.message(":caseID")), megabytes: 27, use: message)
         officer.get(.cases(.attachment(":caseID", ":attachmentID")), use: attachment)
         routes.access(.staff(.superviseCases)).post(.cases(.assign(":caseID")), use: assign)
+        officer.post(.cases(.revealIdentity(":caseID")), use: revealIdentity)
     }
 
     struct Row: Encodable, Sendable {
@@ -119,6 +120,8 @@ struct CaseStaffController: RouteCollection {
         let reference: String; let type: String; let status: String; let statusCode: String; let channel: String; let category: String?
         let subject: String; let details: String; let branch: String; let service: String?
         let anonymous: Bool; let customerName: String?; let customerEmail: String?; let customerPhone: String?; let idDocument: String?
+        /// Where "show the full number" posts; nil once shown, or when there is no number.
+        let revealIdentityAction: String?
         let language: String; let contactBy: String; let onBehalfOf: String?; let consentGiven: Bool
         let assignee: String?; let received: String; let acknowledgeDue: String; let resolveDue: String; let paused: Bool
         let acknowledgeMet: Bool?; let resolveMet: Bool?; let overdue: Bool; let escalated: Bool
@@ -135,7 +138,15 @@ struct CaseStaffController: RouteCollection {
         return try await req.view.render("Cases/case", try await casePage(req, record, form: try await req.form()))
     }
 
-    private func casePage(_ req: Request, _ record: CaseRecord, form: FormContext) async throws -> CasePage {
+    /// The case page with the identity number in full, on the officer's explicit request, recorded on the audit trail
+    /// (issue 15, item 5: masked by default).
+    func revealIdentity(req: Request) async throws -> View {
+        let record = try await req.caseRecord()
+        try await Audit.record(.revealIdentityNumber, entity: "case", id: record.id?.uuidString, by: req)
+        return try await req.view.render("Cases/case", try await casePage(req, record, form: try await req.form(), revealIdentity: true))
+    }
+
+    private func casePage(_ req: Request, _ record: CaseRecord, form: FormContext, revealIdentity: Bool = false) async throws -> CasePage {
         let id = try record.requireID()
         let branch = try await record.$branch.get(on: req.db)
         let category = try await record.$category.get(on: req.db)
@@ -174,7 +185,9 @@ struct CaseStaffController: RouteCollection {
             reference: record.reference, type: req.t(record.type.catalogueKey), status: req.t(record.status.catalogueKey), statusCode: record.status.rawValue,
             channel: req.t(record.channel.catalogueKey), category: category?.name(in: req.language), subject: record.subject, details: record.details,
             branch: branch.name, service: record.serviceConcerned, anonymous: record.anonymous, customerName: record.customerName,
-            customerEmail: record.customerEmail, customerPhone: record.customerPhone, idDocument: record.customerIDDocument,
+            customerEmail: record.customerEmail, customerPhone: record.customerPhone,
+            idDocument: record.identityNumber(req.application.personalDataCipher, revealed: revealIdentity),
+            revealIdentityAction: revealIdentity || record.customerIDDocument == nil ? nil : SiteURL.cases(.revealIdentity(id.uuidString)).path,
             language: record.language.endonym, contactBy: req.t(record.contactBy.catalogueKey), onBehalfOf: record.onBehalfOf, consentGiven: record.consentGiven,
             assignee: assignee?.name, received: MalaysianTime.dateTime(record.receivedAt, in: req.language),
             acknowledgeDue: date(record.acknowledgeDue), resolveDue: date(record.resolveDue), paused: record.pausedSince != nil,

@@ -71,6 +71,13 @@ public struct AppSettings: Sendable {
     /// A connection with nothing read or written for this long is closed (`LAYAN_IDLE_TIMEOUT`, seconds; above the
     /// display boards' 15-second heartbeat).
     public var idleTimeoutSeconds = 60
+    /// The key identity numbers are encrypted with, 32 bytes in base64 (`LAYAN_DATA_KEY`); unset, a key file is used.
+    public var dataKey: String?
+    /// Where the key is kept when none is configured: beside the SQLite database, or `data/layan.key`.
+    public var dataKeyFile: String {
+        if case let .sqlite(path) = database { return ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("layan.key") }
+        return "data/layan.key"
+    }
 
     public init(database: DatabaseTarget = .sqlite(path: DatabaseTarget.defaultSQLitePath),
                 behindHTTPS: Bool = false, benchmarkRoutes: Bool = false, bcryptCost: Int = 12,
@@ -97,6 +104,7 @@ public struct AppSettings: Sendable {
             guard let megabytes = Int(raw), (16...16_384).contains(megabytes) else { throw SettingsError.invalid("LAYAN_UPLOAD_BUDGET_MB", raw) }
             settings.uploadBudgetBytes = megabytes << 20
         }
+        if let raw = env["LAYAN_DATA_KEY"], !raw.isEmpty { settings.dataKey = raw }
         if let raw = env["LAYAN_IDLE_TIMEOUT"], !raw.isEmpty {
             guard let seconds = Int(raw), (20...3_600).contains(seconds) else { throw SettingsError.invalid("LAYAN_IDLE_TIMEOUT", raw) }
             settings.idleTimeoutSeconds = seconds

@@ -106,6 +106,7 @@ public enum SiteURL: Sendable {
         case message(String)
         case attachment(String, String)
         case assign(String)
+        case revealIdentity(String)
         case recoveryForCase(String)
         case duty
         case removeShift(String)
@@ -135,6 +136,7 @@ public enum SiteURL: Sendable {
             case let .message(id): "/cases/\(id)/message"
             case let .attachment(id, file): "/cases/\(id)/attachments/\(file)"
             case let .assign(id): "/cases/\(id)/assign"
+            case let .revealIdentity(id): "/cases/\(id)/identity"
             case let .recoveryForCase(id): "/cases/\(id)/recovery"
             case .duty: "/cases/duty"
             case let .removeShift(id): "/cases/duty/\(id)/delete"

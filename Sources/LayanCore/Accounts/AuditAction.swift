@@ -9,6 +9,8 @@ public enum AuditAction: String, CaseIterable, Sendable, Codable {
     case passwordChanged = "password_changed"
     case passwordReset = "password_reset"
     case viewPersonalData = "view_personal_data"
+    /// An identity document number shown in full, on an explicit request.
+    case revealIdentityNumber = "reveal_identity_number"
     case tokenCreated = "token_created"
     case tokenRevoked = "token_revoked"
 

@@ -57,6 +57,7 @@ func withLayan<T>(
     let (target, cleanUp) = try await TestDatabase.make()
     var settings = AppSettings(database: target, bcryptCost: 4)
     settings.runJobs = false  // tests run the jobs themselves, when they want them
+    settings.dataKey = Data(repeating: 7, count: 32).base64EncodedString()  // never a key file in data/
     adjust(&settings)
     let app = try await Application.make(.testing)
     do {

@@ -79,6 +79,12 @@ final class CaseRecord: Model, @unchecked Sendable {
         resolveDue = clock(state: state).resolveBy(calendar, today: today).iso
     }
 
+    /// The identity number as staff see it: masked to its last four characters unless `revealed` (then audited by the
+    /// caller); nil when there is none or it cannot be opened with the key in force.
+    func identityNumber(_ cipher: PersonalDataCipher, revealed: Bool) -> String? {
+        customerIDDocument.flatMap(cipher.open).map { revealed ? $0 : IdentityNumber.masked($0) }
+    }
+
     func clock(state: MalaysianState) -> CaseClock {
         CaseClock(receivedOn: LocalDate(receivedOn)!, standard: standard, state: state, pausedWorkingDays: pausedDays,
                   pausedSince: pausedSince.flatMap { LocalDate($0) })
@@ -116,6 +122,8 @@ struct FiledCase: Sendable {
     let resolveDue: LocalDate
     let publicKey: String
     let createdByID: UUID?
+    /// The identity number as stored: sealed (`PersonalDataCipher`); `customerIDDocument` is the plain one, for the answer.
+    let storedIDDocument: String?
 
     var status: CaseStatus { .new }
     var receivedOn: LocalDate { LocalDate(receivedAt) }
@@ -127,7 +135,7 @@ struct FiledCase: Sendable {
         .init("status") { $0.status.rawValue }, .init("channel") { $0.channel.rawValue }, .init("category_id") { $0.categoryID },
         .init("subject") { $0.subject }, .init("description") { $0.details }, .init("anonymous") { $0.anonymous },
         .init("customer_name") { $0.customerName }, .init("customer_email") { $0.customerEmail }, .init("customer_phone") { $0.customerPhone },
-        .init("customer_phone_digits") { $0.customerPhone.map(PhoneNumber.digits) }, .init("customer_id_document") { $0.customerIDDocument },
+        .init("customer_phone_digits") { $0.customerPhone.map(PhoneNumber.digits) }, .init("customer_id_document") { $0.storedIDDocument },
         .init("language") { $0.language.rawValue }, .init("contact_by") { $0.contactBy.rawValue }, .init("on_behalf_of") { $0.onBehalfOf },
         .init("consent_given") { $0.consentGiven }, .init("branch_id") { $0.branchID }, .init("division_id") { $0.divisionID },
         .init("service_concerned") { $0.serviceConcerned }, .init("assigned_to") { $0.assigneeID }, .init("assigned_at") { $0.assignedAt },
@@ -152,6 +160,7 @@ extension FiledCase {
             onBehalfOf: new.onBehalfOf.flatMap { $0.isEmpty ? nil : $0 }, consentGiven: new.consentGiven, branchID: filing.branchID,
             divisionID: new.divisionID, serviceConcerned: new.service.flatMap { $0.isEmpty ? nil : $0 }, assigneeID: filing.assignee,
             receivedAt: filing.now, standard: filing.standard, acknowledgeDue: filing.acknowledgeDue, resolveDue: filing.resolveDue,
-            publicKey: SessionToken.make(), createdByID: filing.actor.staffID)
+            publicKey: SessionToken.make(), createdByID: filing.actor.staffID,
+            storedIDDocument: new.idDocument.flatMap { $0.isEmpty ? nil : filing.notifier.app.personalDataCipher.seal($0) })
     }
 }

@@ -1,0 +1,11 @@
+/// An identity document number (MyKad, passport) as staff see it by default: its last four characters only, so a case
+/// page or an API answer on a screen does not hand the whole number to whoever looks (issue 15, item 5).
+public enum IdentityNumber {
+    public static let shownCharacters = 4
+
+    public static func masked(_ number: String) -> String {
+        let characters = Array(number)
+        guard characters.count > shownCharacters else { return String(repeating: "•", count: characters.count) }
+        return String(repeating: "•", count: characters.count - shownCharacters) + String(characters.suffix(shownCharacters))
+    }
+}
