@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 import Vapor
 
-/// Identity document numbers encrypted at rest (issue 15, item 5): AES-256-GCM with a key from configuration
+/// Identity document numbers encrypted at rest (PKPA 1/2008, security: customers' information stays with authorised
+/// staff; issue 15, item 5): AES-256-GCM with a key from configuration
 /// (`LAYAN_DATA_KEY`, or a key file made beside the SQLite database on first start), stored as `v1:` and the base64 of
 /// nonce, ciphertext and tag. A value without the prefix was written before encryption and reads as it is until the
 /// migration seals it (`EncryptIdentityNumbers`).

@@ -14,13 +14,12 @@ struct RequestPathGuard: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if Self.refusedMethods.contains(request.method.rawValue) {
-            throw Abort(.methodNotAllowed, headers: ["Allow": "GET, HEAD, POST"], reason: "Layan does not answer \(request.method.rawValue).")
+            throw RefusedRequest.method
         }
         let path = request.url.path
         let decoded = path.removingPercentEncoding ?? path
-        if LogText.containsControlCharacters(decoded) || LogText.containsControlCharacters(path) {
-            throw Abort(.badRequest, reason: "A path may not hold control characters.")
-        }
+        // Decoding leaves raw characters as they are, so the decoded path holds every control character the raw one does.
+        if LogText.containsControlCharacters(decoded) { throw RefusedRequest.controlCharacters }
         if decoded.utf8.count > Self.longestFilePath || decoded.split(separator: "/").contains(where: { $0.utf8.count > Self.longestFileName }) {
             request.storage[TooLongForAFile.self] = true
         }
@@ -28,6 +27,16 @@ struct RequestPathGuard: AsyncMiddleware {
     }
 
     enum TooLongForAFile: StorageKey { typealias Value = Bool }
+}
+
+/// A request refused before routing, worded from the catalogues like every other error.
+enum RefusedRequest: CatalogueError {
+    case method
+    case controlCharacters
+
+    var status: HTTPResponseStatus { self == .method ? .methodNotAllowed : .badRequest }
+    var headers: HTTPHeaders { self == .method ? ["Allow": "GET, HEAD, POST"] : [:] }
+    var catalogueKey: String { self == .method ? "error.methodNotAllowed" : "error.controlCharacters" }
 }
 
 extension Request {

@@ -10,8 +10,6 @@ final class UploadBudget: Sendable {
 
     init(bytes: Int) { self.bytes = bytes }
 
-    var inUse: Int { used.withLockedValue { $0 } }
-
     /// Takes `count` bytes of the budget; false when they do not fit.
     func reserve(_ count: Int) -> Bool {
         used.withLockedValue { used in

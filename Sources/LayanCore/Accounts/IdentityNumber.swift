@@ -1,4 +1,4 @@
-/// An identity document number (MyKad, passport) as staff see it by default: its last four characters only, so a case
+/// PKPA 1/2008 (security): an identity document number (MyKad, passport) as staff see it by default: its last four characters only, so a case
 /// page or an API answer on a screen does not hand the whole number to whoever looks (issue 15, item 5).
 public enum IdentityNumber {
     public static let shownCharacters = 4
