@@ -44,6 +44,44 @@ import VaporTesting
         }
     }
 
+    @Test func callNextIsRefusedWhileACalledCustomerHasNotBeenServed() async throws {
+        try await withLayan { app in
+            // given a customer called at counter 2 but not yet served, and another waiting
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(1, app)
+            let first = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            _ = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
+            _ = try await engine.callNext(counterID: q.counters[1].id!, officer: officer)
+            // when the officer presses "next" again
+            await #expect(throws: QueueError.customerCalled(first.label)) {
+                _ = try await engine.callNext(counterID: q.counters[1].id!, officer: officer)
+            }
+            // then the called customer is still called, not counted as served
+            #expect(try await Ticket.find(first.id, on: app.db)?.status == .called)
+        }
+    }
+
+    @Test func callNextEndsAVisitBeingServed() async throws {
+        try await withLayan { app in
+            // given a customer being served and another waiting
+            let q = try await QueueFixture.make(app)
+            let engine = q.engine(app)
+            let officer = try await q.officer(1, app)
+            let first = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            let second = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
+            _ = try await engine.callNext(counterID: q.counters[1].id!, officer: officer)
+            _ = try await engine.start(first.id!, officer: officer)
+            // when the officer presses "next"
+            let called = try await engine.callNext(counterID: q.counters[1].id!, officer: officer)
+            // then the first is done and the second called
+            #expect(called?.id == second.id)
+            #expect(try await Ticket.find(first.id, on: app.db)?.status == .done)
+        }
+    }
+
     @Test func transferKeepsTheOriginalArrival() async throws {
         try await withLayan { app in
             let q = try await QueueFixture.make(app)
@@ -431,10 +469,14 @@ import VaporTesting
             let engine = q.engine(app)
             let officer = try await q.officer(2, app)
             let first = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
-            #expect(first.estimatedWaitSeconds == nil)  // no counter open yet
+            // No counter open yet: the counters set up for the service are taken to open.
+            let configured = try await QueueEngine.servingCounters(at: q.branch.id!, for: q.registration.id!, on: app.db).configured
+            let handling = q.registration.averageHandlingSeconds
+            #expect(first.estimatedWaitSeconds == WaitEstimate.seconds(ahead: 0, openCounters: configured, averageHandling: handling))
             _ = try await engine.openCounter(q.counters[1].id!, officer: officer)
             let second = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
-            #expect(second.estimatedWaitSeconds != nil)  // the open counter counts at once
+            // The one open counter counts at once.
+            #expect(second.estimatedWaitSeconds == WaitEstimate.seconds(ahead: 1, openCounters: 1, averageHandling: handling))
             // A service switched off outside the engine: refused once the kept set-up lapses.
             try await QueueService.query(on: app.db).filter(\.$id == q.licences.id!).set(\.$active, to: false).update()
             try await Task.sleep(for: QueueSetupCache.lifetime + .milliseconds(100))

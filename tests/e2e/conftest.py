@@ -147,3 +147,12 @@ def axe_violations(driver, impacts=("serious", "critical")):
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}})"
         ".then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', description: String(e), nodes: []}])));")
     return [v for v in json.loads(result) if v.get("impact") in impacts]
+
+
+# Screens written for people to look at (issue 16); CI keeps this folder as an artefact.
+SCREENSHOTS = Path(os.environ.get("LAYAN_SCREENSHOTS", ROOT / "artifacts/screenshots"))
+
+
+def screenshot(driver, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))

@@ -29,6 +29,13 @@ struct CaseFormInput: Content {
     static let order = ["type", "category", "subject", "details", "branch", "service", "name", "email", "phone", "idDocument",
                         "onBehalfOf", "consentGiven", "attachments"]
 
+    /// Each field's label, for the error summary.
+    static func labels(_ req: Request) -> [String: String] {
+        var labels = Dictionary(uniqueKeysWithValues: (order + ["channel", "division"]).map { ($0, req.t("case.field.\($0)")) })
+        labels["consentGiven"] = req.t("case.field.consent")
+        return labels
+    }
+
     /// What the form shows again after a failed submit (never the files).
     var values: [String: String] {
         var values: [String: String] = [:]

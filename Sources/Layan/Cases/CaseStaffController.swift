@@ -98,7 +98,7 @@ struct CaseStaffController: RouteCollection {
         let input = CaseFormInput.read(req)
         switch try await input.newCase(defaultChannel: .counterForm, allowedChannels: CaseChannel.staffEntered, language: .ms, on: req.db) {
         case let .failure(invalid):
-            let form = try await req.form(values: input.values, errors: invalid.messages(req), order: ["channel"] + CaseFormInput.order)
+            let form = try await req.form(values: input.values, errors: invalid.messages(req), order: ["channel"] + CaseFormInput.order, labels: CaseFormInput.labels(req))
             return try await req.render("Cases/form", try await formPage(req, form: form), status: .unprocessableEntity)
         case let .success(new):
             let record = try await CaseEngine(request: req).create(new, by: req.caseActor)

@@ -65,12 +65,11 @@ struct PublicCaseController: RouteCollection {
         if !(input.website ?? "").isEmpty { throw Abort(.unprocessableEntity, reason: req.t("portal.error.robot")) }
         switch try await input.newCase(defaultChannel: .web, allowedChannels: [], language: req.language, on: req.db) {
         case let .failure(invalid):
-            let form = try await req.form(values: input.values, errors: invalid.messages(req), order: CaseFormInput.order)
+            let form = try await req.form(values: input.values, errors: invalid.messages(req), order: CaseFormInput.order, labels: CaseFormInput.labels(req))
             return try await req.render("Cases/form", try await formPage(req, form: form), status: .unprocessableEntity)
         case let .success(new):
             let record = try await CaseEngine(request: req).create(new, by: .customer)
-            try await req.flash("success", req.t("portal.submitted", ["reference": record.reference]))
-            return req.seeOther(CaseURL.publicStatus(record))
+            return req.seeOther(CaseURL.publicStatus(record) + "&received=1")
         }
     }
 
@@ -130,10 +129,45 @@ struct PublicCaseController: RouteCollection {
 
     func status(req: Request) async throws -> Response {
         let record = try await keyed(req)
-        let response = try await req.view.render("Cases/status", try await statusPage(req, record, form: try await req.form())).encodeResponse(for: req)
+        let response = req.query[String.self, at: "received"] == "1"
+            ? try await req.view.render("Cases/received", try await receivedPage(req, record)).encodeResponse(for: req)
+            : try await req.view.render("Cases/status", try await statusPage(req, record, form: try await req.form())).encodeResponse(for: req)
         // The customer's own case: not to be kept by a shared computer's browser or a proxy.
         response.headers.doNotStore()
         return response
+    }
+
+    struct ReceivedPage: Encodable, Sendable {
+        let layout: LayoutContext
+        let reference: String
+        let type: String
+        let subject: String
+        let received: String
+        let acknowledgeDue: String
+        let resolveDue: String
+        /// Where the acknowledgement went (masked), and whether it has left yet; nil when the customer left no contact.
+        let acknowledgement: String?
+        let statusHref: String
+        let lookupHref: String
+    }
+
+    /// The confirmation a customer sees once their case is filed: the reference, large, the dates promised
+    /// (PKPA 1/2008: acknowledged and resolved within the charter's days), what happens next, and where the
+    /// acknowledgement was sent.
+    private func receivedPage(_ req: Request, _ record: CaseRecord) async throws -> ReceivedPage {
+        let language = req.language
+        var acknowledgement: String?
+        if let (channel, recipient) = CaseNotifier.route(record) {
+            let sent = try await OutboxMessage.query(on: req.db).filter(\.$caseID == record.id).filter(\.$state == .sent).count() > 0
+            let key = "portal.received.\(channel == .email ? "email" : "sms")\(sent ? "Sent" : "Queued")"
+            acknowledgement = req.t(key, ["to": channel == .email ? ContactMask.email(recipient) : ContactMask.phone(recipient)])
+        }
+        return ReceivedPage(
+            layout: await LayoutContext.make(for: req, title: req.t("portal.received.title")), reference: record.reference,
+            type: req.t(record.type.catalogueKey), subject: record.subject, received: MalaysianTime.dateTime(record.receivedAt, in: language),
+            acknowledgeDue: LocalDate(record.acknowledgeDue).map { MalaysianTime.longDate($0, in: language) } ?? record.acknowledgeDue,
+            resolveDue: LocalDate(record.resolveDue).map { MalaysianTime.longDate($0, in: language) } ?? record.resolveDue,
+            acknowledgement: acknowledgement, statusHref: CaseURL.publicStatus(record), lookupHref: SiteURL.cases(.lookUp).path)
     }
 
     private func statusPage(_ req: Request, _ record: CaseRecord, form: FormContext) async throws -> StatusPage {

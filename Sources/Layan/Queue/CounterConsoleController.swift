@@ -49,6 +49,12 @@ struct CounterConsoleController: RouteCollection {
         let events: String?
         /// Where the chosen counter's buttons post, by action.
         let counterActions: [String: String]?
+        let branchName: String?
+        /// Recalls before a no-show may be marked, for the hint beside the disabled button.
+        let recallsNeeded: Int
+        /// A customer is called and not yet served: "next" would pass over them, so it is not offered.
+        let awaitingCustomer: Bool
+        let serving: Bool
     }
 
     func page(req: Request) async throws -> View {
@@ -67,8 +73,10 @@ struct CounterConsoleController: RouteCollection {
         var current: CurrentTicket?
         var waiting: [WaitingRow] = []
         var guidance: [Guidance] = []
+        var recallsNeeded = 0
         if let mine {
             let settings = try await QueueEngine.settings(branchID: mine.$branch.id, on: req.db)
+            recallsNeeded = settings.recallsBeforeNoShow
             if let ticket = try await QueueEngine.currentTicket(of: mine, on: req.db) {
                 current = CurrentTicket(id: ticket.id!.uuidString, label: ticket.label, service: serviceNames[ticket.$service.id] ?? "",
                                         category: req.t(ticket.category.catalogueKey), status: req.t(ticket.status.catalogueKey),
@@ -85,7 +93,8 @@ struct CounterConsoleController: RouteCollection {
                                priority: t.isPriority, waited: Int(now.timeIntervalSince(t.arrivedAt) / 60))
                 }
         }
-        let branchCode = try await Branch.find(branchID ?? UUID(), on: req.db)?.code
+        let branch = try await Branch.find(branchID ?? UUID(), on: req.db)
+        let branchCode = branch?.code
         return try await req.view.render("Queue/console", Page(
             layout: await LayoutContext.make(for: req, title: req.t("console.title")), csrf: try await req.csrfToken(),
             counters: counters.map(choice), counter: mine.map(choice), counterID: mine?.id?.uuidString, paused: mine?.status == .paused,
@@ -93,7 +102,9 @@ struct CounterConsoleController: RouteCollection {
             services: services.map { Option(value: $0.id!.uuidString, label: serviceNames[$0.id!]!) },
             difficultTypes: DifficultCustomer.allCases.map { Option(value: $0.rawValue, label: req.t($0.catalogueKey)) },
             guidance: guidance, events: branchCode.map(QueueURL.events),
-            counterActions: mine.map { counter in Self.actions(["resume", "pause", "close", "call-next"]) { .counterAction(counter.id!.uuidString, $0) } }))
+            counterActions: mine.map { counter in Self.actions(["resume", "pause", "close", "call-next"]) { .counterAction(counter.id!.uuidString, $0) } },
+            branchName: branch?.name, recallsNeeded: recallsNeeded,
+            awaitingCustomer: current?.statusCode == TicketStatus.called.rawValue, serving: current?.statusCode == TicketStatus.serving.rawValue))
     }
 
     func counterAction(req: Request) async throws -> Response {
@@ -121,15 +132,20 @@ struct CounterConsoleController: RouteCollection {
         let fields = req.formFields()
         switch req.parameters.get("action") ?? "" {
         case "recall": _ = try await engine.recall(ticketID, officer: officer)
-        case "no-show": _ = try await engine.markNoShow(ticketID, officer: officer)
+        case "no-show":
+            let ticket = try await engine.markNoShow(ticketID, officer: officer)
+            try await req.flash("success", req.t("console.done.noShow", ["ticket": ticket.label]))
         case "start": _ = try await engine.start(ticketID, officer: officer)
-        case "complete": _ = try await engine.complete(ticketID, officer: officer)
+        case "complete":
+            let ticket = try await engine.complete(ticketID, officer: officer)
+            try await req.flash("success", req.t("console.done.complete", ["ticket": ticket.label]))
         case "tag":
             guard let type = fields["difficult"].flatMap(DifficultCustomer.init(rawValue:)) else { throw ValidationFailure(["difficult": req.t("form.error.choose")]) }
             _ = try await engine.tag(ticketID, difficult: type, officer: officer)
         case "transfer":
             guard let serviceID = fields["service"].flatMap(UUID.init(uuidString:)) else { throw QueueError.unknownService }
-            _ = try await engine.transfer(ticketID, to: serviceID, officer: officer)
+            let ticket = try await engine.transfer(ticketID, to: serviceID, officer: officer)
+            try await req.flash("success", req.t("console.done.transfer", ["ticket": ticket.label]))
         default: throw Abort(.notFound)
         }
         return req.seeOther(.queue(.console))

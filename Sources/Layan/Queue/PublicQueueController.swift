@@ -35,7 +35,11 @@ struct PublicQueueController: RouteCollection {
         let kiosk: Bool
         let startOver: String
         let displayHref: String
+        /// Numbers this phone took today at this branch, still open.
+        let yours: [YourTicket]
     }
+
+    struct YourTicket: Encodable, Sendable { let label: String; let service: String; let status: String; let href: String }
 
     struct BranchLink: Encodable, Sendable { let name: String; let state: String; let take: String; let display: String }
     struct BranchesPage: Encodable, Sendable { let layout: LayoutContext; let branches: [BranchLink] }
@@ -68,11 +72,22 @@ struct PublicQueueController: RouteCollection {
         let categories = CustomerCategory.allCases.map {
             CategoryChoice(value: $0.rawValue, label: req.t($0.catalogueKey), priority: settings.priorityCategories.contains($0))
         }
+        var yours: [YourTicket] = []
+        if !kiosk {
+            let remembered = WebTickets(req).entries
+            let names = Dictionary(uniqueKeysWithValues: state.services.map { ($0.id, req.language == .ms ? $0.nameMs : $0.nameEn) })
+            for ticket in try await Ticket.query(on: req.db).filter(\.$id ~~ remembered.map(\.id)).sort(\.$issuedAt).all()
+            where ticket.$branch.id == branch.id && ticket.status.isOpen
+                && remembered.contains(where: { $0.id == ticket.id && CSRFMiddleware.constantTimeEqual($0.key, ticket.statusKey) }) {
+                yours.append(YourTicket(label: ticket.label, service: names[ticket.$service.id] ?? "", status: req.t(ticket.status.catalogueKey),
+                                        href: QueueURL.ticket(ticket)))
+            }
+        }
         let page = TakeNumberPage(
             layout: await LayoutContext.make(for: req, title: req.t(kiosk ? "queue.kiosk.title" : "queue.take.title")),
             branchName: branch.name, hoursToday: state.hoursToday, services: services, chosen: chosen, categories: categories,
             action: SiteURL.queue(.issue(branch.code)).path, csrf: try await req.csrfToken(), kiosk: kiosk, startOver: base,
-            displayHref: QueueURL.display(branch.code))
+            displayHref: QueueURL.display(branch.code), yours: yours)
         return try await req.view.render(kiosk ? "Queue/kiosk" : "Queue/take", page)
     }
 
@@ -89,7 +104,10 @@ struct PublicQueueController: RouteCollection {
         guard let category = CustomerCategory(rawValue: fields["category"] ?? "regular") else { throw QueueError.invalidCategory }
         let channel = fields["channel"] == "kiosk" ? "kiosk" : "web"
         let ticket = try await QueueEngine(request: req).issue(branch: branch, serviceID: serviceID, category: category, channel: channel)
-        return req.seeOther(QueueURL.ticket(ticket) + (channel == "kiosk" ? "&kiosk=1" : ""))
+        guard channel == "web" else { return req.seeOther(QueueURL.ticket(ticket) + "&kiosk=1") }
+        let response = req.seeOther(QueueURL.ticket(ticket))
+        WebTickets(req).adding(id: try ticket.requireID(), key: ticket.statusKey).store(in: response, secure: req.application.settings.behindHTTPS)
+        return response
     }
 
     struct TicketPage: Encodable, Sendable {
@@ -106,7 +124,8 @@ struct PublicQueueController: RouteCollection {
         let qr: String
         let branchName: String
         let kiosk: Bool
-        let kioskHome: String
+        /// Where "take another number" leads: back to the kiosk at the kiosk, the web page on a phone.
+        let anotherHref: String
         let refreshSeconds: Int?
     }
 
@@ -121,7 +140,7 @@ struct PublicQueueController: RouteCollection {
 
     func ticketPage(req: Request) async throws -> Response {
         let ticket = try await ticket(req)
-        let dto = try await QueueAPIController.dto(ticket, on: req.db)
+        let dto = try await QueueAPIController.dto(ticket, now: req.application.clock.now(), on: req.db)
         let service = try await ticket.$service.get(on: req.db)
         let branch = try await ticket.$branch.get(on: req.db)
         let kiosk = req.query[String.self, at: "kiosk"] == "1"
@@ -130,7 +149,7 @@ struct PublicQueueController: RouteCollection {
             category: req.t(ticket.category.catalogueKey), status: req.t(ticket.status.catalogueKey), statusCode: ticket.status.rawValue,
             position: dto.position, estimate: dto.estimatedWaitMinutes, counter: dto.counter,
             issued: MalaysianTime.dateTime(ticket.issuedAt, in: req.language), qr: QueueURL.qr(ticket), branchName: branch.name,
-            kiosk: kiosk, kioskHome: QueueURL.kiosk(branch.code),
+            kiosk: kiosk, anotherHref: kiosk ? QueueURL.kiosk(branch.code) : QueueURL.branch(branch.code),
             refreshSeconds: kiosk ? 20 : (ticket.status.isOpen ? 20 : nil))
         let response = try await req.render("Queue/ticket", page)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

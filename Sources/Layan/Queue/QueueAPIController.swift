@@ -41,16 +41,10 @@ struct QueueAPIController: RouteCollection {
         let statusUrl: String
     }
 
-    static func dto(_ ticket: Ticket, on db: any Database) async throws -> TicketDTO {
+    static func dto(_ ticket: Ticket, now: Date, on db: any Database) async throws -> TicketDTO {
         let counter = try await ticket.$counter.get(on: db)
-        var position: Int?
-        var estimate: Int?
-        if ticket.status == .waiting, let service = try await QueueService.find(ticket.$service.id, on: db) {
-            let ahead = try await QueueEngine.ticketsAhead(of: ticket, on: db)
-            position = ahead + 1
-            estimate = try await QueueEngine.estimate(for: ticket, service: service, ahead: ahead, on: db).map(WaitEstimate.minutes)
-        }
-        return dto(ticket, counter: counter?.number, position: position, estimatedWaitMinutes: estimate)
+        let wait = try await QueueEngine.wait(of: ticket, now: now, on: db)
+        return dto(ticket, counter: counter?.number, position: wait?.position, estimatedWaitMinutes: wait?.seconds.map(WaitEstimate.minutes))
     }
 
     static func dto(_ ticket: Ticket, counter: Int?, position: Int?, estimatedWaitMinutes: Int?) -> TicketDTO {
@@ -87,7 +81,7 @@ struct QueueAPIController: RouteCollection {
             throw QueueError.unknownTicket
         }
         try req.requireInScope(branch: ticket.$branch.id)
-        return try await Self.dto(ticket, on: req.db)
+        return try await Self.dto(ticket, now: req.application.clock.now(), on: req.db)
     }
 
     func getQueueState(req: Request) async throws -> QueueState {
@@ -100,7 +94,7 @@ struct QueueAPIController: RouteCollection {
         guard let ticket = try await QueueEngine(request: req).callNext(counterID: id, officer: req.staff!) else {
             return Response(status: .noContent)
         }
-        return try await Self.dto(ticket, on: req.db).encodeResponse(for: req)
+        return try await Self.dto(ticket, now: req.application.clock.now(), on: req.db).encodeResponse(for: req)
     }
 
     private func ticketID(_ req: Request) throws -> UUID {
@@ -109,11 +103,11 @@ struct QueueAPIController: RouteCollection {
     }
 
     func recall(req: Request) async throws -> TicketDTO {
-        try await Self.dto(try await QueueEngine(request: req).recall(try ticketID(req), officer: req.staff!), on: req.db)
+        try await Self.dto(try await QueueEngine(request: req).recall(try ticketID(req), officer: req.staff!), now: req.application.clock.now(), on: req.db)
     }
 
     func noShow(req: Request) async throws -> TicketDTO {
-        try await Self.dto(try await QueueEngine(request: req).markNoShow(try ticketID(req), officer: req.staff!), on: req.db)
+        try await Self.dto(try await QueueEngine(request: req).markNoShow(try ticketID(req), officer: req.staff!), now: req.application.clock.now(), on: req.db)
     }
 
     struct CompleteRequest: Content { var difficult: String? }
@@ -125,14 +119,14 @@ struct QueueAPIController: RouteCollection {
             guard let parsed = DifficultCustomer(rawValue: raw) else { throw ValidationFailure(["difficult": "unknown type"]) }
             difficult = parsed
         }
-        return try await Self.dto(try await QueueEngine(request: req).complete(try ticketID(req), officer: req.staff!, difficult: difficult), on: req.db)
+        return try await Self.dto(try await QueueEngine(request: req).complete(try ticketID(req), officer: req.staff!, difficult: difficult), now: req.application.clock.now(), on: req.db)
     }
 
     struct TransferRequest: Content { var serviceId: UUID }
 
     func transfer(req: Request) async throws -> TicketDTO {
         let body = try req.content.decode(TransferRequest.self)
-        return try await Self.dto(try await QueueEngine(request: req).transfer(try ticketID(req), to: body.serviceId, officer: req.staff!), on: req.db)
+        return try await Self.dto(try await QueueEngine(request: req).transfer(try ticketID(req), to: body.serviceId, officer: req.staff!), now: req.application.clock.now(), on: req.db)
     }
 }
 

@@ -100,10 +100,18 @@ struct QueueEngine {
         guard let service = setup.services[serviceID], service.active else { throw QueueError.unknownService }
         // Everyone waiting for the service is ahead of a ticket issued now.
         let ahead = try await TicketStore.waiting(at: branchID, for: serviceID, on: sql)
-        let estimate = WaitEstimate.seconds(ahead: ahead, openCounters: setup.openCounters(serving: serviceID), averageHandling: service.average_handling_seconds)
         let isPriority = setup.priority.contains(category)
         let statusKey = SessionToken.make()
         let id = UUID.timeOrdered(at: now)
+        // A regular ticket issued now is last in line. A priority one goes ahead of regular tickets by the calling
+        // policy, so its place is played forward over the line (read only for priority customers).
+        var placeAhead = ahead
+        if isPriority {
+            let policy = try await Self.settings(branchID: branchID, on: db).policy
+            let line = try await Self.waitingLine(at: branchID, for: serviceID, on: db) + [WaitingTicket(id: id, serviceID: serviceID, isPriority: true, arrivedAt: now)]
+            placeAhead = QueuePlace.ahead(of: id, in: line, policy: policy, now: now) ?? ahead
+        }
+        let estimate = WaitEstimate.seconds(ahead: placeAhead, counters: setup.counters(serving: serviceID), averageHandling: service.average_handling_seconds)
         let letter = service.letter
         // Inside the write lock only what must be atomic: the number and the ticket (and, by trigger, its event).
         let ticket = try await db.writeTransaction { db in
@@ -116,26 +124,35 @@ struct QueueEngine {
             return ticket
         }
         await notify(branchID)
-        return IssuedTicket(ticket: ticket, position: ahead + 1)
+        return IssuedTicket(ticket: ticket, position: placeAhead + 1)
     }
 
-    /// Seconds until the ticket is likely called: the tickets of its service ahead of it, shared among the
-    /// open counters that take the service, at the service's learned handling time.
-    static func estimate(for ticket: Ticket, service: QueueService, on db: any Database) async throws -> Double? {
-        try await estimate(for: ticket, service: service, ahead: ticketsAhead(of: ticket, on: db), on: db)
+    /// Where a waiting ticket stands and how long it will wait: the one reckoning the ticket page, the API and
+    /// the status answer all show (PKPA 1/2008, counter rule 9).
+    struct TicketWait: Sendable {
+        /// 1 = called next, by the calling policy (a priority customer is not told they are fourth).
+        let position: Int
+        let seconds: Double?
     }
 
-    /// Waiting tickets of the same service that arrived before this one.
-    static func ticketsAhead(of ticket: Ticket, on db: any Database) async throws -> Int {
-        try await Ticket.query(on: db)
-            .filter(\.$branch.$id == ticket.$branch.id).filter(\.$service.$id == ticket.$service.id)
-            .filter(\.$status == .waiting).filter(\.$arrivedAt < ticket.arrivedAt).filter(\.$id != ticket.id ?? UUID()).count()
+    static func wait(of ticket: Ticket, now: Date, on db: any Database) async throws -> TicketWait? {
+        guard ticket.status == .waiting, let id = ticket.id, let service = try await QueueService.find(ticket.$service.id, on: db) else { return nil }
+        let policy = try await settings(branchID: ticket.$branch.id, on: db).policy
+        let line = try await waitingLine(at: ticket.$branch.id, for: ticket.$service.id, on: db)
+        guard let ahead = QueuePlace.ahead(of: id, in: line, policy: policy, now: now) else { return nil }
+        let counters = try await servingCounters(at: ticket.$branch.id, for: ticket.$service.id, on: db)
+        return TicketWait(position: ahead + 1, seconds: WaitEstimate.seconds(ahead: ahead, counters: counters, averageHandling: service.averageHandlingSeconds))
     }
 
-    static func estimate(for ticket: Ticket, service: QueueService, ahead: Int, on db: any Database) async throws -> Double? {
-        let counters = try await Counter.query(on: db).filter(\.$branch.$id == ticket.$branch.id).filter(\.$status == .open).all()
-            .filter { $0.serviceIDs.contains(ticket.$service.id) }
-        return WaitEstimate.seconds(ahead: ahead, openCounters: counters.count, averageHandling: service.averageHandlingSeconds)
+    /// One service's waiting tickets, as the calling policy sees them.
+    static func waitingLine(at branchID: UUID, for serviceID: UUID, on db: any Database) async throws -> [WaitingTicket] {
+        try await Ticket.query(on: db).filter(\.$branch.$id == branchID).filter(\.$service.$id == serviceID).filter(\.$status == .waiting)
+            .field(\.$id).field(\.$service.$id).field(\.$isPriority).field(\.$arrivedAt).all().map(\.waiting)
+    }
+
+    static func servingCounters(at branchID: UUID, for serviceID: UUID, on db: any Database) async throws -> ServingCounters {
+        let counters = try await Counter.query(on: db).filter(\.$branch.$id == branchID).all().filter { $0.serviceIDs.contains(serviceID) }
+        return ServingCounters(open: counters.filter { $0.status == .open }.count, configured: counters.count)
     }
 
     // MARK: counters
@@ -196,8 +213,10 @@ struct QueueEngine {
                 let counter = try await Self.ownCounter(counterID, officer: officer, on: db)
                 let now = clock.now()
                 if let current = try await Self.currentTicket(of: counter, on: db) {
-                    // "Next" ends the current customer's visit, as on every counter system: officers who do not
-                    // press "start" are not made to press two buttons per customer. No-shows are marked explicitly.
+                    // "Next" ends a visit being served, so officers are not made to press two buttons per customer.
+                    // A customer called but not yet at the counter is not ended by it: that would count a no-show as
+                    // served in the Client Charter figures.
+                    guard current.status == .serving else { throw QueueError.customerCalled(current.label) }
                     try await Self.finish(current, at: now, on: db)
                 }
                 let settings = try await Self.settings(branchID: counter.$branch.id, on: db)

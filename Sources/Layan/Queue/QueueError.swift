@@ -9,6 +9,8 @@ enum QueueError: CatalogueError, Equatable {
     case counterNotOpen
     case notYourCounter
     case counterBusy(String)
+    /// A called customer not yet served: "next" would silently replace them and count them as served.
+    case customerCalled(String)
     case invalidStep(from: String)
     case sameService
     case tooFewRecalls(needed: Int)
@@ -19,7 +21,7 @@ enum QueueError: CatalogueError, Equatable {
         switch self {
         case .unknownBranch, .unknownService, .unknownCounter, .unknownTicket: .notFound
         case .notYourCounter: .forbidden
-        case .counterNotOpen, .counterBusy, .invalidStep, .tooFewRecalls, .recallLimit: .conflict
+        case .counterNotOpen, .counterBusy, .customerCalled, .invalidStep, .tooFewRecalls, .recallLimit: .conflict
         case .sameService, .invalidCategory: .unprocessableEntity
         }
     }
@@ -33,6 +35,7 @@ enum QueueError: CatalogueError, Equatable {
         case .counterNotOpen: "queue.error.counterNotOpen"
         case .notYourCounter: "queue.error.notYourCounter"
         case .counterBusy: "queue.error.counterBusy"
+        case .customerCalled: "queue.error.customerCalled"
         case .invalidStep: "queue.error.invalidStep"
         case .sameService: "queue.error.sameService"
         case .tooFewRecalls: "queue.error.tooFewRecalls"
@@ -43,7 +46,7 @@ enum QueueError: CatalogueError, Equatable {
 
     var catalogueValues: [String: String] {
         switch self {
-        case let .counterBusy(label): ["ticket": label]
+        case let .counterBusy(label), let .customerCalled(label): ["ticket": label]
         case let .invalidStep(from): ["status": from]
         case let .tooFewRecalls(needed): ["count": "\(needed)"]
         case let .recallLimit(limit): ["count": "\(limit)"]

@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// What issuing a ticket reads about a branch's set-up — its services, its priority categories, which services
-/// its open counters take — kept for a second. It is read for every customer who takes a number and changes a
+/// its counters take — kept for a second. It is read for every customer who takes a number and changes a
 /// few times a day; the estimate it feeds is already approximate. Changes made through this instance clear it at
 /// once (counters opened or closed, set-up saved); another instance's show within a second.
 final class QueueSetupCache: Sendable {
@@ -19,10 +19,13 @@ final class QueueSetupCache: Sendable {
     struct Setup: Sendable {
         let services: [UUID: Service]
         let priority: [CustomerCategory]
-        /// The services of each open counter.
-        let openCounters: [[UUID]]
+        /// The services of each counter, and whether it is open.
+        let counters: [(services: [UUID], open: Bool)]
 
-        func openCounters(serving service: UUID) -> Int { openCounters.filter { $0.contains(service) }.count }
+        func counters(serving service: UUID) -> ServingCounters {
+            let serving = counters.filter { $0.services.contains(service) }
+            return ServingCounters(open: serving.filter(\.open).count, configured: serving.count)
+        }
     }
 
     static let lifetime: Duration = .seconds(1)
@@ -39,10 +42,11 @@ final class QueueSetupCache: Sendable {
             .where("branch_id", .equal, branchID).all(decoding: Service.self)
         let priority = try await sql.select().column("priority_categories").from(QueueSettings.schema).where("branch_id", .equal, branchID)
             .first()?.decode(column: "priority_categories", as: [CustomerCategory].self) ?? QueueSettings.defaults(branchID: branchID).priorityCategories
-        let counters = try await sql.select().column("service_ids").from(Counter.schema)
-            .where("branch_id", .equal, branchID).where("status", .equal, CounterStatus.open.rawValue).all()
-            .map { try $0.decode(column: "service_ids", as: [UUID].self) }
-        let setup = Setup(services: Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }), priority: priority, openCounters: counters)
+        let counters = try await sql.select().columns("service_ids", "status").from(Counter.schema)
+            .where("branch_id", .equal, branchID).all()
+            .map { (services: try $0.decode(column: "service_ids", as: [UUID].self),
+                    open: try $0.decode(column: "status", as: String.self) == CounterStatus.open.rawValue) }
+        let setup = Setup(services: Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }), priority: priority, counters: counters)
         entries.withLockedValue { $0[branchID] = Entry(at: now, setup: setup) }
         return setup
     }

@@ -85,17 +85,18 @@ enum QueueStateBuilder {
             .filter(\.$at >= now.addingTimeInterval(-12 * 3600)).sort(\.$at, .descending).limit(8).all()
         let labels = try await Ticket.query(on: db).filter(\.$id ~~ recent.map { $0.$ticket.id }).all()
         let counterNumbers = Dictionary(uniqueKeysWithValues: counters.map { ($0.id!, $0.number) })
-        let openCounters = counters.filter { $0.status == .open }
         let day = LocalDate(now)
         let hours = branch.hours.days[day.weekday].map { "\($0.opens)–\($0.closes)" }
         return QueueState(
             branchCode: branch.code, branchName: branch.name, hoursToday: hours,
             services: services.map { service in
                 let waiting = waitingByService[service.id!] ?? 0
-                let serving = openCounters.filter { $0.serviceIDs.contains(service.id!) }.count
-                let estimate = WaitEstimate.seconds(ahead: waiting, openCounters: serving, averageHandling: service.averageHandlingSeconds)
+                let taking = counters.filter { $0.serviceIDs.contains(service.id!) }
+                let serving = ServingCounters(open: taking.filter { $0.status == .open }.count, configured: taking.count)
+                // The wait of a number taken now: everyone waiting is ahead of it.
+                let estimate = WaitEstimate.seconds(ahead: waiting, counters: serving, averageHandling: service.averageHandlingSeconds)
                 return QueueState.Service(id: service.id!, letter: service.letter, nameMs: service.nameMs, nameEn: service.nameEn,
-                                          waiting: waiting, openCounters: serving, estimatedWaitMinutes: estimate.map(WaitEstimate.minutes),
+                                          waiting: waiting, openCounters: serving.open, estimatedWaitMinutes: estimate.map(WaitEstimate.minutes),
                                           targetWaitMinutes: service.targetWaitMinutes)
             },
             counters: counters.map { counter in

@@ -88,14 +88,20 @@ extension Request {
     }
 }
 
-/// `#t("key")` in templates. Output is escaped by Leaf like any other value.
+/// `#t("key")` in templates, or `#t("key", "name", value, …)` to fill `{name}`. Output is escaped by Leaf
+/// like any other value.
 struct TranslateTag: LeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let key = ctx.parameters.first?.string else {
             throw Abort(.internalServerError, reason: "#t needs a catalogue key")
         }
         guard let request = ctx.request else { return .string(key) }
-        return .string(request.t(key))
+        var values: [String: String] = [:]
+        let rest = Array(ctx.parameters.dropFirst())
+        for pair in stride(from: 0, to: rest.count - 1, by: 2) {
+            if let name = rest[pair].string { values[name] = rest[pair + 1].string ?? rest[pair + 1].int.map(String.init) ?? "" }
+        }
+        return .string(request.t(key, values))
     }
 }
 

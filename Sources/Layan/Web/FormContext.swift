@@ -5,6 +5,8 @@ import Vapor
 struct FormContext: Encodable, Sendable {
     struct FieldMessage: Encodable, Sendable {
         let field: String
+        /// The field's label, so the summary says which field each message is about (GOV.UK error summary).
+        let label: String?
         let message: String
     }
 
@@ -14,13 +16,13 @@ struct FormContext: Encodable, Sendable {
     var errorList: [FieldMessage]
     var hasErrors: Bool { !errors.isEmpty }
 
-    init(csrf: String, values: [String: String] = [:], errors: [String: String] = [:], order: [String] = []) {
+    init(csrf: String, values: [String: String] = [:], errors: [String: String] = [:], order: [String] = [], labels: [String: String] = [:]) {
         self.csrf = csrf
         self.values = values
         self.errors = errors
         // The summary lists fields in the order the form shows them.
         let ordered = order.filter { errors[$0] != nil } + errors.keys.filter { !order.contains($0) }.sorted()
-        self.errorList = ordered.map { FieldMessage(field: $0, message: errors[$0]!) }
+        self.errorList = ordered.map { FieldMessage(field: $0, label: labels[$0], message: errors[$0]!) }
     }
 
     enum CodingKeys: String, CodingKey { case csrf, values, errors, errorList, hasErrors }
@@ -37,8 +39,8 @@ struct FormContext: Encodable, Sendable {
 
 extension Request {
     /// A blank or refilled form context for this request.
-    func form(values: [String: String] = [:], errors: [String: String] = [:], order: [String] = []) async throws -> FormContext {
-        FormContext(csrf: try await csrfToken(), values: values, errors: errors, order: order)
+    func form(values: [String: String] = [:], errors: [String: String] = [:], order: [String] = [], labels: [String: String] = [:]) async throws -> FormContext {
+        FormContext(csrf: try await csrfToken(), values: values, errors: errors, order: order, labels: labels)
     }
 
     /// Renders a page with a status other than 200 (a form with errors, 401, 429, …).

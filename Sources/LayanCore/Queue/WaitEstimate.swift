@@ -41,8 +41,26 @@ public enum WaitEstimate {
         return rounds * averageHandling + (ahead > 0 || countersBusy ? residual : 0)
     }
 
-    /// Whole minutes for display, at least 1 when someone is ahead.
+    /// The one estimate every screen shows (ticket, kiosk, take-a-number page, display board, API). Before any
+    /// counter opens in the morning, the counters set up for the service are taken to open, so a customer who
+    /// comes early still hears a wait; a service no counter takes has none (nil).
+    public static func seconds(ahead: Int, counters: ServingCounters, averageHandling: Double) -> Double? {
+        seconds(ahead: ahead, openCounters: counters.open > 0 ? counters.open : counters.configured, averageHandling: averageHandling)
+    }
+
+    /// Whole minutes for display: at least 1 whenever there is any wait, so "1 waiting · 0 min" cannot appear.
     public static func minutes(_ seconds: Double) -> Int {
-        max(0, Int((seconds / 60).rounded()))
+        seconds <= 0 ? 0 : max(1, Int((seconds / 60).rounded()))
+    }
+}
+
+/// The counters that take a service: open now, and set up at all (open, paused or closed).
+public struct ServingCounters: Sendable, Equatable {
+    public let open: Int
+    public let configured: Int
+
+    public init(open: Int, configured: Int) {
+        self.open = open
+        self.configured = configured
     }
 }
