@@ -63,11 +63,15 @@
       item.appendChild(document.createTextNode(" → " + strings.counter + " " + call.counter));
       recent.appendChild(item);
     });
+    document.getElementById("recent-none").hidden = state.recentCalls.length > 1;
     if (state.recentCalls.length > 0) { showCall(state.recentCalls[0]); }
     document.body.dataset.generatedAt = state.generatedAt;
   }
 
   function showCall(call) {
+    document.getElementById("now-idle").hidden = true;
+    document.getElementById("now-label").hidden = false;
+    document.getElementById("now-at").hidden = false;
     text(document.getElementById("now-label"), call.label);
     text(document.getElementById("now-counter"), String(call.counter));
   }
@@ -88,5 +92,18 @@
       speak(call.announcementEn, "en-GB");
     });
   }
+  // The clock, in Malaysian time whatever the screen's own zone, so people can judge their wait.
+  var clock = document.getElementById("clock");
+  var parts = new Intl.DateTimeFormat("en-GB", { hour: "numeric", minute: "2-digit", hourCycle: "h23", timeZone: "Asia/Kuala_Lumpur" });
+  // Written as the server writes times (MalaysianTime.time): "4:05 ptg", "4:05 pm".
+  function tick() {
+    var p = {};
+    parts.formatToParts(new Date()).forEach(function (part) { p[part.type] = part.value; });
+    var hour = Number(p.hour), twelve = hour % 12 === 0 ? 12 : hour % 12;
+    var period = strings.lang === "ms" ? (hour < 12 ? "pagi" : hour === 12 ? "tgh" : hour < 19 ? "ptg" : "mlm") : (hour < 12 ? "am" : "pm");
+    text(clock, twelve + ":" + p.minute + " " + period);
+  }
+  tick();
+  setInterval(tick, 1000);
   connect();
 })();

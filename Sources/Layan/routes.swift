@@ -25,6 +25,7 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: DutyRotaController())
     try app.routes.register(collection: ServiceRecoveryController())
     try app.routes.register(collection: KnowledgeBaseController())
+    try app.routes.register(collection: CharterController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

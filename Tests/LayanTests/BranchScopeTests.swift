@@ -76,6 +76,45 @@ import VaporTesting
         }
     }
 
+    @Test func everyCaseAListShowsOpensForTheOfficerWhoListedIt() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            // given cases of two units at Shah Alam, one naming no unit, and one at Kota Bharu
+            let cases = try await CaseFixture.make(app)
+            let licences = Division(code: "BLP", nameMs: "Lesen", nameEn: "Licences"), registry = Division(code: "BPD", nameMs: "Daftar", nameEn: "Registry")
+            try await licences.create(on: app.db)
+            try await registry.create(on: app.db)
+            let kotaBharu = Branch(code: "KBR", name: "Kota Bharu", state: .kelantan, address: "Jalan Sultan", phone: "09-748 1000")
+            try await kotaBharu.create(on: app.db)
+            var filed: [String: UUID] = [:]
+            for (name, branch, unit) in [("licences", cases.branch, licences.id), ("registry", cases.branch, registry.id), ("none", cases.branch, nil),
+                                         ("kotaBharu", kotaBharu, licences.id)] as [(String, Branch, UUID?)] {
+                var new = NewCase(type: .complaint, channel: .web, subject: name, details: "d", name: "Siti", email: "siti@example.my", branchID: branch.id!)
+                new.divisionID = unit
+                filed[name] = try await cases.engine(app).create(new, by: .customer).id
+            }
+            // and a case officer of the licences unit at Shah Alam, and a head of the licences unit
+            let hash = try await app.passwordHasher.hash(TestStaff.password, app: app)
+            try await Staff(name: "Pegawai BLP", email: "blp@test.layan.my", serviceGroup: .support, divisionID: licences.id, branchID: cases.branch.id,
+                            roles: [.caseOfficer], passwordHash: hash).create(on: app.db)
+            try await Staff(name: "Ketua BLP", email: "ketua.blp@test.layan.my", serviceGroup: .managementProfessional, divisionID: licences.id,
+                            branchID: cases.branch.id, roles: [.headOfUnit], passwordHash: hash).create(on: app.db)
+            for (email, expected) in [("blp@test.layan.my", ["licences", "none"]), ("ketua.blp@test.layan.my", ["licences", "none", "kotaBharu"])] {
+                let browser = TestBrowser(app)
+                try await browser.signIn(email)
+                // when the officer lists cases
+                let list = try await browser.get("/api/v1/cases?limit=100", headers: ["Accept": "application/json"])
+                struct Item: Decodable { let id: UUID }
+                struct Page: Decodable { let items: [Item] }
+                let shown = try list.content.decode(Page.self).items.map(\.id)
+                // then the list holds exactly the cases in reach, and each of them opens
+                #expect(Set(shown) == Set(expected.compactMap { filed[$0] }), "\(email)")
+                for id in shown {
+                    #expect(try await browser.get("/cases/\(id)").status == .ok, "\(email) opens \(id)")
+                }
+            }
+        }
+    }
+
     @Test func theScopeFollowsTheRole() {
         // given two branches and two units
         let (putrajaya, kotaBharu, unitA, unitB) = (UUID(), UUID(), UUID(), UUID())

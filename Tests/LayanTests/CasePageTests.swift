@@ -169,6 +169,61 @@ import VaporTesting
         }
     }
 
+    @Test func onlyTheAssigneeOrASupervisorActsOnACaseOthersTakeItFirst() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            // given a case the duty rota gave to the first officer
+            let f = try await CaseFixture.make(app, onDuty: 1)
+            let record = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "Siti",
+                                                                email: "siti@example.my", branchID: f.branch.id!), by: .customer)
+            #expect(record.$assignee.id == f.dutyOfficers[0].id)
+            let other = TestBrowser(app)
+            try await other.signIn("kes2@test.layan.my")
+            try await other.get(CaseURL.staff(record))
+            // when another case officer tries to acknowledge it or reply to the customer
+            let acknowledged = try await other.post("\(CaseURL.staff(record))/transition", form: ["action": "acknowledge"])
+            let replied = try await other.post("\(CaseURL.staff(record))/message", form: ["body": "Kami sedang menyemak.", "visibility": "public"])
+            // then both are refused with a reason naming the assignee, and the case is unchanged
+            #expect(acknowledged.status == .forbidden && replied.status == .forbidden)
+            #expect(acknowledged.body.string.contains(f.dutyOfficers[0].name))
+            #expect(try await CaseRecord.find(record.id, on: app.db)?.status == .new)
+            // but an internal note is open to them
+            #expect(try await other.post("\(CaseURL.staff(record))/message", form: ["body": "Saya kenal pengadu.", "visibility": "internal"]).status == .seeOther)
+            // and once they take it over (on the timeline), they may act
+            #expect(try await other.post("\(CaseURL.staff(record))/take").status == .seeOther)
+            #expect(try await CaseRecord.find(record.id, on: app.db)?.$assignee.id == f.dutyOfficers[1].id)
+            #expect(try await other.post("\(CaseURL.staff(record))/transition", form: ["action": "acknowledge"]).status == .seeOther)
+            #expect(try await CaseRecord.find(record.id, on: app.db)?.status == .acknowledged)
+        }
+    }
+
+    @Test func everyChangeToACaseIsOnTheAuditTrailByItsReference() async throws {
+        try await withLayan(clock: FixedClock(caseMorning)) { app in
+            // given a case filed, acknowledged, replied to and resolved by its officer
+            let f = try await CaseFixture.make(app, onDuty: 1)
+            let record = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, subject: "s", details: "d", name: "Siti",
+                                                                email: "siti@example.my", branchID: f.branch.id!), by: .customer)
+            let officer = TestBrowser(app)
+            try await officer.signIn("kes1@test.layan.my")
+            try await officer.get(CaseURL.staff(record))
+            #expect(try await officer.post("\(CaseURL.staff(record))/transition", form: ["action": "acknowledge"]).status == .seeOther)
+            #expect(try await officer.post("\(CaseURL.staff(record))/message", form: ["body": "Sedang disemak.", "visibility": "public"]).status == .seeOther)
+            #expect(try await officer.post("\(CaseURL.staff(record))/transition", form: ["action": "resolve", "note": "Selesai."]).status == .seeOther)
+            // when the trail is read for cases
+            let trail = try await AuditEvent.query(on: app.db).filter(\.$entityType == "case").filter(\.$action ~~ [.create, .update]).sort(\.$at).all()
+            // then the filing, the duty rota's assignment and the officer's three changes are there, for this case
+            #expect(trail.map(\.action) == [.create, .update, .update, .update, .update])
+            #expect(Set(trail.map(\.entityID)) == [record.id!.uuidString])
+            #expect(trail.suffix(3).allSatisfy { $0.actorID == f.dutyOfficers[0].id })
+            #expect(trail.last?.changes?.contains("\"after\":\"resolved\"") == true)
+            // and the audit page names the case by its reference
+            let admin = TestBrowser(app)
+            _ = try await TestStaff.create(.administrator, in: app)
+            try await admin.signIn(TestStaff.email(.administrator))
+            let page = try await admin.get("/admin/audit?entity=case&action=update")
+            #expect(page.body.string.contains(record.reference))
+        }
+    }
+
     @Test func theKnowledgeBaseServesThePublicAndStaff() async throws {
         try await withLayan(clock: FixedClock(caseMorning)) { app in
             let f = try await CaseFixture.make(app, onDuty: 1)
@@ -209,6 +264,8 @@ import VaporTesting
             let article = try #require(try await KnowledgeArticle.query(on: app.db).filter(\.$titleMs == "Cukai 100% taksiran").first())
             let page = try await officer.get(CaseURL.staff(inquiry))
             #expect(page.body.string.contains("data-text=\"Terima kasih kerana menghubungi kami.\""))
+            // the duty officer has it: this officer takes it over before replying
+            #expect(try await officer.post("\(CaseURL.staff(inquiry))/take").status == .seeOther)
             #expect(try await officer.post("\(CaseURL.staff(inquiry))/message", form: ["body": "", "canned": canned.id!.uuidString, "visibility": "public",
                                                                                      "article": article.id!.uuidString]).status == .seeOther)
             let reply = try #require(try await CaseEvent.query(on: app.db).filter(\.$kind == .publicReply).first())

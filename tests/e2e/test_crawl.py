@@ -95,7 +95,7 @@ def test_every_page_a_role_reaches_is_clean(server, browser, role, lang):
     start = f"{server}/staff" if ROLES[role] else f"{server}/"
 
     # when every page reachable from the home page is visited, the first of each kind
-    seen, queue, report = set(), [start], {}
+    seen, queue, report, came_from = set(), [start], {}, {}
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
         if shape(url) in seen:
@@ -105,8 +105,11 @@ def test_every_page_a_role_reaches_is_clean(server, browser, role, lang):
         browser.get(url)
         problems = check_page(browser, url, role, lang)
         if problems:
-            report[url.replace(server, "")] = problems
-        queue += [link for link in links(browser, server) if shape(link) not in seen]
+            report[url.replace(server, "")] = problems + [f"(linked from {came_from.get(url, '-').replace(server, '')})"]
+        for link in links(browser, server):
+            if shape(link) not in seen:
+                came_from.setdefault(link, url)
+                queue.append(link)
 
     # then none of them has a problem
     assert report == {}, json.dumps(report, indent=1, ensure_ascii=False)

@@ -108,7 +108,13 @@ struct AccountsController: RouteCollection {
 
     func staffHome(req: Request) async throws -> View {
         let staff = req.staff!
+        // Each role's work first, then the agency's set-up: a first-time user finds every feature from here.
         let candidates: [(SiteURL, String, Permission)] = [
+            (.cases(.list), "cases", .viewCases),
+            (.cases(.new), "newCase", .handleCases),
+            (.cases(.duty), "duty", .superviseCases),
+            (.cases(.recoveries), "recoveries", .handleCases),
+            (.cases(.articles), "articles", .handleCases),
             (.queue(.console), "console", .operateCounter),
             (.queue(.supervise), "supervise", .superviseQueue),
             (.directory, "directory", .viewDirectory),

@@ -125,7 +125,7 @@ struct CaseAPIController: RouteCollection {
             filter.after = parsed
         }
         guard problems.isEmpty else { throw CaseInvalid(problems: problems) }
-        try filter.keep(within: req.recordScope)
+        try filter.keep(within: req.recordScope, officer: req.staff?.id)
         let page = try await CaseList.page(filter, today: LocalDate(req.application.clock.now()), on: req.db)
         return CasePageDTO(items: page.rows.map(CaseSummaryDTO.init), next: page.next?.token).writtenResponse()
     }
@@ -147,8 +147,9 @@ struct CaseAPIController: RouteCollection {
     struct MessageRequest: Content { var body: String; var `public`: Bool? }
 
     func addCaseMessage(req: Request) async throws -> Response {
-        let record = try await req.caseRecord()
         let body = try req.content.decode(MessageRequest.self)
+        // Internal notes are open to every officer who may see the case; a reply to the customer is its steward's.
+        let record = body.public == true ? try await req.caseToActOn() : try await req.caseRecord()
         _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: body.body, isPublic: body.public ?? false, by: req.caseActor)
         return try await Self.shown(try await req.caseRecord(), to: req, timeline: true).encodeResponse(status: .created, for: req)
     }
@@ -156,7 +157,7 @@ struct CaseAPIController: RouteCollection {
     struct TransitionRequest: Content { var action: String; var note: String?; var referTo: String?; var duplicateOf: String? }
 
     func transitionCase(req: Request) async throws -> CaseDTO {
-        let record = try await req.caseRecord()
+        let record = try await req.caseToActOn()
         let body = try req.content.decode(TransitionRequest.self)
         guard let action = CaseAction(rawValue: body.action), action != .reopen else { throw CaseInvalid(problems: ["action": "form.error.choose"]) }
         let updated = try await CaseEngine(request: req).transition(record.requireID(), action,
@@ -194,6 +195,21 @@ extension Request {
         // Every case page and API call on one case comes through here: the one place its branch and unit are checked.
         try requireInScope(branch: record.$branch.id, unit: record.$division.id, assignee: record.$assignee.id)
         return record
+    }
+
+    /// A case this officer may change or answer for: in scope, and theirs, or one they supervise (`CaseStewardship`).
+    /// Integrations (a token) act for the agency.
+    func caseToActOn(_ name: String = "caseID") async throws -> CaseRecord {
+        let record = try await caseRecord(name)
+        if let officer = staff, !mayAct(on: record, officer) {
+            let assignee = try await Staff.find(record.$assignee.id, on: db)?.name ?? ""
+            throw NotYourCase(assignee: assignee)
+        }
+        return record
+    }
+
+    func mayAct(on record: CaseRecord, _ officer: StaffIdentity) -> Bool {
+        CaseStewardship.mayAct(officer: officer.id, assignee: record.$assignee.id, supervisesCases: officer.allows(.superviseCases))
     }
 }
 

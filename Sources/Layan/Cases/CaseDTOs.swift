@@ -179,7 +179,7 @@ extension CaseDTO {
 
 /// What the customer may see: no internal notes, no officer's names, no other person's data.
 struct PublicCaseDTO: Content {
-    struct Entry: Content { let at: Date; let status: CaseStatus?; let statusText: String?; let message: String?; let fromCustomer: Bool }
+    struct Entry: Content { let at: Date; let status: CaseStatus?; let statusText: String?; let message: String?; let fromCustomer: Bool; let fromAgency: Bool }
     let reference: String
     let type: CaseType
     let status: CaseStatus
@@ -198,6 +198,7 @@ struct PublicCaseDTO: Content {
             subject: record.subject, receivedAt: record.receivedAt, resolveDue: record.status.isOpen ? record.resolveDue : nil,
             rejectionReason: record.rejectionReason, referTo: record.referTo,
             timeline: events.map { Entry(at: $0.at, status: $0.toStatus, statusText: $0.toStatus.map { catalogue.text($0.catalogueKey, language) },
-                                         message: $0.body, fromCustomer: $0.kind == .customerMessage) })
+                                         message: $0.body, fromCustomer: $0.kind == .customerMessage,
+                                         fromAgency: $0.body != nil && $0.kind != .customerMessage) })
     }
 }

@@ -20,8 +20,16 @@ struct CaseList {
         var after: Cursor?
         var limit = 50
 
-        /// Limits the list to the one branch a scope reaches; asking for another branch is refused.
-        mutating func keep(within scope: RecordScope) throws {
+        /// Whose cases the list may show: the same reach as opening one (`Request.caseRecord`), so no row in a
+        /// list leads to a refusal.
+        var scope: RecordScope = .agency
+        /// The officer's own cases are always in reach.
+        var officerID: UUID?
+
+        /// Limits the list to what a scope reaches; asking for another branch is refused.
+        mutating func keep(within scope: RecordScope, officer: UUID?) throws {
+            self.scope = scope
+            officerID = officer
             guard let only = scope.onlyBranch else { return }
             if let asked = branchID, asked != only { throw OutsideScope() }
             branchID = only
@@ -125,6 +133,26 @@ struct CaseList {
         if let branch = filter.branchID { select = select.where("branch_id", .equal, branch) }
         if let channel = filter.channel { select = select.where("channel", .equal, channel.rawValue) }
         if let assignee = filter.assigneeID { select = select.where("assigned_to", .equal, assignee) }
+        if !filter.scope.isAgencyWide {
+            // RecordScope, as SQL: any one reach, or the officer's own case.
+            select = select.where { any in
+                for reach in filter.scope.reaches {
+                    switch reach {
+                    case .agency: break
+                    case let .branch(branch): any.orWhere("branch_id", .equal, branch)
+                    case let .unit(unit, branch):
+                        any.orWhere("division_id", .equal, unit)
+                        if let branch { any.orWhere { $0.where("division_id", .is, SQLLiteral.null).where("branch_id", .equal, branch) } }
+                    case let .branchAndUnit(branch, unit):
+                        any.orWhere { both in
+                            both.where("branch_id", .equal, branch).where { $0.where("division_id", .is, SQLLiteral.null).orWhere("division_id", .equal, unit) }
+                        }
+                    }
+                }
+                if let me = filter.officerID { any.orWhere("assigned_to", .equal, me) }
+                return any
+            }
+        }
         switch filter.due {
         case .today: select = select.where("resolve_due", .equal, today.iso)
         case .overdue: select = select.where("resolve_due", .lessThan, today.iso)

@@ -7,13 +7,15 @@ import Vapor
 struct CaseStaffController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let officer = routes.access(.staff(.handleCases))
-        officer.get(.cases(.list), use: list)
+        let reader = routes.access(.staff(.viewCases))
+        reader.get(.cases(.list), use: list)
         officer.get(.cases(.new), use: newCase)
         officer.upload(.cases(.new), megabytes: 27, use: create)
-        officer.get(.cases(.show(":caseID")), use: show)
+        reader.get(.cases(.show(":caseID")), use: show)
         officer.post(.cases(.transition(":caseID")), use: transition)
         officer.upload(.cases(.message(":caseID")), megabytes: 27, use: message)
-        officer.get(.cases(.attachment(":caseID", ":attachmentID")), use: attachment)
+        reader.get(.cases(.attachment(":caseID", ":attachmentID")), use: attachment)
+        officer.post(.cases(.take(":caseID")), use: take)
         routes.access(.staff(.superviseCases)).post(.cases(.assign(":caseID")), use: assign)
         officer.post(.cases(.revealIdentity(":caseID")), use: revealIdentity)
     }
@@ -30,6 +32,8 @@ struct CaseStaffController: RouteCollection {
         let types: [Choice]; let statuses: [Choice]; let categories: [Choice]; let branches: [Choice]; let channels: [Choice]; let dues: [Choice]
         let next: String?
         let mineHref: String; let teamHref: String; let newHref: String; let dutyHref: String?
+        /// Management viewers read the lists; the links to act are for those who handle cases.
+        let canHandle: Bool
         let uncoveredDays: [String]
     }
 
@@ -47,7 +51,7 @@ struct CaseStaffController: RouteCollection {
         filter.branchID = q[String.self, at: "branch"].flatMap(UUID.init(uuidString:))
         filter.after = q[String.self, at: "after"].flatMap(CaseList.Cursor.init(token:))
         filter.limit = 25
-        try filter.keep(within: req.recordScope)
+        try filter.keep(within: req.recordScope, officer: req.staff?.id)
         let now = req.application.clock.now()
         let today = LocalDate(now)
         let supervises = req.staff?.allows(.superviseCases) == true
@@ -57,7 +61,7 @@ struct CaseStaffController: RouteCollection {
         let rows = page.rows.map { row in
             Row(href: CaseURL.staff(row.id), reference: row.reference, type: req.t(row.type.catalogueKey), status: req.t(row.status.catalogueKey),
                 subject: row.subject, received: MalaysianTime.dateTime(row.received_at, in: req.language),
-                due: LocalDate(row.resolve_due).map { MalaysianTime.shortDate($0.startInstant) } ?? row.resolve_due,
+                due: LocalDate(row.resolve_due).map { MalaysianTime.longDate($0, in: req.language) } ?? row.resolve_due,
                 overdue: row.status.isOpen && row.resolve_due < today.iso, assignee: row.assigned_to.flatMap { names[$0] } ?? "—")
         }
         let chosen = { (name: String, value: String) in q[String.self, at: name] == value }
@@ -78,13 +82,15 @@ struct CaseStaffController: RouteCollection {
             dues: [CaseList.Due.today, .overdue].map { Choice(value: $0.rawValue, label: req.t("cases.due.\($0.rawValue)"), selected: chosen("due", $0.rawValue)) },
             next: nextHref, mineHref: SiteURL.cases(.list).path(["mine": "1"]), teamHref: SiteURL.cases(.list).path,
             newHref: SiteURL.cases(.new).path, dutyHref: supervises ? SiteURL.cases(.duty).path : nil,
-            uncoveredDays: uncovered))
+            canHandle: req.staff?.allows(.handleCases) == true, uncoveredDays: uncovered))
     }
 
     // MARK: filing for a customer
 
     func newCase(req: Request) async throws -> View {
-        let values = ["language": "ms", "channel": CaseChannel.counterForm.rawValue, "type": "complaint"]
+        // The channel the officer most likely takes cases on: the telephone desk's calls, else the counter's forms.
+        let channel: CaseChannel = req.staff?.roles.contains(.telephoneOperator) == true ? .phone : .counterForm
+        let values = ["language": "ms", "channel": channel.rawValue, "type": "complaint"]
         return try await req.view.render("Cases/form", try await formPage(req, form: try await req.form(values: values)))
     }
 
@@ -129,6 +135,12 @@ struct CaseStaffController: RouteCollection {
         let actions: [Choice]; let timeline: [TimelineRow]; let deliveries: [Delivery]; let files: [FileRow]
         let transitionAction: String; let messageAction: String; let assignAction: String?; let officers: [Choice]; let recoveryHref: String?
         let canned: [Canned]; let articles: [Choice]
+        /// The officer handles cases (management viewers only read them).
+        let canHandle: Bool
+        /// The officer answers for this case (`CaseStewardship`): status changes and replies are offered.
+        let canAct: Bool
+        /// "Assign to me", for a handler who is not the case's steward.
+        let takeAction: String?
     }
 
     func show(req: Request) async throws -> View {
@@ -153,6 +165,8 @@ struct CaseStaffController: RouteCollection {
         let assignee = try await record.$assignee.get(on: req.db)
         let events = try await CaseEvent.query(on: req.db).filter(\.$caseRecord.$id == id).sort(\.$at).all()
         let deliveries = try await OutboxMessage.query(on: req.db).filter(\.$caseID == id).sort(\.$createdAt).all()
+        let canHandle = req.staff?.allows(.handleCases) == true
+        let canAct = canHandle && req.staff.map { req.mayAct(on: record, $0) } == true
         let files = try await CaseAttachment.query(on: req.db).filter(\.$caseRecord.$id == id).field(\.$id).field(\.$fileName).field(\.$size).field(\.$caseRecord.$id).all()
         let today = LocalDate(req.application.clock.now())
         func date(_ iso: String) -> String { LocalDate(iso).map { MalaysianTime.longDate($0, in: req.language) } ?? iso }
@@ -197,7 +211,7 @@ struct CaseStaffController: RouteCollection {
             actions: CaseLifecycle.staffActions(from: record.status).map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: false) },
             timeline: timeline,
             deliveries: deliveries.map { Delivery(channel: req.t("case.contact.\($0.channel.rawValue)"), recipient: $0.recipient,
-                                                  state: req.t("outbox.state.\($0.state.rawValue)"), attempts: $0.attempts, error: $0.lastError, subject: $0.subject) },
+                                                  state: req.t("outbox.state.\($0.state.rawValue)"), attempts: $0.attempts, error: $0.problemKey.map { req.t($0) }, subject: $0.subject) },
             files: files.map { FileRow(name: $0.fileName, href: SiteURL.cases(.attachment(id.uuidString, $0.id!.uuidString)).path, size: "\(max(1, $0.size / 1024)) KB") },
             transitionAction: SiteURL.cases(.transition(id.uuidString)).path, messageAction: SiteURL.cases(.message(id.uuidString)).path,
             assignAction: supervises ? SiteURL.cases(.assign(id.uuidString)).path : nil, officers: officers,
@@ -205,7 +219,9 @@ struct CaseStaffController: RouteCollection {
             canned: try await KnowledgeArticle.query(on: req.db).filter(\.$kind == .cannedReply).filter(\.$active == true).sort(\.$titleMs).all()
                 .map { Canned(id: $0.id!.uuidString, title: $0.title(in: req.language), text: $0.body(in: record.language)) },
             articles: try await KnowledgeArticle.query(on: req.db).filter(\.$kind == .article).filter(\.$isPublic == true).filter(\.$active == true)
-                .sort(\.$titleMs).all().map { Choice(value: $0.id!.uuidString, label: $0.title(in: req.language), selected: false) })
+                .sort(\.$titleMs).all().map { Choice(value: $0.id!.uuidString, label: $0.title(in: req.language), selected: false) },
+            canHandle: canHandle, canAct: canAct,
+            takeAction: canHandle && record.$assignee.id != req.staff?.id && record.status.isOpen ? SiteURL.cases(.take(id.uuidString)).path : nil)
     }
 
     /// Re-shows the case page with the form's problems when an action is refused, so nothing typed is lost.
@@ -215,7 +231,7 @@ struct CaseStaffController: RouteCollection {
     }
 
     func transition(req: Request) async throws -> Response {
-        let record = try await req.caseRecord()
+        let record = try await req.caseToActOn()
         let fields = req.formFields()
         guard let action = fields["action"].flatMap(CaseAction.init(rawValue:)), action != .reopen else {
             return try await refused(req, record, values: fields, errors: ["action": req.t("form.error.choose")])
@@ -235,8 +251,9 @@ struct CaseStaffController: RouteCollection {
     struct MessageForm: Content { var body: String?; var visibility: String?; var canned: String?; var article: String?; var attachments: [File]? }
 
     func message(req: Request) async throws -> Response {
-        let record = try await req.caseRecord()
         let form = (try? req.content.decode(MessageForm.self)) ?? MessageForm()
+        // Internal notes are open to every officer who may see the case; a reply to the customer is its steward's.
+        let record = form.visibility == "public" ? try await req.caseToActOn() : try await req.caseRecord()
         let files = NewAttachment.from(form.attachments)
         var body = (form.body ?? "").trimmed
         let isPublic = form.visibility == "public"
@@ -273,6 +290,15 @@ struct CaseStaffController: RouteCollection {
         guard let staffID = req.formFields()["staff"].flatMap(UUID.init(uuidString:)) else { throw CaseError.unknownStaff }
         _ = try await CaseEngine(request: req).assign(record.requireID(), to: staffID, by: req.caseActor)
         try await req.flash("success", req.t("cases.assigned"))
+        return req.seeOther(CaseURL.staff(record))
+    }
+
+    /// "Assign to me": an officer takes over a case given to someone else; the timeline and the audit trail say who.
+    func take(req: Request) async throws -> Response {
+        let record = try await req.caseRecord()
+        let officer = req.staff!
+        _ = try await CaseEngine(request: req).assign(record.requireID(), to: officer.id, by: req.caseActor)
+        try await req.flash("success", req.t("cases.taken", ["reference": record.reference]))
         return req.seeOther(CaseURL.staff(record))
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import SQLKit
 import Vapor
 
 /// The helpdesk knowledge base: staff search, write and edit articles and canned replies; the public searches
@@ -29,6 +30,20 @@ struct KnowledgeBaseController: RouteCollection {
 
     struct PublicPage: Encodable, Sendable {
         let layout: LayoutContext; let q: String; let hits: [Hit]; let searched: Bool; let askHref: String; let fromInquiry: Bool
+        /// Before a search: the answers most often given to inquiries, so the page is useful at once.
+        let popular: [Hit]
+    }
+
+    /// Public articles by how often officers answered an inquiry with them (`case_article_links`), then by title.
+    static func mostUsed(_ req: Request, limit: Int = 8) async throws -> [KnowledgeArticle] {
+        let articles = try await KnowledgeArticle.query(on: req.db).filter(\.$kind == .article).filter(\.$isPublic == true)
+            .filter(\.$active == true).all()
+        var uses: [UUID: Int] = [:]
+        for row in try await req.db.sql.select().column("article_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "uses")
+            .from(CaseArticleLink.schema).groupBy("article_id").all() {
+            uses[try row.decode(column: "article_id", as: UUID.self)] = try row.decode(column: "uses", as: Int.self)
+        }
+        return Array(articles.sorted { (uses[$0.id!] ?? 0, $1.title(in: req.language)) > (uses[$1.id!] ?? 0, $0.title(in: req.language)) }.prefix(limit))
     }
 
     func publicSearch(req: Request) async throws -> View {
@@ -37,7 +52,8 @@ struct KnowledgeBaseController: RouteCollection {
         let ask = SiteURL.cases(.newPublic).path(["type": "inquiry", "searched": "1", "subject": q])
         return try await req.view.render("Cases/help", PublicPage(layout: await LayoutContext.make(for: req, title: req.t("kb.public.title")), q: q,
                                                                   hits: hits, searched: !q.isEmpty, askHref: ask,
-                                                                  fromInquiry: req.query[String.self, at: "from"] == "inquiry"))
+                                                                  fromInquiry: req.query[String.self, at: "from"] == "inquiry",
+                                                                  popular: q.isEmpty ? try await Self.mostUsed(req).map { Self.hit($0, req, href: SiteURL.cases(.helpArticle($0.id!.uuidString)).path) } : []))
     }
 
     struct ArticlePage: Encodable, Sendable { let layout: LayoutContext; let title: String; let body: String; let service: String?; let updated: String; let backHref: String; let askHref: String }

@@ -95,7 +95,7 @@ struct PublicCaseController: RouteCollection {
         }
     }
 
-    struct Entry: Encodable, Sendable { let at: String; let status: String?; let message: String?; let fromCustomer: Bool }
+    struct Entry: Encodable, Sendable { let at: String; let status: String?; let message: String?; let fromCustomer: Bool; let fromAgency: Bool }
 
     struct StatusPage: Encodable, Sendable {
         let layout: LayoutContext
@@ -181,7 +181,8 @@ struct PublicCaseController: RouteCollection {
             received: MalaysianTime.dateTime(record.receivedAt, in: req.language),
             resolveDue: dto.resolveDue.flatMap { LocalDate($0) }.map { MalaysianTime.longDate($0, in: req.language) },
             rejectionReason: record.rejectionReason, referTo: record.referTo,
-            timeline: dto.timeline.map { Entry(at: MalaysianTime.dateTime($0.at, in: req.language), status: $0.statusText, message: $0.message, fromCustomer: $0.fromCustomer) },
+            timeline: dto.timeline.map { Entry(at: MalaysianTime.dateTime($0.at, in: req.language), status: $0.statusText, message: $0.message, fromCustomer: $0.fromCustomer,
+                                               fromAgency: $0.fromAgency) },
             replyAction: SiteURL.cases(.addInformation(id)).path(key), confirmAction: SiteURL.cases(.confirm(id)).path(key),
             reopenAction: SiteURL.cases(.reopen(id)).path(key),
             canReply: ![.closed, .rejected, .duplicate].contains(record.status), canConfirm: record.status == .resolved,

@@ -21,7 +21,8 @@ struct SMTPMailer: Mailer {
 /// A channel whose settings are missing: the message waits, with this as its last error.
 struct NotConfigured: Error, CustomStringConvertible {
     let what: String
-    var description: String { "not configured: set \(what)" }
+    static let prefix = "not configured: set "
+    var description: String { Self.prefix + what }
 }
 
 extension SMTPClient {

@@ -61,3 +61,12 @@ extension OutboxMessage {
         .init("last_error") { _ in nil }, .init("created_at") { $0.at }, .init("sent_at") { _ in nil },
     ])
 }
+
+extension OutboxMessage {
+    /// What went wrong, in the catalogue's words for the people on the case page: the stored error is for the
+    /// administrator's log (a setting's name, an SMTP reply), not for a case officer.
+    var problemKey: String? {
+        guard let lastError, state != .sent else { return nil }
+        return lastError.hasPrefix(NotConfigured.prefix) ? "outbox.problem.notConfigured" : "outbox.problem.notDelivered"
+    }
+}

@@ -30,5 +30,6 @@ enum LayanMigrations {
         DropRedundantTicketDayIndex(),
         AddTicketIssuedEventTrigger(),
         EncryptIdentityNumbers(cipher: cipher),
+        AddCaseAuditTrigger(),
     ] }
 }

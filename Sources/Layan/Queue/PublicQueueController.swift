@@ -171,7 +171,11 @@ struct PublicQueueController: RouteCollection {
         let state: QueueState
         let current: QueueCall?
         let earlier: [QueueCall]
+        let clock: Clock
     }
+
+    /// The time on the board as first drawn; the page's script keeps it going.
+    struct Clock: Encodable, Sendable { let iso: String; let text: String }
 
     /// The display board (PKPA 1/2008 counter rule 4: queue numbers where everyone can see them).
     func display(req: Request) async throws -> View {
@@ -179,7 +183,8 @@ struct PublicQueueController: RouteCollection {
         let state = try await QueueStateBuilder.build(branchID: branch.requireID(), on: req.db, now: req.application.clock.now())
         return try await req.view.render("Queue/display", DisplayPage(
             layout: await LayoutContext.make(for: req, title: req.t("queue.display.title")), code: branch.code,
-            events: QueueURL.events(branch.code), state: state, current: state.recentCalls.first, earlier: Array(state.recentCalls.dropFirst())))
+            events: QueueURL.events(branch.code), state: state, current: state.recentCalls.first, earlier: Array(state.recentCalls.dropFirst()),
+            clock: Clock(iso: ISO8601DateFormatter().string(from: state.generatedAt), text: MalaysianTime.time(state.generatedAt, in: req.language))))
     }
 
     /// Server-Sent Events: the current state at once (so a reconnecting display catches up), then every call

@@ -121,7 +121,6 @@ struct QueueSupervisorController: RouteCollection {
         let services: [FigureRow]
         let counters: [FigureRow]
         let officers: [FigureRow]
-        let jsonHref: String
     }
 
     func figuresPage(req: Request) async throws -> View {
@@ -141,7 +140,6 @@ struct QueueSupervisorController: RouteCollection {
             date: MalaysianTime.shortDate(day.startInstant), total: row(req.t("figures.total"), figures.total),
             services: figures.services.map { row($0.name, $0.figures) },
             counters: figures.counters.map { row("\(req.t("console.counter")) \($0.name)", $0.figures) },
-            officers: figures.officers.map { row($0.name, $0.figures) },
-            jsonHref: SiteURL.api(.queueFigures(branch.code)).path(["date": day.iso])))
+            officers: figures.officers.map { row($0.name, $0.figures) }))
     }
 }

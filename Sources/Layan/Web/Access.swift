@@ -75,7 +75,7 @@ struct AccessCheck: AsyncMiddleware {
                 }
                 throw Abort(.unauthorized)
             }
-            guard staff.allows(permission) else { throw Abort(.forbidden) }
+            guard staff.allows(permission) else { throw NotPermitted() }
         case let .api(scope):
             if request.usesBearerToken {
                 let client = try await APITokenAuthenticator.authenticate(request)
@@ -83,7 +83,7 @@ struct AccessCheck: AsyncMiddleware {
                     throw Abort(.forbidden, reason: "The token lacks the scope \(scope.rawValue)")
                 }
             } else if let staff = request.staff {
-                guard staff.allows(scope.permission) else { throw Abort(.forbidden) }
+                guard staff.allows(scope.permission) else { throw NotPermitted() }
             } else {
                 throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "Sign in, or send an API token as Authorization: Bearer")
             }

@@ -125,7 +125,8 @@ enum ErrorPage {
             status: Int(status.code),
             headlineMs: catalogue.text(key, .ms),
             headlineEn: catalogue.text(key, .en),
-            reason: (400..<500).contains(status.code) && status.code != 404 ? reason : nil,
+            // A bare status phrase ("Forbidden") says nothing the headline does not, and is English only.
+            reason: (400..<500).contains(status.code) && status.code != 404 && reason != status.reasonPhrase ? reason : nil,
             requestId: request.id)
         do {
             let response = try await request.view.render("Platform/error", context).encodeResponse(for: request)

@@ -77,7 +77,7 @@ enum Navigation {
         if let staff = request.staff {
             let staffItems: [(SiteURL, String, Permission)] = [
                 (.staffHome, "nav.staffHome", .staffHome),
-                (.cases(.list), "nav.cases", .handleCases),
+                (.cases(.list), "nav.cases", .viewCases),
                 (.queue(.console), "nav.console", .operateCounter),
                 (.queue(.supervise), "nav.supervise", .superviseQueue),
                 (.directory, "nav.directory", .viewDirectory),

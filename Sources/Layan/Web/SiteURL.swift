@@ -16,6 +16,8 @@ public enum SiteURL: Sendable {
     case staffHome
     case changePassword
     case directory
+    /// The public Client Charter: commitments and their monthly achievement.
+    case charter
     case apiDirectory
     case adminAgency
     case adminBranches
@@ -107,6 +109,8 @@ public enum SiteURL: Sendable {
         case attachment(String, String)
         case assign(String)
         case revealIdentity(String)
+        /// "Assign to me": an officer takes a case given to someone else.
+        case take(String)
         case recoveryForCase(String)
         case duty
         case removeShift(String)
@@ -137,6 +141,7 @@ public enum SiteURL: Sendable {
             case let .attachment(id, file): "/cases/\(id)/attachments/\(file)"
             case let .assign(id): "/cases/\(id)/assign"
             case let .revealIdentity(id): "/cases/\(id)/identity"
+            case let .take(id): "/cases/\(id)/take"
             case let .recoveryForCase(id): "/cases/\(id)/recovery"
             case .duty: "/cases/duty"
             case let .removeShift(id): "/cases/duty/\(id)/delete"
@@ -202,6 +207,7 @@ public enum SiteURL: Sendable {
         case .staffHome: "/staff"
         case .changePassword: "/account/password"
         case .directory: "/directory"
+        case .charter: "/piagam"
         case .apiDirectory: "/api/v1/directory"
         case .adminAgency: "/admin/agency"
         case .adminBranches: "/admin/branches"

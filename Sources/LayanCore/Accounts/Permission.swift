@@ -21,6 +21,8 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case issueTickets = "issue_tickets"
     /// The supervisor's queue screen: waiting times against targets, staffing advice, figures.
     case superviseQueue = "supervise_queue"
+    /// Read cases and their lists without acting on them: oversight (PKPA 1/2008: management reviews complaints).
+    case viewCases = "view_cases"
     /// File cases for customers (counter form, phone, e-mail…) and work the cases given to them.
     case handleCases = "handle_cases"
     /// Reassign cases, keep the duty rota, set categories and standards, follow corrective actions.
@@ -33,13 +35,18 @@ extension StaffRole {
     /// The permissions each role grants. docs/roles.md explains them; a test walks every route against this.
     public var permissions: Set<Permission> {
         let everyone: Set<Permission> = [.staffHome, .viewDirectory]
+        // Whoever handles cases reads them too.
+        return base(everyone).union(base(everyone).contains(.handleCases) ? [.viewCases] : [])
+    }
+
+    private func base(_ everyone: Set<Permission>) -> Set<Permission> {
         switch self {
         case .administrator:
             return Set(Permission.allCases)
         case .headOfUnit:
             return everyone.union([.viewAuditTrail, .superviseQueue, .handleCases, .superviseCases])
         case .managementViewer:
-            return everyone.union([.viewAuditTrail, .superviseQueue])
+            return everyone.union([.viewAuditTrail, .superviseQueue, .viewCases])
         case .supervisor:
             return everyone.union([.operateCounter, .issueTickets, .superviseQueue, .handleCases, .superviseCases])
         case .counterOfficer:

@@ -48,6 +48,9 @@ public struct RecordScope: Sendable, Equatable {
         }
     }
 
+    /// Every record is within reach.
+    public var isAgencyWide: Bool { reaches.contains(.agency) }
+
     /// The one branch every record in reach belongs to, for lists; nil when the reach spans branches.
     public var onlyBranch: UUID? {
         var branches = Set<UUID>()

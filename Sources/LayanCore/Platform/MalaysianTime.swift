@@ -42,6 +42,12 @@ public enum MalaysianTime {
     }
 
     /// A calendar date (due dates are dates, not instants); instants above are first turned into their Malaysian date.
+    /// "Disember 2026" / "December 2026".
+    public static func month(_ date: LocalDate, in language: Language) -> String {
+        let c = date.components
+        return "\(monthNames[language]![c.month - 1]) \(c.year)"
+    }
+
     public static func longDate(_ date: LocalDate, in language: Language) -> String {
         let c = date.components
         return "\(c.day) \(monthNames[language]![c.month - 1]) \(c.year)"

@@ -23,6 +23,29 @@ struct AuditController: RouteCollection {
 
     struct Row: Encodable, Sendable {
         let at: String; let actor: String; let action: String; let entity: String; let entityID: String; let changes: String; let ip: String; let requestID: String
+        /// The record as people know it (a case's reference, a person's or branch's name), and where it opens.
+        let record: String?
+        let href: String?
+    }
+
+    /// Names for the records on one page of the trail, in one query per kind: the trail keeps ids (they never
+    /// change), people read references and names.
+    static func names(for events: some Collection<AuditEvent>, on db: any Database) async throws -> [String: (name: String, href: String?)] {
+        func ids(_ entity: String) -> [UUID] { events.filter { $0.entityType == entity }.compactMap { $0.entityID.flatMap(UUID.init(uuidString:)) } }
+        var names: [String: (name: String, href: String?)] = [:]
+        for record in try await CaseRecord.query(on: db).filter(\.$id ~~ ids("case")).field(\.$id).field(\.$reference).all() {
+            names["case:" + record.id!.uuidString] = (record.reference, CaseURL.staff(record.id!))
+        }
+        for staff in try await Staff.query(on: db).filter(\.$id ~~ ids("staff")).field(\.$id).field(\.$name).all() {
+            names["staff:" + staff.id!.uuidString] = (staff.name, SiteURL.adminStaff(staff.id!.uuidString).path)
+        }
+        for branch in try await Branch.query(on: db).filter(\.$id ~~ ids("branch")).field(\.$id).field(\.$name).all() {
+            names["branch:" + branch.id!.uuidString] = (branch.name, SiteURL.adminBranch(branch.id!.uuidString).path)
+        }
+        for division in try await Division.query(on: db).filter(\.$id ~~ ids("division")).field(\.$id).field(\.$code).all() {
+            names["division:" + division.id!.uuidString] = (division.code, nil)
+        }
+        return names
     }
 
     struct Page: Encodable, Sendable {
@@ -60,10 +83,13 @@ struct AuditController: RouteCollection {
         if !toText.isEmpty { filters.to = LocalDate(toText); if filters.to == nil { errors["to"] = req.t("form.error.date") } }
         filters.page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 10_000)
         let events = try await Self.query(filters, on: req.db)
+        let names = try await Self.names(for: events.prefix(Self.pageSize), on: req.db)
         let rows = events.prefix(Self.pageSize).map { event in
-            Row(at: MalaysianTime.shortDate(event.at) + " " + MalaysianTime.time(event.at, in: req.language),
-                actor: event.actor, action: req.t(event.action.catalogueKey), entity: event.entityType,
-                entityID: event.entityID ?? "", changes: event.changes ?? "", ip: event.ip ?? "", requestID: event.requestID ?? "")
+            let named = event.entityID.flatMap { names[event.entityType + ":" + $0] }
+            return Row(at: MalaysianTime.dateTime(event.at, in: req.language),
+                       actor: event.actor, action: req.t(event.action.catalogueKey), entity: req.t("audit.entity.\(event.entityType)"),
+                       entityID: event.entityID ?? "", changes: event.changes ?? "", ip: event.ip ?? "", requestID: event.requestID ?? "",
+                       record: named?.name, href: named?.href)
         }
         func link(_ page: Int) -> String {
             var components = URLComponents()
