@@ -6,7 +6,7 @@ import re
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import axe_violations, console_errors
+from conftest import axe_violations, console_errors, screenshot
 from test_staff_pages import sign_in, submit
 
 DUTY_OFFICERS = {"Rajesh a/l Subramaniam": "kes@demo.layan.my", "Kavitha a/p Muniandy": "kavitha@demo.layan.my"}
@@ -30,7 +30,11 @@ def test_a_complaint_from_the_portal_to_the_customers_confirmation(browser, serv
     # An empty form is refused with a clear message, in Malay, and nothing is filed.
     submit(browser, "form.case-form button[type=submit]")
     assert "Sila betulkan" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
-    assert browser.find_elements(By.CSS_SELECTOR, ".error-summary li")
+    # each message names its field and links to it
+    items = browser.find_elements(By.CSS_SELECTOR, ".error-summary li a")
+    assert items and all(item.find_elements(By.TAG_NAME, "strong") for item in items)
+    assert {"Tajuk", "Butiran"} <= {item.find_element(By.TAG_NAME, "strong").text for item in items}
+    assert all(browser.find_elements(By.ID, item.get_attribute("href").split("#")[1]) for item in items)
     assert_clean(browser)
 
     browser.find_element(By.ID, "subject").send_keys("Lesen belum diproses <b>segera</b>")
@@ -40,7 +44,15 @@ def test_a_complaint_from_the_portal_to_the_customers_confirmation(browser, serv
     browser.find_element(By.ID, "email").send_keys(CUSTOMER)
     submit(browser, "form.case-form button[type=submit]")
     assert "/kes/s/" in browser.current_url
-    reference = re.search(r"ADU-\d{4}-\d{6}", browser.page_source).group(0)
+    # a confirmation page: the reference large, the promised dates, what happens next, where the acknowledgement went
+    reference = browser.find_element(By.ID, "reference").text
+    assert re.fullmatch(r"ADU-\d{4}-\d{6}", reference)
+    assert re.search(r"\d{4}", browser.find_element(By.ID, "acknowledge-due").text)
+    assert re.search(r"\d{4}", browser.find_element(By.ID, "resolve-due").text)
+    assert "a•••@example.my" in browser.find_element(By.ID, "acknowledgement").text and CUSTOMER not in browser.page_source
+    screenshot(browser, "public-complaint-confirmation")
+    assert_clean(browser)
+    browser.find_element(By.LINK_TEXT, "Lihat status kes").click()
     status_link = browser.current_url
     assert browser.find_element(By.ID, "case-status").text == "Baharu"
     # markup typed by the public is shown as text, never run
@@ -57,6 +69,7 @@ def test_a_complaint_from_the_portal_to_the_customers_confirmation(browser, serv
     assert_clean(browser)
     browser.find_element(By.LINK_TEXT, reference).click()
     assignee = browser.find_element(By.XPATH, "//dt[normalize-space()='Pegawai']/following-sibling::dd[1]").text
+    screenshot(browser, "case-officer-case-page")
     assert assignee in DUTY_OFFICERS
     sign_in(browser, server, DUTY_OFFICERS[assignee])
     browser.get(server + "/cases?mine=1")

@@ -32,7 +32,7 @@ ROLES = {
 
 # Links not to follow: they leave the page kind (downloads, event streams, machine answers) or end the session.
 SKIP = re.compile(r"^/(api/|healthz|metrics)|/events$|/attachments/|\.(json|svg|png|csv|txt|pdf)$|/logout")
-ID = re.compile(r"^(?:[0-9A-Fa-f-]{32,36}|\d+|[A-Z]{2,4}-?\d[\dA-Z-]*|[A-Z]\d{3})$")
+ID = re.compile(r"^(?:[0-9A-Fa-f-]{32,36}|\d+|[A-Z]{2,4}-?\d[\dA-Z-]*|[A-Z]\d{3}|[A-Z]{3})$")
 
 # Screens people look at before the issue is resolved: a shape of path → its name in the screenshot folder.
 SCREENS = {"/": "home", "/staff": "staff-home", "/q/:id/kiosk": "kiosk", "/q/:id/display": "display-board",

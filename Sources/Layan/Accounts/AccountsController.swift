@@ -5,6 +5,7 @@ import Vapor
 /// Sign-in, sign-out, the staff start page and changing one's own password.
 struct AccountsController: RouteCollection {
     static let signInFields = ["email", "password"]
+    static func signInLabels(_ req: Request) -> [String: String] { ["email": req.t("signIn.email"), "password": req.t("signIn.password")] }
     static let passwordFields = ["current", "new", "confirm"]
 
     struct SignInPage: Encodable, Sendable {
@@ -65,7 +66,7 @@ struct AccountsController: RouteCollection {
         let password = req.content[String.self, at: "password"] ?? ""
         if password.isEmpty { errors["password"] = req.t("signIn.error.passwordRequired") }
         guard errors.isEmpty, let email else {
-            return try await renderSignIn(req, form: try await req.form(values: ["email": typedEmail], errors: errors, order: Self.signInFields),
+            return try await renderSignIn(req, form: try await req.form(values: ["email": typedEmail], errors: errors, order: Self.signInFields, labels: Self.signInLabels(req)),
                                           next: next, status: .unprocessableEntity)
         }
 
@@ -87,7 +88,8 @@ struct AccountsController: RouteCollection {
         let valid = await req.application.passwordHasher.verify(password, against: staff?.passwordHash, on: req)
         guard valid, let staff else {
             try await Audit.record(.signInFailed, entity: "staff", id: staff?.id?.uuidString, by: req, actorOverride: email)
-            let form = try await req.form(values: ["email": email], errors: ["password": req.t("signIn.error.wrong")], order: Self.signInFields)
+            let form = try await req.form(values: ["email": email], errors: ["password": req.t("signIn.error.wrong")], order: Self.signInFields,
+                                          labels: Self.signInLabels(req))
             return try await renderSignIn(req, form: form, next: next, status: .unauthorized)
         }
         try await LoginAttemptStore.succeeded(attemptID, on: req.db)

@@ -226,7 +226,8 @@ struct CaseStaffController: RouteCollection {
 
     /// Re-shows the case page with the form's problems when an action is refused, so nothing typed is lost.
     private func refused(_ req: Request, _ record: CaseRecord, values: [String: String], errors: [String: String]) async throws -> Response {
-        let form = try await req.form(values: values, errors: errors, order: ["action", "note", "body"])
+        let form = try await req.form(values: values, errors: errors, order: ["action", "note", "body"],
+                                      labels: ["action": req.t("cases.action"), "note": req.t("cases.note"), "body": req.t("cases.message")])
         return try await req.render("Cases/case", try await casePage(req, record, form: form), status: .unprocessableEntity)
     }
 

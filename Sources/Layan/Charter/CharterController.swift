@@ -38,9 +38,13 @@ struct CharterController: RouteCollection {
                                                                       "acknowledge": "\(standard.acknowledgeWorkingDays)",
                                                                       "resolve": "\(standard.resolveWorkingDays)"]))
         }
-        let targets = try await QueueService.query(on: req.db).filter(\.$active == true).all().map(\.targetWaitMinutes)
-        if let longest = targets.max() {
-            lines.append(Commitment(text: req.t("charter.commitment.counter", ["minutes": "\(longest)"])))
+        // Per counter service, the longest target any branch sets for it (a promise every branch keeps).
+        var targets: [String: Int] = [:]
+        for service in try await QueueService.query(on: req.db).filter(\.$active == true).sort(\.$letter).all() {
+            targets[service.name(in: req.language)] = max(targets[service.name(in: req.language)] ?? 0, service.targetWaitMinutes)
+        }
+        for (name, minutes) in targets.sorted(by: { $0.key < $1.key }) {
+            lines.append(Commitment(text: req.t("charter.commitment.counter", ["service": name, "minutes": "\(minutes)"])))
         }
         // PKPA 1/2008 telephone rule: answered within 10 seconds (three rings).
         lines.append(Commitment(text: req.t("charter.commitment.telephone")))

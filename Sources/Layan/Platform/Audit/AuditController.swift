@@ -30,17 +30,24 @@ struct AuditController: RouteCollection {
 
     /// Names for the records on one page of the trail, in one query per kind: the trail keeps ids (they never
     /// change), people read references and names.
-    static func names(for events: some Collection<AuditEvent>, on db: any Database) async throws -> [String: (name: String, href: String?)] {
+    /// A record links only where the reader may open it (their permission, and for a case their scope).
+    static func names(for events: some Collection<AuditEvent>, by req: Request) async throws -> [String: (name: String, href: String?)] {
+        let db = req.db
+        let staff = req.staff
         func ids(_ entity: String) -> [UUID] { events.filter { $0.entityType == entity }.compactMap { $0.entityID.flatMap(UUID.init(uuidString:)) } }
         var names: [String: (name: String, href: String?)] = [:]
-        for record in try await CaseRecord.query(on: db).filter(\.$id ~~ ids("case")).field(\.$id).field(\.$reference).all() {
-            names["case:" + record.id!.uuidString] = (record.reference, CaseURL.staff(record.id!))
+        let readsCases = staff?.allows(.viewCases) == true
+        for record in try await CaseRecord.query(on: db).filter(\.$id ~~ ids("case")).field(\.$id).field(\.$reference).field(\.$branch.$id)
+            .field(\.$division.$id).field(\.$assignee.$id).all() {
+            let opens = readsCases && ((try? req.requireInScope(branch: record.$branch.id, unit: record.$division.id, assignee: record.$assignee.id)) != nil)
+            names["case:" + record.id!.uuidString] = (record.reference, opens ? CaseURL.staff(record.id!) : nil)
         }
-        for staff in try await Staff.query(on: db).filter(\.$id ~~ ids("staff")).field(\.$id).field(\.$name).all() {
-            names["staff:" + staff.id!.uuidString] = (staff.name, SiteURL.adminStaff(staff.id!.uuidString).path)
+        let managesStaff = staff?.allows(.manageStaff) == true, managesOrganisation = staff?.allows(.manageOrganisation) == true
+        for person in try await Staff.query(on: db).filter(\.$id ~~ ids("staff")).field(\.$id).field(\.$name).all() {
+            names["staff:" + person.id!.uuidString] = (person.name, managesStaff ? SiteURL.adminStaff(person.id!.uuidString).path : nil)
         }
         for branch in try await Branch.query(on: db).filter(\.$id ~~ ids("branch")).field(\.$id).field(\.$name).all() {
-            names["branch:" + branch.id!.uuidString] = (branch.name, SiteURL.adminBranch(branch.id!.uuidString).path)
+            names["branch:" + branch.id!.uuidString] = (branch.name, managesOrganisation ? SiteURL.adminBranch(branch.id!.uuidString).path : nil)
         }
         for division in try await Division.query(on: db).filter(\.$id ~~ ids("division")).field(\.$id).field(\.$code).all() {
             names["division:" + division.id!.uuidString] = (division.code, nil)
@@ -83,7 +90,7 @@ struct AuditController: RouteCollection {
         if !toText.isEmpty { filters.to = LocalDate(toText); if filters.to == nil { errors["to"] = req.t("form.error.date") } }
         filters.page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 10_000)
         let events = try await Self.query(filters, on: req.db)
-        let names = try await Self.names(for: events.prefix(Self.pageSize), on: req.db)
+        let names = try await Self.names(for: events.prefix(Self.pageSize), by: req)
         let rows = events.prefix(Self.pageSize).map { event in
             let named = event.entityID.flatMap { names[event.entityType + ":" + $0] }
             return Row(at: MalaysianTime.dateTime(event.at, in: req.language),
