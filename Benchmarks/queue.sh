@@ -24,11 +24,26 @@ CSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$CONSOLE" | head -1
 COUNTER=$(.venv/bin/python -c 'import re,sys; print(re.search(r"Kaunter 2 <small>.*?/console/counters/([0-9A-F-]+)/open", sys.stdin.read(), re.S).group(1))' <<<"$CONSOLE")
 curl -fsS -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "csrf=$CSRF" "$BASE/console/counters/$COUNTER/open"
 SESSION=$(awk '$6=="layan_session" {print $7}' "$JAR")
+# A counter's rhythm: call next, start serving the customer called, call next (which ends that visit), …
 cat > "$WORK/call.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Cookie"] = "layan_session=$SESSION"
 wrk.headers["X-CSRF-Token"] = "$CSRF"
 wrk.headers["Accept"] = "application/json"
+local pending = nil
+request = function()
+  if pending then
+    local path = "/api/v1/queue/tickets/" .. pending .. "/start"
+    pending = nil
+    return wrk.format("POST", path)
+  end
+  return wrk.format("POST", "/api/v1/queue/counters/$COUNTER/call-next")
+end
+response = function(status, headers, body)
+  if status == 200 and body and body:find('"status":"called"', 1, true) then
+    pending = body:match('"id":"([0-9A-Fa-f-]+)"')
+  end
+end
 LUA
 
 run() { # name path [script] → row

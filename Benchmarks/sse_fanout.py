@@ -51,6 +51,9 @@ async def main():
         assert answer.status_code in (200, 204), answer.text
         if answer.status_code == 204:
             print("warning: nobody waiting for the call", file=sys.stderr)
+        else:
+            # The customer comes to the counter, so the next call may end their visit (a called one is not passed over).
+            await asyncio.to_thread(session.post, f"{base}/api/v1/queue/tickets/{answer.json()['id']}/start")
         deadline = time.perf_counter() + 10
         while len(arrivals) < displays and time.perf_counter() < deadline:
             await asyncio.sleep(0.005)

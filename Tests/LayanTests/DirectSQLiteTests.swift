@@ -44,6 +44,7 @@ import VaporTesting
             _ = try await engine.markNoShow(second.id!, officer: officer)
             try await check("no-show")
             let third = try #require(try await engine.callNext(counterID: q.counters[2].id!, officer: officer))
+            _ = try await engine.start(third.id!, officer: officer)
             _ = try await engine.complete(third.id!, officer: officer)
             try await check("complete")
             try await Ticket.query(on: app.db).filter(\.$status == .waiting).limit(1).all().first?.delete(on: app.db)

@@ -120,7 +120,9 @@ import VaporTesting
             await #expect(throws: QueueError.sameService) { _ = try await engine.transfer(ticket.id!, to: q.registration.id!, officer: mine) }
             await #expect(throws: QueueError.unknownService) { _ = try await engine.transfer(ticket.id!, to: UUID(), officer: mine) }
             await #expect(throws: QueueError.unknownService) { _ = try await engine.issue(branch: q.branch, serviceID: UUID(), category: .regular, channel: "kiosk") }
-            // completing twice
+            // completing a called customer who was never served (a no-show, not a completion); then completing twice
+            await #expect(throws: QueueError.invalidStep(from: "called")) { _ = try await engine.complete(ticket.id!, officer: mine) }
+            _ = try await engine.start(ticket.id!, officer: mine)
             _ = try await engine.complete(ticket.id!, officer: mine)
             await #expect(throws: QueueError.invalidStep(from: "done")) { _ = try await engine.complete(ticket.id!, officer: mine) }
             // nothing moved: one ticket, done, one completion event
@@ -262,6 +264,7 @@ import VaporTesting
             let transfer = try await browser.send(.POST, "/api/v1/queue/tickets/\(ticket.id!)/transfer", headers: headers,
                                                   body: .init(string: #"{"serviceId":"\#(q.registration.id!)"}"#))
             #expect(transfer.status == .unprocessableEntity)
+            #expect(try await browser.send(.POST, "/api/v1/queue/tickets/\(ticket.id!)/start", headers: headers, body: nil).status == .ok)
             #expect(try await browser.send(.POST, "/api/v1/queue/tickets/\(ticket.id!)/complete", headers: headers, body: .init(string: "{}")).status == .ok)
             let again = try await browser.send(.POST, "/api/v1/queue/tickets/\(ticket.id!)/complete", headers: headers, body: .init(string: "{}"))
             #expect(again.status == .conflict)
@@ -443,7 +446,10 @@ import VaporTesting
                     for (engine, counterID, officer) in workers {
                         group.addTask {
                             var mine: [UUID] = []
-                            while let ticket = try await engine.callNext(counterID: counterID, officer: officer) { mine.append(ticket.id!) }
+                            while let ticket = try await engine.callNext(counterID: counterID, officer: officer) {
+                                mine.append(ticket.id!)
+                                _ = try await engine.start(ticket.id!, officer: officer)  // served, so "next" may end the visit
+                            }
                             return mine
                         }
                     }

@@ -16,6 +16,7 @@ struct QueueAPIController: RouteCollection {
         counter.post(.api(.recall(":ticketID")), use: recall)
         counter.post(.api(.noShow(":ticketID")), use: noShow)
         counter.post(.api(.complete(":ticketID")), use: complete)
+        counter.post(.api(.startServing(":ticketID")), use: startServing)
         counter.post(.api(.transfer(":ticketID")), use: transfer)
     }
 
@@ -111,6 +112,10 @@ struct QueueAPIController: RouteCollection {
     }
 
     struct CompleteRequest: Content { var difficult: String? }
+
+    func startServing(req: Request) async throws -> TicketDTO {
+        try await Self.dto(try await QueueEngine(request: req).start(try ticketID(req), officer: req.staff!), now: req.application.clock.now(), on: req.db)
+    }
 
     func complete(req: Request) async throws -> TicketDTO {
         let body = (try? req.content.decode(CompleteRequest.self)) ?? CompleteRequest()

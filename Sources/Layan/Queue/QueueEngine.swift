@@ -327,8 +327,10 @@ struct QueueEngine {
         return ticket
     }
 
+    /// Only a visit being served ends as served: a called customer who never came is a no-show, not a completion
+    /// (PKPA 1/2008 counter figures count the customers actually served).
     func complete(_ ticketID: UUID, officer: StaffIdentity, difficult: DifficultCustomer? = nil) async throws -> Ticket {
-        let (ticket, _) = try await step(ticketID, officer: officer, allowed: [.called, .serving]) { ticket, _, _, now, db in
+        let (ticket, _) = try await step(ticketID, officer: officer, allowed: [.serving]) { ticket, _, _, now, db in
             if let difficult { ticket.difficult = difficult }
             try await Self.finish(ticket, at: now, on: db)
             return nil // finish records the event

@@ -166,6 +166,7 @@ public enum SiteURL: Sendable {
         case recall(String)
         case noShow(String)
         case complete(String)
+        case startServing(String)
         case transfer(String)
         case cases
         case oneCase(String)
@@ -184,6 +185,7 @@ public enum SiteURL: Sendable {
             case let .recall(id): "/api/v1/queue/tickets/\(id)/recall"
             case let .noShow(id): "/api/v1/queue/tickets/\(id)/no-show"
             case let .complete(id): "/api/v1/queue/tickets/\(id)/complete"
+            case let .startServing(id): "/api/v1/queue/tickets/\(id)/start"
             case let .transfer(id): "/api/v1/queue/tickets/\(id)/transfer"
             case .cases: "/api/v1/cases"
             case let .oneCase(id): "/api/v1/cases/\(id)"
