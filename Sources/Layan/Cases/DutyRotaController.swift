@@ -86,7 +86,12 @@ struct DutyRotaController: RouteCollection {
             for n in 0...(until.dayNumber - from.dayNumber) {
                 let day = from.adding(days: n)
                 guard calendar.isWorkingDay(day, in: state), !onDuty.contains(day.iso) else { continue }
-                try await DutyShift(branchID: chosenBranch, staffID: staffID, date: day, divisionID: divisionID).create(on: db)
+                let shift = DutyShift(branchID: chosenBranch, staffID: staffID, date: day, divisionID: divisionID)
+                try await shift.create(on: db)
+                // PKPA 1/2008 (security): the rota's changes are on the audit trail like every record's.
+                try await Audit.record(.create, entity: "duty_shift", id: shift.id?.uuidString,
+                                       changes: ["staff": .init(before: nil, after: staffID.uuidString), "date": .init(before: nil, after: day.iso)],
+                                       by: req, on: db)
             }
         }
         try await req.flash("success", req.t("duty.added"))
@@ -96,7 +101,12 @@ struct DutyRotaController: RouteCollection {
     func remove(req: Request) async throws -> Response {
         let shift = try await req.find(DutyShift.self, parameter: "shiftID")
         try req.requireInScope(branch: shift.$branch.id)
-        try await shift.delete(on: req.db)
+        try await req.db.transaction { db in
+            try await shift.delete(on: db)
+            try await Audit.record(.delete, entity: "duty_shift", id: shift.id?.uuidString,
+                                   changes: ["staff": .init(before: shift.$staff.id.uuidString, after: nil), "date": .init(before: shift.date, after: nil)],
+                                   by: req, on: db)
+        }
         try await req.flash("success", req.t("duty.removed"))
         return req.seeOther(.cases(.duty))
     }

@@ -109,6 +109,8 @@ struct ServiceRecoveryController: RouteCollection {
         let summary = "\(req.t(cause.catalogueKey)): \(whatFailed)"
         try await req.db.transaction { db in
             try await recovery.create(on: db)
+            try await Audit.record(.create, entity: "service_recovery", id: recovery.id?.uuidString,
+                                   changes: ["whatFailed": .init(before: nil, after: whatFailed), "due": .init(before: nil, after: recovery.dueOn)], by: req, on: db)
             if let caseID {
                 try await CaseEvent(caseID: caseID, at: now, kind: .recovery, isPublic: false, actorID: actor.staffID, actorName: actor.name, body: summary).create(on: db)
             }
@@ -147,7 +149,14 @@ struct ServiceRecoveryController: RouteCollection {
     func markDone(req: Request) async throws -> Response {
         let recovery = try await req.find(ServiceRecoveryRecord.self, parameter: "recoveryID")
         try req.requireInScope(branch: recovery.$branch.id)
-        if recovery.doneAt == nil { recovery.doneAt = req.application.clock.now(); try await recovery.save(on: req.db) }
+        if recovery.doneAt == nil {
+            recovery.doneAt = req.application.clock.now()
+            try await req.db.transaction { db in
+                try await recovery.save(on: db)
+                try await Audit.record(.update, entity: "service_recovery", id: recovery.id?.uuidString,
+                                       changes: ["done": .init(before: nil, after: LocalDate(recovery.doneAt!).iso)], by: req, on: db)
+            }
+        }
         try await req.flash("success", req.t("recovery.done"))
         return req.seeOther(.cases(.recoveries))
     }
@@ -160,7 +169,11 @@ struct ServiceRecoveryController: RouteCollection {
         guard let note else { throw Abort(.unprocessableEntity, reason: req.t("form.error.required")) }
         recovery.followedUpAt = req.application.clock.now()
         recovery.followUpNote = note
-        try await recovery.save(on: req.db)
+        try await req.db.transaction { db in
+            try await recovery.save(on: db)
+            try await Audit.record(.update, entity: "service_recovery", id: recovery.id?.uuidString,
+                                   changes: ["followUp": .init(before: nil, after: note)], by: req, on: db)
+        }
         try await req.flash("success", req.t("recovery.followedUp"))
         return req.seeOther(.cases(.recoveries))
     }
