@@ -104,6 +104,8 @@ import VaporTesting
             #expect(added.status == .seeOther)
             // ten working days in Selangor from 25 Nov to 8 Dec (weekends skipped)
             #expect(try await DutyShift.query(on: app.db).filter(\.$staff.$id == f.dutyOfficers[1].id!).count() == 10)
+            // and each shift is on the audit trail
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$entityType == "duty_shift").filter(\.$action == .create).count() == 10)
             #expect(!(try await supervisor.get("/cases").body.string.contains("flash--error")))
             try await supervisor.get("/cases/duty")
             let bad = try await supervisor.post("/cases/duty", form: ["branch": f.branch.id!.uuidString, "staff": f.dutyOfficers[1].id!.uuidString,
@@ -162,9 +164,17 @@ import VaporTesting
             let list = try await officer.get("/recovery")
             #expect(list.body.string.contains("Jadual rehat baharu") && list.body.string.contains("Tambah pegawai semasa puncak"))
             #expect(list.body.string.contains("row--alert"))
+            // an overdue corrective action can still be closed from the list
+            let today = LocalDate(app.clock.now()).iso
+            for overdue in try await ServiceRecoveryRecord.query(on: app.db).filter(\.$dueOn < today).all() {
+                #expect(list.body.string.contains("/recovery/\(overdue.id!)/done"))
+            }
             let proactiveID = try #require(try await ServiceRecoveryRecord.query(on: app.db).filter(\.$proactive == true).first()?.id)
             #expect(try await officer.post("/recovery/\(proactiveID)/done").status == .seeOther)
             #expect(try await officer.post("/recovery/\(proactiveID)/follow-up", form: ["note": "Pelanggan berpuas hati"]).status == .seeOther)
+            // every step is on the audit trail
+            let trail = try await AuditEvent.query(on: app.db).filter(\.$entityType == "service_recovery").filter(\.$entityID == proactiveID.uuidString).all()
+            #expect(trail.map(\.action).sorted { $0.rawValue < $1.rawValue } == [.create, .update, .update])
             #expect(!(try await officer.get("/recovery").body.string.contains("Tambah pegawai semasa puncak")))
         }
     }
