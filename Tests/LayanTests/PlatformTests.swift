@@ -209,6 +209,14 @@ import VaporTesting
             #expect(throws: SettingsError.self) { try AppSettings.fromEnvironment(["LAYAN_CASE_FILING_WRITERS": bad]) }
         }
     }
+
+    @Test func drainSecondsAfterSIGTERM() throws {
+        #expect(try AppSettings.fromEnvironment([:]).drainSeconds == 3)
+        #expect(try AppSettings.fromEnvironment(["LAYAN_DRAIN_SECONDS": "0"]).drainSeconds == 0)
+        for bad in ["-1", "61", "soon"] {
+            #expect(throws: SettingsError.self) { try AppSettings.fromEnvironment(["LAYAN_DRAIN_SECONDS": bad]) }
+        }
+    }
 }
 
 @Suite struct SQLiteSettingsTests {

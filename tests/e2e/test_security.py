@@ -126,3 +126,65 @@ def test_pages_with_personal_data_are_not_stored(server):
     # then no browser or proxy may keep it
     assert page.status_code == 200
     assert page.headers.get("Cache-Control") == "no-store"
+
+
+def test_sigterm_answers_everything_sent_before_it_and_drains(server):
+    # given a second Layan on the same database, with customers asking it continuously from 8 threads
+    import os
+    import signal
+    import subprocess
+    from conftest import SERVER_ENV, ROOT, _free_port
+    port = _free_port()
+    binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
+    log = open(SERVER_INFO["log"] + ".drain", "w")
+    proc = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+                            env=dict(SERVER_ENV, LAYAN_DRAIN_SECONDS="2"), stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.2)
+    outcomes, lock, stop = [], threading.Lock(), threading.Event()
+    signalled = {}
+
+    def customer():
+        session = requests.Session()  # keep-alive, as browsers and proxies do
+        while not stop.is_set():
+            sent = time.monotonic()
+            try:
+                answer = session.get(base + "/q/PJY", timeout=10)
+                result = (sent, answer.status_code, answer.headers.get("Connection", ""))
+            except requests.RequestException as error:
+                result = (sent, type(error).__name__, "")
+            with lock:
+                outcomes.append(result)
+
+    threads = [threading.Thread(target=customer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+
+    # when it is sent SIGTERM mid-stream
+    signalled["at"] = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(1.0)
+    draining = requests.get(base + "/healthz", timeout=5)
+    time.sleep(0.5)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=15)
+    code = proc.wait(timeout=30)
+    log.close()
+
+    # then every request sent before the signal, and during the drain, got an answer (none reset)
+    before = [o for o in outcomes if o[0] < signalled["at"]]
+    during = [o for o in outcomes if signalled["at"] <= o[0] < signalled["at"] + 1.5]
+    assert len(before) > 20 and len(during) > 5
+    assert all(o[1] == 200 for o in before), [o for o in before if o[1] != 200][:5]
+    assert all(o[1] == 200 for o in during), [o for o in during if o[1] != 200][:5]
+    # and health said "draining" so a load balancer sends no more, and the process ended cleanly
+    assert draining.status_code == 503 and draining.json()["status"] == "draining"
+    assert code == 0

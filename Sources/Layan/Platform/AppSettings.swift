@@ -71,6 +71,10 @@ public struct AppSettings: Sendable {
     /// A connection with nothing read or written for this long is closed (`LAYAN_IDLE_TIMEOUT`, seconds; above the
     /// display boards' 15-second heartbeat).
     public var idleTimeoutSeconds = 60
+    /// After SIGTERM, how long Layan keeps answering (health 503 "draining", `Connection: close`) before it stops
+    /// accepting, so a load balancer moves traffic away and nothing sent before the signal is reset
+    /// (`LAYAN_DRAIN_SECONDS`, 0–60).
+    public var drainSeconds = 3
     /// The key identity numbers are encrypted with, 32 bytes in base64 (`LAYAN_DATA_KEY`); unset, a key file is used.
     public var dataKey: String?
     /// Where the key is kept when none is configured: beside the SQLite database, or `data/layan.key`.
@@ -108,6 +112,10 @@ public struct AppSettings: Sendable {
         if let raw = env["LAYAN_IDLE_TIMEOUT"], !raw.isEmpty {
             guard let seconds = Int(raw), (20...3_600).contains(seconds) else { throw SettingsError.invalid("LAYAN_IDLE_TIMEOUT", raw) }
             settings.idleTimeoutSeconds = seconds
+        }
+        if let raw = env["LAYAN_DRAIN_SECONDS"], !raw.isEmpty {
+            guard let seconds = Int(raw), (0...60).contains(seconds) else { throw SettingsError.invalid("LAYAN_DRAIN_SECONDS", raw) }
+            settings.drainSeconds = seconds
         }
         return settings
     }

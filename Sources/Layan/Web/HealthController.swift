@@ -18,6 +18,11 @@ struct HealthController: RouteCollection {
 
     func health(req: Request) async throws -> Response {
         let engine = req.application.settings.database.engineName
+        if req.application.requestsInFlight.isDraining {
+            // Shutting down: a load balancer takes this instance out of rotation while it still answers.
+            return try await Health(status: "draining", database: engine, version: LayanVersion.current)
+                .encodeResponse(status: .serviceUnavailable, for: req)
+        }
         do {
             try await req.db.sql.raw("SELECT 1").run()
             return try await Health(status: "ok", database: engine, version: LayanVersion.current).encodeResponse(for: req)

@@ -8,7 +8,13 @@ final class RequestsInFlight: Sendable {
     private struct State {
         var running = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
+        var draining = false
     }
+
+    /// Shutting down: still answering, while health asks load balancers to send no more. (Keep-alive connections are
+    /// closed by the server's own quiescing once the drain ends: Vapor writes the `Connection` header itself.)
+    var isDraining: Bool { state.withLockedValue { $0.draining } }
+    func startDraining() { state.withLockedValue { $0.draining = true } }
     private let state = NIOLockedValueBox(State())
 
     struct Key: StorageKey { typealias Value = RequestsInFlight }
@@ -63,8 +69,16 @@ extension Application {
 }
 
 /// Stops taking requests, lets those in flight finish (connections first, then handlers whose client left), so
-/// the application can then shut down: `main` calls it before `asyncShutdown`.
+/// the application can then shut down: `main` calls it before `asyncShutdown`. First it drains (issue 15, item 11):
+/// for `LAYAN_DRAIN_SECONDS` it keeps accepting and answering while health reports "draining", because closing the
+/// listener at once resets the connections the kernel accepted but Layan had not yet read.
 public func stopServing(_ app: Application) async {
+    app.requestsInFlight.startDraining()
+    // Only a server that was serving drains (`layan demo`, `migrate` and the other commands end at once).
+    if app.running != nil, app.settings.drainSeconds > 0 {
+        app.logger.notice("Draining for \(app.settings.drainSeconds) s before stopping")
+        try? await Task.sleep(for: .seconds(app.settings.drainSeconds))
+    }
     let stopServer: () async -> Void = app.http.server.shared.shutdown  // the async overload: waits for open connections
     await stopServer()
     await app.requestsInFlight.settled(within: .seconds(10))
