@@ -65,7 +65,14 @@ def test_kiosk_to_counter_to_display_to_figures(server, browser):
     # when a customer takes a ticket for service A at the kiosk
     browser.delete_all_cookies()
     browser.get(server + "/q/SHA/kiosk")
+    # (the kiosk as it stands in the hall, a 1920×1080 touchscreen, for people to look at)
+    browser.set_window_size(1920, 1080)
+    screenshot(browser, "kiosk-services-wall")
+    browser.set_window_size(1366, 900)
     browser.find_element(By.XPATH, "//a[contains(@class,'choice')][contains(., 'Pendaftaran')]").click()
+    browser.set_window_size(1920, 1080)
+    screenshot(browser, "kiosk-category-wall")
+    browser.set_window_size(1366, 900)
     submit(browser, "form button.choice")
     label = browser.find_element(By.CSS_SELECTOR, ".ticket__number").text
     assert re.fullmatch(r"A\d{3}", label)
