@@ -65,6 +65,9 @@ func adminBrowser(_ app: Application) async throws -> TestBrowser {
                             "Waktu tutup mesti selepas waktu buka", "Masukkan masa seperti 08:00"] {
                 #expect(body.contains(message), "\(message)")
             }
+            // the summary names each field and links to it
+            #expect(body.contains("<a href=\"#name\"><strong>Nama cawangan</strong>: Ruangan ini wajib diisi."))
+            #expect(body.contains("<a href=\"#code\"><strong>Kod</strong>:"))
             // the typed values come back, escaped
             #expect(body.contains("&lt;b&gt;x&lt;/b&gt;"))
             #expect(try await Branch.query(on: app.db).count() == 0)

@@ -49,7 +49,7 @@ struct APITokensController: RouteCollection {
         let scopes = (submitted.scopes ?? []).compactMap(APIScope.init(rawValue:))
         if scopes.isEmpty || scopes.count != (submitted.scopes ?? []).count { check.fail("scopes", "tokens.error.scopes") }
         guard check.isValid, let name else {
-            let page = try await context(req, form: try await req.form(values: check.fields, errors: check.errors, order: ["name", "scopes"]),
+            let page = try await context(req, form: try await req.form(values: check.fields, errors: check.errors, fields: FormFields(("name", "tokens.name"), ("scopes", "tokens.scopes"))),
                                          chosen: Set(scopes), secret: nil)
             return try await req.render("Accounts/apiTokens", page, status: .unprocessableEntity)
         }

@@ -4,9 +4,9 @@ import Vapor
 
 /// Sign-in, sign-out, the staff start page and changing one's own password.
 struct AccountsController: RouteCollection {
-    static let signInFields = ["email", "password"]
-    static func signInLabels(_ req: Request) -> [String: String] { ["email": req.t("signIn.email"), "password": req.t("signIn.password")] }
-    static let passwordFields = ["current", "new", "confirm"]
+    static let signInForm = FormFields(("email", "signIn.email"), ("password", "signIn.password"))
+    static let passwordForm = FormFields(("current", "password.current"), ("new", "password.new"), ("confirm", "password.confirm"))
+    static let passwordFields = passwordForm.order
 
     struct SignInPage: Encodable, Sendable {
         let layout: LayoutContext
@@ -66,7 +66,7 @@ struct AccountsController: RouteCollection {
         let password = req.content[String.self, at: "password"] ?? ""
         if password.isEmpty { errors["password"] = req.t("signIn.error.passwordRequired") }
         guard errors.isEmpty, let email else {
-            return try await renderSignIn(req, form: try await req.form(values: ["email": typedEmail], errors: errors, order: Self.signInFields, labels: Self.signInLabels(req)),
+            return try await renderSignIn(req, form: try await req.form(values: ["email": typedEmail], errors: errors, fields: Self.signInForm),
                                           next: next, status: .unprocessableEntity)
         }
 
@@ -88,8 +88,7 @@ struct AccountsController: RouteCollection {
         let valid = await req.application.passwordHasher.verify(password, against: staff?.passwordHash, on: req)
         guard valid, let staff else {
             try await Audit.record(.signInFailed, entity: "staff", id: staff?.id?.uuidString, by: req, actorOverride: email)
-            let form = try await req.form(values: ["email": email], errors: ["password": req.t("signIn.error.wrong")], order: Self.signInFields,
-                                          labels: Self.signInLabels(req))
+            let form = try await req.form(values: ["email": email], errors: ["password": req.t("signIn.error.wrong")], fields: Self.signInForm)
             return try await renderSignIn(req, form: form, next: next, status: .unauthorized)
         }
         try await LoginAttemptStore.succeeded(attemptID, on: req.db)
@@ -161,7 +160,7 @@ struct AccountsController: RouteCollection {
         else if new == current { errors["new"] = req.t("password.error.same") }
         guard errors.isEmpty else {
             let page = PasswordPage(layout: await LayoutContext.make(for: req, title: req.t("password.title")),
-                                    form: try await req.form(errors: errors, order: Self.passwordFields),
+                                    form: try await req.form(errors: errors, fields: Self.passwordForm),
                                     action: SiteURL.changePassword.path, minimum: PasswordPolicy.minimumCharacters)
             return try await req.render("Accounts/password", page, status: .unprocessableEntity)
         }

@@ -226,8 +226,7 @@ struct CaseStaffController: RouteCollection {
 
     /// Re-shows the case page with the form's problems when an action is refused, so nothing typed is lost.
     private func refused(_ req: Request, _ record: CaseRecord, values: [String: String], errors: [String: String]) async throws -> Response {
-        let form = try await req.form(values: values, errors: errors, order: ["action", "note", "body"],
-                                      labels: ["action": req.t("cases.action"), "note": req.t("cases.note"), "body": req.t("cases.message")])
+        let form = try await req.form(values: values, errors: errors, fields: FormFields(("action", "cases.action"), ("note", "cases.note"), ("body", "cases.message")))
         return try await req.render("Cases/case", try await casePage(req, record, form: form), status: .unprocessableEntity)
     }
 

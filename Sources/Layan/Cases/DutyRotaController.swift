@@ -73,7 +73,7 @@ struct DutyRotaController: RouteCollection {
         if let branchID { branch = try await Branch.find(branchID, on: req.db); if branch == nil { check.fail("branch", "form.error.choose") } }
         if let staffID, try await Staff.find(staffID, on: req.db)?.roles.allow(.handleCases) != true { check.fail("staff", "form.error.choose") }
         guard check.isValid, let branch, let staffID, let from, let until else {
-            let form = try await req.form(values: check.fields, errors: check.errors, order: ["branch", "staff", "from", "until"])
+            let form = try await req.form(values: check.fields, errors: check.errors, fields: FormFields(("branch", "case.field.branch"), ("staff", "duty.officer"), ("from", "duty.from"), ("until", "duty.until")))
             return try await req.render("Cases/duty", try await context(req, form: form), status: .unprocessableEntity)
         }
         // One shift per working day of the range; days off are skipped, existing shifts kept.

@@ -6,7 +6,8 @@ import Vapor
 /// The helpdesk knowledge base: staff search, write and edit articles and canned replies; the public searches
 /// the public articles (the portal sends an inquiry here first, so a question already answered is not filed).
 struct KnowledgeBaseController: RouteCollection {
-    static let fields = ["kind", "titleMs", "titleEn", "bodyMs", "bodyEn", "service"]
+    static let form = FormFields(("kind", "kb.kind"), ("titleMs", "kb.titleMs"), ("titleEn", "kb.titleEn"), ("bodyMs", "kb.bodyMs"), ("bodyEn", "kb.bodyEn"), ("service", "case.field.service"))
+    static let fields = form.order
 
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.access(.anyone)
@@ -106,7 +107,7 @@ struct KnowledgeBaseController: RouteCollection {
         let service = check.text("service", required: false)
         guard check.isValid, let kind, let titleMs, let titleEn, let bodyMs, let bodyEn else {
             let action = SiteURL.cases(existing.map { .article($0.id!.uuidString) } ?? .newArticle).path
-            let page = try await editPage(req, form: try await req.form(values: check.fields, errors: check.errors, order: Self.fields), action: action, heading: req.t("kb.new"))
+            let page = try await editPage(req, form: try await req.form(values: check.fields, errors: check.errors, fields: Self.form), action: action, heading: req.t("kb.new"))
             return try await req.render("Cases/kbEdit", page, status: .unprocessableEntity)
         }
         let article = existing ?? KnowledgeArticle()

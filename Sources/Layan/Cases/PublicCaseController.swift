@@ -200,7 +200,8 @@ struct PublicCaseController: RouteCollection {
         do {
             _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: form.message ?? "", isPublic: true, attachments: files, by: .customer)
         } catch let invalid as CaseInvalid {
-            let context = try await req.form(values: ["message": form.message ?? ""], errors: invalid.messages(req).mapKeys { $0 == "body" ? "message" : $0 }, order: ["message", "attachments"])
+            let context = try await req.form(values: ["message": form.message ?? ""], errors: invalid.messages(req).mapKeys { $0 == "body" ? "message" : $0 },
+                                             fields: FormFields(("message", "portal.reply.message"), ("attachments", "case.field.attachments")))
             return try await req.render("Cases/status", try await statusPage(req, record, form: context), status: .unprocessableEntity)
         }
         try await req.flash("success", req.t("portal.replySent"))

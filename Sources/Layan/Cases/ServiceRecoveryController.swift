@@ -5,7 +5,8 @@ import Vapor
 /// Service recovery pages: record one on a substantiated complaint or proactively (before any complaint, when a
 /// charter standard is about to be missed), the list of open corrective actions, and closing them out.
 struct ServiceRecoveryController: RouteCollection {
-    static let fields = ["whatFailed", "cause", "given", "givenNote", "correctiveAction", "owner", "dueOn", "followUpOn", "customerName", "customerContact", "branch"]
+    static let form = FormFields(("whatFailed", "recovery.whatFailed"), ("cause", "recovery.cause"), ("given", "recovery.given"), ("givenNote", "recovery.givenNote"), ("correctiveAction", "recovery.corrective"), ("owner", "recovery.owner"), ("dueOn", "recovery.due"), ("followUpOn", "recovery.followUpOn"), ("customerName", "recovery.customer"), ("customerContact", "portal.lookup.contact"), ("branch", "case.field.branch"))
+    static let fields = form.order
 
     func boot(routes: any RoutesBuilder) throws {
         let officer = routes.access(.staff(.handleCases))
@@ -84,7 +85,7 @@ struct ServiceRecoveryController: RouteCollection {
         if let owner, try await Staff.find(owner, on: req.db) == nil { check.fail("owner", "form.error.choose") }
         if let id = branchID, try await Branch.find(id, on: req.db) == nil { check.fail("branch", "form.error.choose") }
         guard check.isValid, let whatFailed, let cause, let corrective, let owner, let due, let branchID else {
-            let form = try await req.form(values: scalar, errors: check.errors, order: Self.fields)
+            let form = try await req.form(values: scalar, errors: check.errors, fields: Self.form)
             return try await req.render("Cases/recovery", try await formPage(req, form: form, record: record, chosenGiven: Set(givenRaw)), status: .unprocessableEntity)
         }
         let now = req.application.clock.now()

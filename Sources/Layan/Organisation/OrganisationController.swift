@@ -28,7 +28,9 @@ struct OrganisationController: RouteCollection {
         let action: String
     }
 
-    static let agencyFields = ["nameMs", "nameEn", "aboutMs", "aboutEn"]
+    static let agencyForm = FormFields(("nameMs", "agency.nameMs"), ("nameEn", "agency.nameEn"), ("aboutMs", "agency.aboutMs"), ("aboutEn", "agency.aboutEn"))
+
+    static let agencyFields = agencyForm.order
 
     func agencyPage(req: Request) async throws -> View {
         let agency = try await Agency.query(on: req.db).first()
@@ -45,7 +47,7 @@ struct OrganisationController: RouteCollection {
         guard check.isValid, let nameMs, let nameEn, let aboutMs, let aboutEn else {
             return try await req.render("Organisation/agency", AgencyPage(
                 layout: await LayoutContext.make(for: req, title: req.t("agency.title")),
-                form: try await req.form(values: check.fields, errors: check.errors, order: Self.agencyFields),
+                form: try await req.form(values: check.fields, errors: check.errors, fields: Self.agencyForm),
                 action: SiteURL.adminAgency.path), status: .unprocessableEntity)
         }
         let existing = try await Agency.query(on: req.db).first()
@@ -84,7 +86,9 @@ struct OrganisationController: RouteCollection {
         let hours: [HoursRow]
     }
 
-    static let branchFields = ["code", "name", "state", "address", "phone"]
+    static let branchForm = FormFields(("code", "branches.code"), ("name", "branches.name"), ("state", "branches.state"), ("address", "branches.address"), ("phone", "branches.phone"))
+
+    static let branchFields = branchForm.order
 
     func branchList(req: Request) async throws -> View {
         let branches = try await Branch.query(on: req.db).sort(\.$code).all().map {
@@ -129,7 +133,7 @@ struct OrganisationController: RouteCollection {
                             error: hourErrors[day])
         }
         return BranchPage(layout: await LayoutContext.make(for: req, title: heading),
-                          form: try await req.form(values: values, errors: errors, order: Self.branchFields),
+                          form: try await req.form(values: values, errors: errors, fields: Self.branchForm),
                           action: action, heading: heading, states: states, hours: rows)
     }
 
@@ -182,7 +186,8 @@ struct OrganisationController: RouteCollection {
     struct DivisionRow: Encodable, Sendable { let href: String; let code: String; let nameMs: String; let nameEn: String }
     struct DivisionListPage: Encodable, Sendable { let layout: LayoutContext; let divisions: [DivisionRow]; let newHref: String }
     struct DivisionPage: Encodable, Sendable { let layout: LayoutContext; let form: FormContext; let action: String; let heading: String }
-    static let divisionFields = ["code", "nameMs", "nameEn"]
+    static let divisionForm = FormFields(("code", "divisions.code"), ("nameMs", "divisions.nameMs"), ("nameEn", "divisions.nameEn"))
+    static let divisionFields = divisionForm.order
 
     func divisionList(req: Request) async throws -> View {
         let divisions = try await Division.query(on: req.db).sort(\.$code).all().map {
@@ -222,7 +227,7 @@ struct OrganisationController: RouteCollection {
             let action = existing.map { SiteURL.adminDivision($0.id!.uuidString).path } ?? SiteURL.adminDivisions.path
             return try await req.render("Organisation/division", DivisionPage(
                 layout: await LayoutContext.make(for: req, title: req.t("divisions.title")),
-                form: try await req.form(values: check.fields, errors: check.errors, order: Self.divisionFields),
+                form: try await req.form(values: check.fields, errors: check.errors, fields: Self.divisionForm),
                 action: action, heading: existing?.nameMs ?? req.t("divisions.new")), status: .unprocessableEntity)
         }
         let division = existing ?? Division()

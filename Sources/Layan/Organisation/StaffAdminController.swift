@@ -6,7 +6,8 @@ import Vapor
 /// Administrators add staff, set their roles, deactivate them and reset their passwords.
 struct StaffAdminController: RouteCollection {
     static let pageSize = 50
-    static let fields = ["name", "email", "phone", "extension", "serviceGroup", "divisionId", "branchId", "roles", "duties"]
+    static let form = FormFields(("name", "staff.name"), ("email", "staff.email"), ("phone", "staff.phone"), ("extension", "staff.extension"), ("serviceGroup", "staff.serviceGroup"), ("divisionId", "staff.division"), ("branchId", "staff.branch"), ("roles", "staff.roles"), ("duties", "staff.duties"))
+    static let fields = form.order
 
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.access(.staff(.manageStaff))
@@ -107,7 +108,7 @@ struct StaffAdminController: RouteCollection {
         let branches = try await Branch.query(on: req.db).sort(\.$code).all()
         return FormPage(
             layout: await LayoutContext.make(for: req, title: staff?.name ?? req.t("staff.new")),
-            form: try await req.form(values: values, errors: errors, order: Self.fields),
+            form: try await req.form(values: values, errors: errors, fields: Self.form),
             action: staff.map { SiteURL.adminStaff($0.id!.uuidString).path } ?? SiteURL.adminStaffList.path,
             heading: staff?.name ?? req.t("staff.new"),
             groups: ServiceGroup.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: values["serviceGroup"] == $0.rawValue) },

@@ -41,7 +41,9 @@ struct QueueSetupController: RouteCollection {
         let newCounter: String
     }
 
-    static let settingsFields = ["priorityCategories", "priorityShare", "regularShare", "ageingCapMinutes", "recallsBeforeNoShow"]
+    static let settingsForm = FormFields(("priorityCategories", "setup.priorityCategories"), ("priorityShare", "setup.priorityShare"), ("regularShare", "setup.regularShare"), ("ageingCapMinutes", "setup.ageingCap"), ("recallsBeforeNoShow", "setup.recalls"))
+
+    static let settingsFields = settingsForm.order
 
     func overview(req: Request) async throws -> View {
         let branch = try await branch(req)
@@ -92,7 +94,7 @@ struct QueueSetupController: RouteCollection {
         let categories = (lists.priorityCategories ?? []).compactMap(CustomerCategory.init(rawValue:)).filter { $0 != .regular }
         if categories.count != (lists.priorityCategories ?? []).count { check.fail("priorityCategories", "form.error.choose") }
         guard check.isValid, let priorityShare, let regularShare, let cap, let recalls else {
-            let page = try await overviewPage(req, branch: branch, form: try await req.form(values: scalar, errors: check.errors, order: Self.settingsFields),
+            let page = try await overviewPage(req, branch: branch, form: try await req.form(values: scalar, errors: check.errors, fields: Self.settingsForm),
                                               priority: Set(categories))
             return try await req.render("Queue/setup", page, status: .unprocessableEntity)
         }
@@ -110,7 +112,8 @@ struct QueueSetupController: RouteCollection {
     // MARK: services
 
     struct ServicePage: Encodable, Sendable { let layout: LayoutContext; let form: FormContext; let action: String; let heading: String; let branch: String; let active: Bool }
-    static let serviceFields = ["letter", "nameMs", "nameEn", "targetWaitMinutes"]
+    static let serviceForm = FormFields(("letter", "setup.letter"), ("nameMs", "divisions.nameMs"), ("nameEn", "divisions.nameEn"), ("targetWaitMinutes", "setup.targetWait"))
+    static let serviceFields = serviceForm.order
 
     func newService(req: Request) async throws -> View {
         let branch = try await branch(req)
@@ -142,7 +145,7 @@ struct QueueSetupController: RouteCollection {
         let active = existing == nil ? true : check.fields["active"] == "on"
         guard check.isValid, let letter, let nameMs, let nameEn, let target else {
             return try await req.render("Queue/service", ServicePage(layout: await LayoutContext.make(for: req, title: req.t("setup.newService")),
-                form: try await req.form(values: check.fields, errors: check.errors, order: Self.serviceFields),
+                form: try await req.form(values: check.fields, errors: check.errors, fields: Self.serviceForm),
                 action: SiteURL.queue(existing.map { .service("\($0.id!)") } ?? .services).path, heading: existing?.nameMs ?? req.t("setup.newService"),
                 branch: branch.code, active: active), status: .unprocessableEntity)
         }
@@ -161,13 +164,14 @@ struct QueueSetupController: RouteCollection {
         let layout: LayoutContext; let form: FormContext; let action: String; let heading: String; let branch: String
         let types: [Choice]; let services: [Choice]
     }
-    static let counterFields = ["number", "type", "services"]
+    static let counterForm = FormFields(("number", "setup.counterNumber"), ("type", "setup.type"), ("services", "setup.services"))
+    static let counterFields = counterForm.order
 
     private func counterPage(_ req: Request, branch: Branch, existing: Counter?, values: [String: String], chosen: Set<UUID>,
                              errors: [String: String] = [:]) async throws -> CounterPage {
         let services = try await QueueService.query(on: req.db).filter(\.$branch.$id == branch.requireID()).sort(\.$letter).all()
         return CounterPage(layout: await LayoutContext.make(for: req, title: req.t("setup.counter")),
-                           form: try await req.form(values: values, errors: errors, order: Self.counterFields),
+                           form: try await req.form(values: values, errors: errors, fields: Self.counterForm),
                            action: SiteURL.queue(existing.map { .counter("\($0.id!)") } ?? .counters).path,
                            heading: existing.map { "\(req.t("console.counter")) \($0.number)" } ?? req.t("setup.newCounter"), branch: branch.code,
                            types: CounterType.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: values["type"] == $0.rawValue) },

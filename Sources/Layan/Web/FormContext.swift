@@ -37,7 +37,25 @@ struct FormContext: Encodable, Sendable {
     }
 }
 
+/// A form's fields in the order it shows them, each with the catalogue key of its label: the error summary lists
+/// the problems in that order and names each field (GOV.UK error summary).
+struct FormFields: Sendable {
+    let fields: [(name: String, labelKey: String)]
+
+    init(_ fields: (String, String)...) { self.fields = fields.map { (name: $0.0, labelKey: $0.1) } }
+
+    var order: [String] { fields.map(\.name) }
+    func labels(_ req: Request) -> [String: String] {
+        Dictionary(fields.map { ($0.name, req.t($0.labelKey)) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 extension Request {
+    /// A refilled form with its problems, listed in the form's order and named by their labels.
+    func form(values: [String: String] = [:], errors: [String: String], fields: FormFields) async throws -> FormContext {
+        try await form(values: values, errors: errors, order: fields.order, labels: fields.labels(self))
+    }
+
     /// A blank or refilled form context for this request.
     func form(values: [String: String] = [:], errors: [String: String] = [:], order: [String] = [], labels: [String: String] = [:]) async throws -> FormContext {
         FormContext(csrf: try await csrfToken(), values: values, errors: errors, order: order, labels: labels)

@@ -5,7 +5,8 @@ import Vapor
 /// The working-day calendar for administrators: a state's holidays in a year, and the special holidays
 /// (cuti peristiwa) they declare, in force as soon as they are saved.
 struct CalendarController: RouteCollection {
-    static let fields = ["date", "nameMs", "nameEn", "states"]
+    static let form = FormFields(("date", "calendar.date"), ("nameMs", "divisions.nameMs"), ("nameEn", "divisions.nameEn"), ("states", "calendar.scope"))
+    static let fields = form.order
 
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.access(.staff(.manageCalendar))
@@ -70,7 +71,7 @@ struct CalendarController: RouteCollection {
         let states = (submitted.states ?? []).compactMap(MalaysianState.init(rawValue:))
         if !nationwide && (states.isEmpty || states.count != (submitted.states ?? []).count) { check.fail("states", "calendar.error.states") }
         guard check.isValid, let date, let nameMs, let nameEn else {
-            let page = try await context(req, form: try await req.form(values: scalar, errors: check.errors, order: Self.fields),
+            let page = try await context(req, form: try await req.form(values: scalar, errors: check.errors, fields: Self.form),
                                          chosen: Set(states), nationwide: nationwide)
             return try await req.render("Organisation/calendar", page, status: .unprocessableEntity)
         }
