@@ -476,7 +476,7 @@ import VaporTesting
             let officer = try await q.officer(2, app)
             let first = try await engine.issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
             // No counter open yet: the counters set up for the service are taken to open.
-            let configured = try await QueueEngine.servingCounters(at: q.branch.id!, for: q.registration.id!, on: app.db).configured
+            let configured = try await app.queueSetupCache.setup(of: q.branch.id!, on: app.db.sql).counters(serving: q.registration.id!).configured
             let handling = q.registration.averageHandlingSeconds
             #expect(first.estimatedWaitSeconds == WaitEstimate.seconds(ahead: 0, openCounters: configured, averageHandling: handling))
             _ = try await engine.openCounter(q.counters[1].id!, officer: officer)

@@ -148,8 +148,7 @@ struct CaseAPIController: RouteCollection {
 
     func addCaseMessage(req: Request) async throws -> Response {
         let body = try req.content.decode(MessageRequest.self)
-        // Internal notes are open to every officer who may see the case; a reply to the customer is its steward's.
-        let record = body.public == true ? try await req.caseToActOn() : try await req.caseRecord()
+        let record = try await req.caseToWrite(publicly: body.public == true)
         _ = try await CaseEngine(request: req).addMessage(record.requireID(), body: body.body, isPublic: body.public ?? false, by: req.caseActor)
         return try await Self.shown(try await req.caseRecord(), to: req, timeline: true).encodeResponse(status: .created, for: req)
     }
@@ -206,6 +205,11 @@ extension Request {
             throw NotYourCase(assignee: assignee)
         }
         return record
+    }
+
+    /// Internal notes are open to every officer who may see the case; a reply to the customer is its steward's.
+    func caseToWrite(publicly: Bool) async throws -> CaseRecord {
+        publicly ? try await caseToActOn() : try await caseRecord()
     }
 
     func mayAct(on record: CaseRecord, _ officer: StaffIdentity) -> Bool {

@@ -26,15 +26,14 @@ struct CaseFormInput: Content {
     var website: String?
     var attachments: [File]?
 
-    static let order = ["type", "category", "subject", "details", "branch", "service", "name", "email", "phone", "idDocument",
-                        "onBehalfOf", "consentGiven", "attachments"]
-
-    /// Each field's label, for the error summary.
-    static func labels(_ req: Request) -> [String: String] {
-        var labels = Dictionary(uniqueKeysWithValues: (order + ["channel", "division"]).map { ($0, req.t("case.field.\($0)")) })
-        labels["consentGiven"] = req.t("case.field.consent")
-        return labels
-    }
+    /// The portal's fields in the order the form shows them, with their labels (the error summary's order and names).
+    static let publicForm = FormFields(
+        ("type", "case.field.type"), ("category", "case.field.category"), ("subject", "case.field.subject"), ("details", "case.field.details"),
+        ("branch", "case.field.branch"), ("division", "case.field.division"), ("service", "case.field.service"), ("name", "case.field.name"),
+        ("email", "case.field.email"), ("phone", "case.field.phone"), ("idDocument", "case.field.idDocument"),
+        ("onBehalfOf", "case.field.onBehalfOf"), ("consentGiven", "case.field.consent"), ("attachments", "case.field.attachments"))
+    /// Staff entry adds the channel the case came in by, first.
+    static let staffForm = FormFields(("channel", "case.field.channel")).followed(by: publicForm)
 
     /// What the form shows again after a failed submit (never the files).
     var values: [String: String] {

@@ -61,7 +61,7 @@ struct CaseStaffController: RouteCollection {
         let rows = page.rows.map { row in
             Row(href: CaseURL.staff(row.id), reference: row.reference, type: req.t(row.type.catalogueKey), status: req.t(row.status.catalogueKey),
                 subject: row.subject, received: MalaysianTime.dateTime(row.received_at, in: req.language),
-                due: LocalDate(row.resolve_due).map { MalaysianTime.longDate($0, in: req.language) } ?? row.resolve_due,
+                due: MalaysianTime.longDate(iso: row.resolve_due, in: req.language),
                 overdue: row.status.isOpen && row.resolve_due < today.iso, assignee: row.assigned_to.flatMap { names[$0] } ?? "—")
         }
         let chosen = { (name: String, value: String) in q[String.self, at: name] == value }
@@ -104,7 +104,7 @@ struct CaseStaffController: RouteCollection {
         let input = CaseFormInput.read(req)
         switch try await input.newCase(defaultChannel: .counterForm, allowedChannels: CaseChannel.staffEntered, language: .ms, on: req.db) {
         case let .failure(invalid):
-            let form = try await req.form(values: input.values, errors: invalid.messages(req), order: ["channel"] + CaseFormInput.order, labels: CaseFormInput.labels(req))
+            let form = try await req.form(values: input.values, errors: invalid.messages(req), fields: CaseFormInput.staffForm)
             return try await req.render("Cases/form", try await formPage(req, form: form), status: .unprocessableEntity)
         case let .success(new):
             let record = try await CaseEngine(request: req).create(new, by: req.caseActor)
@@ -169,7 +169,7 @@ struct CaseStaffController: RouteCollection {
         let canAct = canHandle && req.staff.map { req.mayAct(on: record, $0) } == true
         let files = try await CaseAttachment.query(on: req.db).filter(\.$caseRecord.$id == id).field(\.$id).field(\.$fileName).field(\.$size).field(\.$caseRecord.$id).all()
         let today = LocalDate(req.application.clock.now())
-        func date(_ iso: String) -> String { LocalDate(iso).map { MalaysianTime.longDate($0, in: req.language) } ?? iso }
+        func date(_ iso: String) -> String { MalaysianTime.longDate(iso: iso, in: req.language) }
         let timeline = events.map { event -> TimelineRow in
             let what: String = switch event.kind {
             case .transition: event.toStatus.map { req.t($0.catalogueKey) } ?? ""
@@ -252,8 +252,7 @@ struct CaseStaffController: RouteCollection {
 
     func message(req: Request) async throws -> Response {
         let form = (try? req.content.decode(MessageForm.self)) ?? MessageForm()
-        // Internal notes are open to every officer who may see the case; a reply to the customer is its steward's.
-        let record = form.visibility == "public" ? try await req.caseToActOn() : try await req.caseRecord()
+        let record = try await req.caseToWrite(publicly: form.visibility == "public")
         let files = NewAttachment.from(form.attachments)
         var body = (form.body ?? "").trimmed
         let isPublic = form.visibility == "public"

@@ -65,7 +65,7 @@ struct PublicCaseController: RouteCollection {
         if !(input.website ?? "").isEmpty { throw Abort(.unprocessableEntity, reason: req.t("portal.error.robot")) }
         switch try await input.newCase(defaultChannel: .web, allowedChannels: [], language: req.language, on: req.db) {
         case let .failure(invalid):
-            let form = try await req.form(values: input.values, errors: invalid.messages(req), order: CaseFormInput.order, labels: CaseFormInput.labels(req))
+            let form = try await req.form(values: input.values, errors: invalid.messages(req), fields: CaseFormInput.publicForm)
             return try await req.render("Cases/form", try await formPage(req, form: form), status: .unprocessableEntity)
         case let .success(new):
             let record = try await CaseEngine(request: req).create(new, by: .customer)
@@ -165,8 +165,8 @@ struct PublicCaseController: RouteCollection {
         return ReceivedPage(
             layout: await LayoutContext.make(for: req, title: req.t("portal.received.title")), reference: record.reference,
             type: req.t(record.type.catalogueKey), subject: record.subject, received: MalaysianTime.dateTime(record.receivedAt, in: language),
-            acknowledgeDue: LocalDate(record.acknowledgeDue).map { MalaysianTime.longDate($0, in: language) } ?? record.acknowledgeDue,
-            resolveDue: LocalDate(record.resolveDue).map { MalaysianTime.longDate($0, in: language) } ?? record.resolveDue,
+            acknowledgeDue: MalaysianTime.longDate(iso: record.acknowledgeDue, in: language),
+            resolveDue: MalaysianTime.longDate(iso: record.resolveDue, in: language),
             acknowledgement: acknowledgement, statusHref: CaseURL.publicStatus(record), lookupHref: SiteURL.cases(.lookUp).path)
     }
 

@@ -134,7 +134,7 @@ struct ServiceRecoveryController: RouteCollection {
             .group(.or) { $0.filter(\.$doneAt == nil).filter(\.$followedUpAt == nil) }
             .sort(\.$dueOn).with(\.$owner).with(\.$caseRecord).range(..<500).all()
         let today = LocalDate(req.application.clock.now())
-        func date(_ iso: String) -> String { LocalDate(iso).map { MalaysianTime.longDate($0, in: req.language) } ?? iso }
+        func date(_ iso: String) -> String { MalaysianTime.longDate(iso: iso, in: req.language) }
         let rows = open.map { r in
             Row(what: r.whatFailed, cause: req.t(r.cause.catalogueKey), given: r.given.map { req.t($0.catalogueKey) }.joined(separator: ", "),
                 corrective: r.correctiveAction, owner: r.owner.name, due: date(r.dueOn) + (r.doneAt != nil ? " ✓" : ""),

@@ -140,7 +140,7 @@ struct PublicQueueController: RouteCollection {
 
     func ticketPage(req: Request) async throws -> Response {
         let ticket = try await ticket(req)
-        let dto = try await QueueAPIController.dto(ticket, now: req.application.clock.now(), on: req.db)
+        let dto = try await QueueAPIController.dto(ticket, for: req)
         let service = try await ticket.$service.get(on: req.db)
         let branch = try await ticket.$branch.get(on: req.db)
         let kiosk = req.query[String.self, at: "kiosk"] == "1"

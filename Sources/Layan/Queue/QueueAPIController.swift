@@ -42,9 +42,13 @@ struct QueueAPIController: RouteCollection {
         let statusUrl: String
     }
 
-    static func dto(_ ticket: Ticket, now: Date, on db: any Database) async throws -> TicketDTO {
+    static func dto(_ ticket: Ticket, for req: Request) async throws -> TicketDTO {
+        try await dto(ticket, now: req.application.clock.now(), setups: req.application.queueSetupCache, on: req.db)
+    }
+
+    static func dto(_ ticket: Ticket, now: Date, setups: QueueSetupCache, on db: any Database) async throws -> TicketDTO {
         let counter = try await ticket.$counter.get(on: db)
-        let wait = try await QueueEngine.wait(of: ticket, now: now, on: db)
+        let wait = try await QueueEngine.wait(of: ticket, now: now, setups: setups, on: db)
         return dto(ticket, counter: counter?.number, position: wait?.position, estimatedWaitMinutes: wait?.seconds.map(WaitEstimate.minutes))
     }
 
@@ -82,7 +86,7 @@ struct QueueAPIController: RouteCollection {
             throw QueueError.unknownTicket
         }
         try req.requireInScope(branch: ticket.$branch.id)
-        return try await Self.dto(ticket, now: req.application.clock.now(), on: req.db)
+        return try await Self.dto(ticket, for: req)
     }
 
     func getQueueState(req: Request) async throws -> QueueState {
@@ -95,7 +99,7 @@ struct QueueAPIController: RouteCollection {
         guard let ticket = try await QueueEngine(request: req).callNext(counterID: id, officer: req.staff!) else {
             return Response(status: .noContent)
         }
-        return try await Self.dto(ticket, now: req.application.clock.now(), on: req.db).encodeResponse(for: req)
+        return try await Self.dto(ticket, for: req).encodeResponse(for: req)
     }
 
     private func ticketID(_ req: Request) throws -> UUID {
@@ -104,17 +108,17 @@ struct QueueAPIController: RouteCollection {
     }
 
     func recall(req: Request) async throws -> TicketDTO {
-        try await Self.dto(try await QueueEngine(request: req).recall(try ticketID(req), officer: req.staff!), now: req.application.clock.now(), on: req.db)
+        try await Self.dto(try await QueueEngine(request: req).recall(try ticketID(req), officer: req.staff!), for: req)
     }
 
     func noShow(req: Request) async throws -> TicketDTO {
-        try await Self.dto(try await QueueEngine(request: req).markNoShow(try ticketID(req), officer: req.staff!), now: req.application.clock.now(), on: req.db)
+        try await Self.dto(try await QueueEngine(request: req).markNoShow(try ticketID(req), officer: req.staff!), for: req)
     }
 
     struct CompleteRequest: Content { var difficult: String? }
 
     func startServing(req: Request) async throws -> TicketDTO {
-        try await Self.dto(try await QueueEngine(request: req).start(try ticketID(req), officer: req.staff!), now: req.application.clock.now(), on: req.db)
+        try await Self.dto(try await QueueEngine(request: req).start(try ticketID(req), officer: req.staff!), for: req)
     }
 
     func complete(req: Request) async throws -> TicketDTO {
@@ -124,14 +128,14 @@ struct QueueAPIController: RouteCollection {
             guard let parsed = DifficultCustomer(rawValue: raw) else { throw ValidationFailure(["difficult": "unknown type"]) }
             difficult = parsed
         }
-        return try await Self.dto(try await QueueEngine(request: req).complete(try ticketID(req), officer: req.staff!, difficult: difficult), now: req.application.clock.now(), on: req.db)
+        return try await Self.dto(try await QueueEngine(request: req).complete(try ticketID(req), officer: req.staff!, difficult: difficult), for: req)
     }
 
     struct TransferRequest: Content { var serviceId: UUID }
 
     func transfer(req: Request) async throws -> TicketDTO {
         let body = try req.content.decode(TransferRequest.self)
-        return try await Self.dto(try await QueueEngine(request: req).transfer(try ticketID(req), to: body.serviceId, officer: req.staff!), now: req.application.clock.now(), on: req.db)
+        return try await Self.dto(try await QueueEngine(request: req).transfer(try ticketID(req), to: body.serviceId, officer: req.staff!), for: req)
     }
 }
 

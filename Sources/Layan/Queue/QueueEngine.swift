@@ -107,9 +107,8 @@ struct QueueEngine {
         // policy, so its place is played forward over the line (read only for priority customers).
         var placeAhead = ahead
         if isPriority {
-            let policy = try await Self.settings(branchID: branchID, on: db).policy
             let line = try await Self.waitingLine(at: branchID, for: serviceID, on: db) + [WaitingTicket(id: id, serviceID: serviceID, isPriority: true, arrivedAt: now)]
-            placeAhead = QueuePlace.ahead(of: id, in: line, policy: policy, now: now) ?? ahead
+            placeAhead = QueuePlace.ahead(of: id, in: line, policy: setup.policy, now: now) ?? ahead
         }
         let estimate = WaitEstimate.seconds(ahead: placeAhead, counters: setup.counters(serving: serviceID), averageHandling: service.average_handling_seconds)
         let letter = service.letter
@@ -135,24 +134,22 @@ struct QueueEngine {
         let seconds: Double?
     }
 
-    static func wait(of ticket: Ticket, now: Date, on db: any Database) async throws -> TicketWait? {
-        guard ticket.status == .waiting, let id = ticket.id, let service = try await QueueService.find(ticket.$service.id, on: db) else { return nil }
-        let policy = try await settings(branchID: ticket.$branch.id, on: db).policy
+    /// Read on every refresh of every ticket page (each 20 s): the set-up comes from the kept copy, so only the line
+    /// itself is read.
+    static func wait(of ticket: Ticket, now: Date, setups: QueueSetupCache, on db: any Database) async throws -> TicketWait? {
+        guard ticket.status == .waiting, let id = ticket.id else { return nil }
+        let setup = try await setups.setup(of: ticket.$branch.id, on: db.sql)
+        guard let service = setup.services[ticket.$service.id] else { return nil }
         let line = try await waitingLine(at: ticket.$branch.id, for: ticket.$service.id, on: db)
-        guard let ahead = QueuePlace.ahead(of: id, in: line, policy: policy, now: now) else { return nil }
-        let counters = try await servingCounters(at: ticket.$branch.id, for: ticket.$service.id, on: db)
-        return TicketWait(position: ahead + 1, seconds: WaitEstimate.seconds(ahead: ahead, counters: counters, averageHandling: service.averageHandlingSeconds))
+        guard let ahead = QueuePlace.ahead(of: id, in: line, policy: setup.policy, now: now) else { return nil }
+        return TicketWait(position: ahead + 1, seconds: WaitEstimate.seconds(ahead: ahead, counters: setup.counters(serving: ticket.$service.id),
+                                                                            averageHandling: service.average_handling_seconds))
     }
 
     /// One service's waiting tickets, as the calling policy sees them.
     static func waitingLine(at branchID: UUID, for serviceID: UUID, on db: any Database) async throws -> [WaitingTicket] {
         try await Ticket.query(on: db).filter(\.$branch.$id == branchID).filter(\.$service.$id == serviceID).filter(\.$status == .waiting)
             .field(\.$id).field(\.$service.$id).field(\.$isPriority).field(\.$arrivedAt).all().map(\.waiting)
-    }
-
-    static func servingCounters(at branchID: UUID, for serviceID: UUID, on db: any Database) async throws -> ServingCounters {
-        let counters = try await Counter.query(on: db).filter(\.$branch.$id == branchID).all().filter { $0.serviceIDs.contains(serviceID) }
-        return ServingCounters(open: counters.filter { $0.status == .open }.count, configured: counters.count)
     }
 
     // MARK: counters
@@ -215,7 +212,7 @@ struct QueueEngine {
                 if let current = try await Self.currentTicket(of: counter, on: db) {
                     // "Next" ends a visit being served, so officers are not made to press two buttons per customer.
                     // A customer called but not yet at the counter is not ended by it: that would count a no-show as
-                    // served in the Client Charter figures.
+                    // served in the Client Charter figures (PKPA 1/2008: counter service measured as served).
                     guard current.status == .serving else { throw QueueError.customerCalled(current.label) }
                     try await Self.finish(current, at: now, on: db)
                 }

@@ -91,8 +91,7 @@ enum QueueStateBuilder {
             branchCode: branch.code, branchName: branch.name, hoursToday: hours,
             services: services.map { service in
                 let waiting = waitingByService[service.id!] ?? 0
-                let taking = counters.filter { $0.serviceIDs.contains(service.id!) }
-                let serving = ServingCounters(open: taking.filter { $0.status == .open }.count, configured: taking.count)
+                let serving = ServingCounters(for: service.id!, among: counters.map { (services: $0.serviceIDs, open: $0.status == .open) })
                 // The wait of a number taken now: everyone waiting is ahead of it.
                 let estimate = WaitEstimate.seconds(ahead: waiting, counters: serving, averageHandling: service.averageHandlingSeconds)
                 return QueueState.Service(id: service.id!, letter: service.letter, nameMs: service.nameMs, nameEn: service.nameEn,

@@ -43,6 +43,9 @@ struct FormFields: Sendable {
     let fields: [(name: String, labelKey: String)]
 
     init(_ fields: (String, String)...) { self.fields = fields.map { (name: $0.0, labelKey: $0.1) } }
+    private init(fields: [(name: String, labelKey: String)]) { self.fields = fields }
+
+    func followed(by other: FormFields) -> FormFields { FormFields(fields: fields + other.fields) }
 
     var order: [String] { fields.map(\.name) }
     func labels(_ req: Request) -> [String: String] {

@@ -48,6 +48,11 @@ public enum MalaysianTime {
         return "\(monthNames[language]![c.month - 1]) \(c.year)"
     }
 
+    /// A stored `YYYY-MM-DD` day as a long date; text that is no date is shown as it is.
+    public static func longDate(iso: String, in language: Language) -> String {
+        LocalDate(iso).map { longDate($0, in: language) } ?? iso
+    }
+
     public static func longDate(_ date: LocalDate, in language: Language) -> String {
         let c = date.components
         return "\(c.day) \(monthNames[language]![c.month - 1]) \(c.year)"

@@ -63,4 +63,10 @@ public struct ServingCounters: Sendable, Equatable {
         self.open = open
         self.configured = configured
     }
+
+    /// Counts the counters that take `service` among a branch's counters (their services, and whether open).
+    public init(for service: UUID, among counters: [(services: [UUID], open: Bool)]) {
+        let serving = counters.filter { $0.services.contains(service) }
+        self.init(open: serving.filter(\.open).count, configured: serving.count)
+    }
 }

@@ -29,8 +29,8 @@ struct AuditController: RouteCollection {
     }
 
     /// Names for the records on one page of the trail, in one query per kind: the trail keeps ids (they never
-    /// change), people read references and names.
-    /// A record links only where the reader may open it (their permission, and for a case their scope).
+    /// change), people read references and names. A record links only where the reader may open it (their
+    /// permission, and for a case their scope).
     static func names(for events: some Collection<AuditEvent>, by req: Request) async throws -> [String: (name: String, href: String?)] {
         let db = req.db
         let staff = req.staff
