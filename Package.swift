@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
     targets: [
         // Pure domain rules: no Vapor, no Fluent, no I/O.
@@ -33,12 +34,23 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             ]
         ),
+        // The front door: guards connections (a cap per address, timed and bounded request heads) before they reach
+        // the HTTP server, which offers no hook for it. NIO only; knows nothing of Vapor (docs/architecture.md).
+        .target(
+            name: "LayanFrontDoor",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // Capabilities and the web: engine-neutral, through LayanStorage's seam only.
         .target(
             name: "Layan",
             dependencies: [
                 "LayanCore",
                 "LayanStorage",
+                "LayanFrontDoor",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -48,6 +60,7 @@ let package = Package(
         ),
         .executableTarget(name: "layan", dependencies: ["Layan"]),
         .testTarget(name: "LayanCoreTests", dependencies: ["LayanCore"]),
+        .testTarget(name: "LayanFrontDoorTests", dependencies: ["LayanFrontDoor"]),
         .testTarget(
             name: "LayanTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import LayanFrontDoor
 import LayanStorage
 import Leaf
 import NIOPosix
@@ -37,6 +38,11 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.personalDataCipher = try PersonalDataCipher.configured(settings)
     // Idle sockets and kept-alive connections with nothing to say are closed (issue 15, item 2; docs/security.md).
     app.http.server.configuration.idleTimeout = .seconds(Int64(settings.idleTimeoutSeconds))
+    // Slow or oversized request heads and connection floods are met before the server's pipeline (issue 15, items 2, 8).
+    if settings.frontDoor {
+        app.useFrontDoor(FrontDoor.Settings(headerTimeout: .seconds(Int64(settings.headerTimeoutSeconds)),
+                                            connectionsPerAddress: settings.connectionsPerAddress, uncapped: settings.trustedProxies))
+    }
     app.mailer = SMTPMailer(settings: settings.messaging)
     app.smsGateway = HTTPSMSGateway(url: settings.messaging.smsGatewayURL, token: settings.messaging.smsGatewayToken, client: app.client)
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
@@ -81,5 +87,6 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
 
     try routes(app)
     try Access.verifyEveryRouteDeclared(app.routes)
+    app.allowedMethods = AllowedMethods(app.routes)
     if settings.migrateAtBoot { try await app.autoMigrate() }
 }

@@ -141,6 +141,33 @@ final class CapturedLog: @unchecked Sendable {
             }
         }
     }
+
+    @Test func aMethodThePathDoesNotTakeIs405WithThePathsOwnMethods() async throws {
+        try await withLayan { app in
+            // given paths that take some methods: health (GET) and the case list (GET, POST)
+            // when each is asked with a method it does not take
+            try await app.testing().test(.init(rawValue: "QUERY"), "/healthz") { res async in
+                // then it is a 405 naming the path's own methods
+                #expect(res.status == .methodNotAllowed)
+                #expect(res.headers.first(name: "Allow") == "GET, HEAD")
+            }
+            try await app.testing().test(.DELETE, "/api/v1/cases") { res async in
+                #expect(res.status == .methodNotAllowed)
+                #expect(res.headers.first(name: "Allow") == "GET, HEAD, POST")
+            }
+        }
+    }
+
+    @Test func aPathNoRouteTakesIsStill404() async throws {
+        try await withLayan { app in
+            // given a path no route has
+            // when it is asked with any method
+            try await app.testing().test(.DELETE, "/no/such/place") { res async in
+                // then it is a 404, not a 405
+                #expect(res.status == .notFound)
+            }
+        }
+    }
 }
 
 @Suite struct PersonalDataCacheTests {

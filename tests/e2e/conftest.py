@@ -69,6 +69,26 @@ def mailbox():
     controller.stop()
 
 
+def serve_own_demo(tmp_path, scopes="cases:write"):
+    """A server of its own on a demo database, and an API token with `scopes`: (process, port, token). For tests
+    that stop the server or change its data wholesale, which the shared server must not see."""
+    binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
+    env = dict(os.environ, DATABASE_URL=f"sqlite:{tmp_path}/layan.sqlite", LAYAN_BCRYPT_COST="4")
+    subprocess.run([binary, "demo", "--log", "error"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    token = subprocess.run([binary, "token", "create", "--name", "load", "--scope", scopes, "--log", "error"], cwd=ROOT, env=env,
+                           check=True, capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
+    port = _free_port()
+    process = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port), "--log", "error"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for _ in range(200):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.1)
+    return process, port, token
+
+
 @pytest.fixture(scope="session")
 def server(mailbox):
     binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
@@ -76,7 +96,8 @@ def server(mailbox):
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir}/layan.sqlite", LAYAN_BCRYPT_COST="4",
                LAYAN_SMTP_HOST="127.0.0.1", LAYAN_SMTP_PORT=str(mailbox[1]), LAYAN_MAIL_FROM="layan@agensi.gov.my",
-               LAYAN_PUBLIC_URL=f"http://127.0.0.1:{port}", LAYAN_JOB_INTERVAL="0.5")
+               LAYAN_PUBLIC_URL=f"http://127.0.0.1:{port}", LAYAN_JOB_INTERVAL="0.5",
+               LAYAN_HEADER_TIMEOUT="3")
     SERVER_ENV.update(env)
     SERVER_INFO["log"] = f"{workdir}/server.log"
     subprocess.run([binary, "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)

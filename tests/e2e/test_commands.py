@@ -6,7 +6,7 @@ import subprocess
 
 import requests
 
-from conftest import ROOT, SERVER_ENV
+from conftest import ROOT, SERVER_ENV, serve_own_demo
 
 
 def layan(args, stdin=""):
@@ -38,29 +38,6 @@ def test_user_create_refuses_a_short_password_and_duplicates(server):
     assert "already exists" in again.stdout + again.stderr
 
 
-def _serve_demo(tmp_path):
-    """A server of its own on a demo database, and an API token that files cases: (server, port, token)."""
-    import time
-
-    from conftest import _free_port
-
-    binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
-    env = dict(os.environ, DATABASE_URL=f"sqlite:{tmp_path}/layan.sqlite", LAYAN_BCRYPT_COST="4")
-    subprocess.run([binary, "demo", "--log", "error"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-    token = subprocess.run([binary, "token", "create", "--name", "load", "--scope", "cases:write", "--log", "error"], cwd=ROOT, env=env,
-                           check=True, capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
-    port = _free_port()
-    server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port), "--log", "error"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for _ in range(200):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.1)
-    return server, port, token
-
-
 def _terminate_during(server, work, threads):
     """Runs `work` on `threads` threads until 1.5 s after it starts, sends SIGTERM, and expects a clean exit."""
     import signal
@@ -83,7 +60,7 @@ def _terminate_during(server, work, threads):
 
 def test_stopping_under_load_finishes_requests_and_exits_cleanly(tmp_path):
     """SIGTERM while cases are being filed: the requests in flight finish, then the databases close, exit 0."""
-    server, port, token = _serve_demo(tmp_path)
+    server, port, token = serve_own_demo(tmp_path)
     body = {"type": "complaint", "channel": "api", "subject": "Lampu", "description": "Rosak.", "branch": "SHA",
             "customer": {"name": "Siti", "email": "siti@example.my"}}
 
@@ -103,7 +80,7 @@ def test_stopping_while_clients_walk_away_mid_request_exits_cleanly(tmp_path):
     import socket
     import time
 
-    server, port, token = _serve_demo(tmp_path)
+    server, port, token = serve_own_demo(tmp_path)
     body = ('{"type":"complaint","channel":"api","subject":"Lampu","description":"Rosak.","branch":"SHA",'
             '"customer":{"name":"Siti","email":"siti@example.my"}}').encode()
     request = (f"POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"

@@ -114,6 +114,96 @@ def test_long_paths_nul_bytes_and_trace(server):
     assert trace.status_code == 405
 
 
+def test_oversized_request_lines_and_heads_get_414_and_431(server):
+    # given a request line of 9,000 characters, and a head of 40,000 bytes
+    line = raw_request(b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    head = raw_request(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 40000 + b"\r\n\r\n")
+    # then each is answered with its status and a problem body, not a closed connection
+    assert line.startswith(b"HTTP/1.1 414 ")
+    assert head.startswith(b"HTTP/1.1 431 ")
+    assert b"application/problem+json" in head
+
+
+def _connect_from(source: str) -> socket.socket:
+    conn = socket.create_connection(("127.0.0.1", SERVER_INFO["port"]), timeout=10, source_address=(source, 0))
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    return conn
+
+
+def _closed_by_server(conn: socket.socket, within: float) -> bytes | None:
+    """What the server sent before closing, or None if it was still open after `within` seconds."""
+    conn.settimeout(within)
+    answer = b""
+    try:
+        while chunk := conn.recv(4096):
+            answer += chunk
+        return answer
+    except (socket.timeout, TimeoutError):
+        return None
+    except ConnectionResetError:
+        return answer
+
+
+def test_a_flood_of_idle_and_slowloris_connections_does_not_stop_a_normal_request(server):
+    # given one address holding 300 silent sockets (over its cap of 256) and another trickling 40 heads a field a second
+    idle = [_connect_from("127.0.0.2") for _ in range(300)]
+    slow = [_connect_from("127.0.0.3") for _ in range(40)]
+    started = time.monotonic()
+    for conn in slow:
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    stop = threading.Event()
+
+    def trickle():
+        while not stop.wait(1.0):
+            for conn in slow:
+                try:
+                    conn.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    pass
+    trickler = threading.Thread(target=trickle, daemon=True)
+    trickler.start()
+    try:
+        # when a normal visitor asks for health while the flood is held
+        answers = []
+        for _ in range(5):
+            t = time.monotonic()
+            answers.append((requests.get(server + "/healthz", timeout=5).status_code, time.monotonic() - t))
+        # then each is served at once
+        assert all(status == 200 and seconds < 2 for status, seconds in answers), answers
+        # and the sockets over the cap were refused with 503, the rest closed with 408 within the header timeout (3 s)
+        idle_answers = [_closed_by_server(conn, within=8) for conn in idle]
+        refused = [a for a in idle_answers if a is not None and a.startswith(b"HTTP/1.1 503 ")]
+        timed_out = [a for a in idle_answers if a is not None and a.startswith(b"HTTP/1.1 408 ")]
+        assert len(refused) == 300 - 256 and len(timed_out) == 256
+        slow_answers = [_closed_by_server(conn, within=8) for conn in slow]
+        assert all(a is not None and a.startswith(b"HTTP/1.1 408 ") for a in slow_answers)
+        assert time.monotonic() - started < 12
+    finally:
+        stop.set()
+        trickler.join()
+        for conn in idle + slow:
+            conn.close()
+
+
+def _lookup_from(source: str) -> int:
+    conn = _connect_from(source)
+    conn.sendall(b"GET /api/v1/public/cases/JPR-0000-000000?contact=nobody%40example.my HTTP/1.1\r\nHost: x\r\n"
+                 b"Connection: close\r\n\r\n")
+    answer = _closed_by_server(conn, within=5) or b""
+    conn.close()
+    return int(answer.split(b" ", 2)[1])
+
+
+def test_limits_count_the_client_behind_the_front_door_not_the_front_door(server):
+    # given one address that has used up the case look-up limit (20 in 10 minutes)
+    statuses = [_lookup_from("127.0.0.6") for _ in range(21)]
+    assert statuses[:20] == [404] * 20 and statuses[20] == 429
+    # when another address looks a case up
+    other = _lookup_from("127.0.0.7")
+    # then it is not limited: the server sees each client's own address through the bridge
+    assert other == 404
+
+
 def test_pages_with_personal_data_are_not_stored(server):
     # given a case officer signed in
     session = requests.Session()

@@ -75,6 +75,12 @@ public struct AppSettings: Sendable {
     /// accepting, so a load balancer moves traffic away and nothing sent before the signal is reset
     /// (`LAYAN_DRAIN_SECONDS`, 0–60).
     public var drainSeconds = 3
+    /// The front door guards connections before Vapor's server sees them (docs/security.md); off behind nginx.
+    public var frontDoor = true
+    /// Seconds a client has to send a whole request head (`LAYAN_HEADER_TIMEOUT`).
+    public var headerTimeoutSeconds = 10
+    /// Connections one client address may hold (`LAYAN_CONNECTIONS_PER_ADDRESS`; 0 is no cap).
+    public var connectionsPerAddress = 256
     /// The key identity numbers are encrypted with, 32 bytes in base64 (`LAYAN_DATA_KEY`); unset, a key file is used.
     public var dataKey: String?
     /// Where the key is kept when none is configured: beside the SQLite database, or `data/layan.key`.
@@ -116,6 +122,18 @@ public struct AppSettings: Sendable {
         if let raw = env["LAYAN_DRAIN_SECONDS"], !raw.isEmpty {
             guard let seconds = Int(raw), (0...60).contains(seconds) else { throw SettingsError.invalid("LAYAN_DRAIN_SECONDS", raw) }
             settings.drainSeconds = seconds
+        }
+        if let raw = env["LAYAN_FRONT_DOOR"], !raw.isEmpty {
+            guard ["on", "off"].contains(raw) else { throw SettingsError.invalid("LAYAN_FRONT_DOOR", raw) }
+            settings.frontDoor = raw == "on"
+        }
+        if let raw = env["LAYAN_HEADER_TIMEOUT"], !raw.isEmpty {
+            guard let seconds = Int(raw), (1...300).contains(seconds) else { throw SettingsError.invalid("LAYAN_HEADER_TIMEOUT", raw) }
+            settings.headerTimeoutSeconds = seconds
+        }
+        if let raw = env["LAYAN_CONNECTIONS_PER_ADDRESS"], !raw.isEmpty {
+            guard let count = Int(raw), (0...100_000).contains(count) else { throw SettingsError.invalid("LAYAN_CONNECTIONS_PER_ADDRESS", raw) }
+            settings.connectionsPerAddress = count
         }
         return settings
     }

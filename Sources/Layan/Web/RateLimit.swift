@@ -45,9 +45,11 @@ struct TooManyRequests: CatalogueError {
 }
 
 extension Request {
-    /// The visitor's address for limits and records: the peer, or the client a trusted reverse proxy names.
+    /// The visitor's address for limits and records: the peer (the client behind the front door's bridge), or the
+    /// client a trusted reverse proxy names.
     var clientAddress: String {
-        ClientAddress.resolve(peer: remoteAddress?.ipAddress ?? "unknown", forwardedFor: headers[.xForwardedFor],
+        let peer = application.frontDoorClient(of: remoteAddress) ?? remoteAddress?.ipAddress ?? "unknown"
+        return ClientAddress.resolve(peer: peer, forwardedFor: headers[.xForwardedFor],
                               trustedProxies: application.settings.trustedProxies)
     }
 }

@@ -14,7 +14,7 @@ struct RequestPathGuard: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if Self.refusedMethods.contains(request.method.rawValue) {
-            throw RefusedRequest.method
+            throw RefusedRequest.method(allowed: ["GET", "HEAD", "POST"])
         }
         let path = request.url.path
         let decoded = path.removingPercentEncoding ?? path
@@ -23,7 +23,14 @@ struct RequestPathGuard: AsyncMiddleware {
         if decoded.utf8.count > Self.longestFilePath || decoded.split(separator: "/").contains(where: { $0.utf8.count > Self.longestFileName }) {
             request.storage[TooLongForAFile.self] = true
         }
-        return try await next.respond(to: request)
+        do {
+            return try await next.respond(to: request)
+        } catch let error as RouteNotFound {
+            // No route for this method: if the path has routes for others, the method is what is wrong.
+            let allowed = request.application.allowedMethods?.methods(for: path) ?? []
+            guard !allowed.isEmpty else { throw error }
+            throw RefusedRequest.method(allowed: allowed)
+        }
     }
 
     enum TooLongForAFile: StorageKey { typealias Value = Bool }
@@ -31,12 +38,23 @@ struct RequestPathGuard: AsyncMiddleware {
 
 /// A request refused before routing, worded from the catalogues like every other error.
 enum RefusedRequest: CatalogueError {
-    case method
+    case method(allowed: [String])
     case controlCharacters
 
-    var status: HTTPResponseStatus { self == .method ? .methodNotAllowed : .badRequest }
-    var headers: HTTPHeaders { self == .method ? ["Allow": "GET, HEAD, POST"] : [:] }
-    var catalogueKey: String { self == .method ? "error.methodNotAllowed" : "error.controlCharacters" }
+    var status: HTTPResponseStatus {
+        if case .method = self { return .methodNotAllowed }
+        return .badRequest
+    }
+
+    var headers: HTTPHeaders {
+        if case .method(let allowed) = self { return ["Allow": allowed.joined(separator: ", ")] }
+        return [:]
+    }
+
+    var catalogueKey: String {
+        if case .method = self { return "error.methodNotAllowed" }
+        return "error.controlCharacters"
+    }
 }
 
 extension Request {

@@ -79,7 +79,7 @@ public func stopServing(_ app: Application) async {
         app.logger.notice("Draining for \(app.settings.drainSeconds) s before stopping")
         try? await Task.sleep(for: .seconds(app.settings.drainSeconds))
     }
-    let stopServer: () async -> Void = app.http.server.shared.shutdown  // the async overload: waits for open connections
+    let stopServer: () async -> Void = app.server.shutdown  // the async overload: waits for open connections
     await stopServer()
     await app.requestsInFlight.settled(within: .seconds(10))
 }
