@@ -26,6 +26,8 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: ServiceRecoveryController())
     try app.routes.register(collection: KnowledgeBaseController())
     try app.routes.register(collection: CharterController())
+    try app.routes.register(collection: Open311Controller())
+    try app.routes.register(collection: Open311ServicesController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

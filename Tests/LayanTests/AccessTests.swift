@@ -58,6 +58,8 @@ import VaporTesting
                     let allowed: Bool
                     switch (access, visitor) {
                     case (.anyone, _): allowed = true
+                    // The request itself must prove the caller (an api_key, a signature); this walk sends none.
+                    case (.integration, _): allowed = false
                     case (.staff, .anonymous), (.api, .anonymous): allowed = false
                     case let (.staff(permission), .staff(role)): allowed = [role].allow(permission)
                     case let (.api(scope), .staff(role)): allowed = [role].allow(scope.permission)

@@ -28,6 +28,7 @@ struct CaseFiling: Sendable {
         let filed = FiledCase(self, number: number)
         var rows = InsertBatch()
         rows.add(filed, as: FiledCase.shape)
+        new.channelRows?(filed.id, &rows)
         rows.add(CaseEvent.New(caseID: filed.id, at: now, kind: .received, isPublic: true, actorID: actor.staffID, actorName: actor.name, to: .new),
                  as: CaseEvent.shape)
         if let assignee {

@@ -25,4 +25,7 @@ struct NewCase: Sendable {
     var divisionID: UUID?
     var service: String?
     var attachments: [NewAttachment] = []
+    /// What the channel it came by keeps beside the case (an Open311 request's location and answers), as rows
+    /// written with the case in the same unit, so a case never exists without them.
+    var channelRows: (@Sendable (_ caseID: UUID, _ rows: inout InsertBatch) -> Void)?
 }

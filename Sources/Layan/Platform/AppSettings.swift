@@ -81,6 +81,11 @@ public struct AppSettings: Sendable {
     public var headerTimeoutSeconds = 10
     /// Connections one client address may hold (`LAYAN_CONNECTIONS_PER_ADDRESS`; 0 is no cap).
     public var connectionsPerAddress = 256
+    /// The `jurisdiction_id` Open311 clients may send (`LAYAN_OPEN311_JURISDICTION`); unset, the public URL's host.
+    public var open311JurisdictionSetting: String?
+    public var open311Jurisdiction: String {
+        open311JurisdictionSetting ?? URL(string: messaging.publicBaseURL)?.host ?? "localhost"
+    }
     /// The key identity numbers are encrypted with, 32 bytes in base64 (`LAYAN_DATA_KEY`); unset, a key file is used.
     public var dataKey: String?
     /// Where the key is kept when none is configured: beside the SQLite database, or `data/layan.key`.
@@ -134,6 +139,10 @@ public struct AppSettings: Sendable {
         if let raw = env["LAYAN_CONNECTIONS_PER_ADDRESS"], !raw.isEmpty {
             guard let count = Int(raw), (0...100_000).contains(count) else { throw SettingsError.invalid("LAYAN_CONNECTIONS_PER_ADDRESS", raw) }
             settings.connectionsPerAddress = count
+        }
+        if let raw = env["LAYAN_OPEN311_JURISDICTION"], !raw.isEmpty {
+            guard raw.count <= 100, !raw.contains(where: \.isWhitespace) else { throw SettingsError.invalid("LAYAN_OPEN311_JURISDICTION", raw) }
+            settings.open311JurisdictionSetting = raw
         }
         return settings
     }

@@ -31,5 +31,6 @@ enum LayanMigrations {
         AddTicketIssuedEventTrigger(),
         EncryptIdentityNumbers(cipher: cipher),
         AddCaseAuditTrigger(),
+        CreateOpen311(),
     ] }
 }

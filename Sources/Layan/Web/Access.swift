@@ -11,12 +11,16 @@ enum Access: Sendable, Hashable, CustomStringConvertible {
     case staff(Permission)
     /// An API client: a token with the scope, or a signed-in officer with the scope's permission.
     case api(APIScope)
+    /// An outside system that proves itself inside the request (an Open311 `api_key`, a provider's webhook
+    /// signature): its handler checks that before anything is stored. No session, so no CSRF token.
+    case integration(String)
 
     var description: String {
         switch self {
         case .anyone: "anyone"
         case let .staff(permission): "staff:\(permission.rawValue)"
         case let .api(scope): "api:\(scope.rawValue)"
+        case let .integration(proof): "integration:\(proof)"
         }
     }
 
@@ -47,7 +51,8 @@ struct AccessRoutesBuilder: RoutesBuilder {
     func add(_ route: Route) {
         route.userInfo[Access.userInfoKey] = access
         // Access first (so strangers get 401/403 or the sign-in page), then CSRF on unsafe methods.
-        let guarded = CSRFMiddleware().makeResponder(chainingTo: route.responder)
+        var guarded = CSRFMiddleware().makeResponder(chainingTo: route.responder)
+        if case .integration = access { guarded = route.responder }
         route.responder = AccessCheck(access: access).makeResponder(chainingTo: guarded)
         root.add(route)
     }
@@ -65,7 +70,7 @@ struct AccessCheck: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         switch access {
-        case .anyone:
+        case .anyone, .integration:
             break
         case let .staff(permission):
             guard let staff = request.staff else {
@@ -90,7 +95,8 @@ struct AccessCheck: AsyncMiddleware {
         }
         let response = try await next.respond(to: request)
         // Staff pages and API answers carry personal data: no browser or proxy may keep a copy (issue 15, item 10).
-        if access != .anyone { response.headers.doNotStore() }
+        if case .api = access { response.headers.doNotStore() }
+        if case .staff = access { response.headers.doNotStore() }
         return response
     }
 }

@@ -38,6 +38,49 @@ public enum SiteURL: Sendable {
     case queue(Queue)
     case cases(Cases)
     case api(API)
+    case open311(Open311)
+    case channels(Channels)
+
+    /// Open311 GeoReport v2 (`/open311/v2`); each resource ends in `.json` or `.xml`, so a parameter is the file name.
+    public enum Open311: Sendable {
+        case root
+        case discovery(String)
+        case services(String)
+        case service(String)
+        case requests(String)
+        case request(String)
+        case token(String)
+        /// Anything else under the root: answered with the spec's 404.
+        case anyOther
+
+        var path: String {
+            switch self {
+            case .root: "/open311/v2"
+            case let .discovery(format): "/open311/v2/discovery.\(format)"
+            case let .services(format): "/open311/v2/services.\(format)"
+            case let .service(file): "/open311/v2/services/\(file)"
+            case let .requests(format): "/open311/v2/requests.\(format)"
+            case let .request(file): "/open311/v2/requests/\(file)"
+            case let .token(file): "/open311/v2/tokens/\(file)"
+            case .anyOther: "/open311/v2/**"
+            }
+        }
+    }
+
+    /// The staff pages of the inbound channels: Open311 services, the intake log.
+    public enum Channels: Sendable {
+        case open311Services
+        case newOpen311Service
+        case open311Service(String)
+
+        var path: String {
+            switch self {
+            case .open311Services: "/admin/open311"
+            case .newOpen311Service: "/admin/open311/new"
+            case let .open311Service(id): "/admin/open311/\(id)"
+            }
+        }
+    }
 
     /// The counter queue: the public side (take a number, kiosk, display board), the console, supervision, set-up.
     public enum Queue: Sendable {
@@ -230,6 +273,8 @@ public enum SiteURL: Sendable {
         case let .queue(url): url.path
         case let .cases(url): url.path
         case let .api(url): url.path
+        case let .open311(url): url.path
+        case let .channels(url): url.path
         }
     }
 
@@ -250,7 +295,7 @@ public enum SiteURL: Sendable {
 
     /// The route pattern: parameters as `:id`.
     var pattern: [PathComponent] {
-        components.map { $0.hasPrefix(":") ? .parameter(String($0.dropFirst())) : .constant($0) }
+        components.map { $0 == "**" ? .catchall : $0.hasPrefix(":") ? .parameter(String($0.dropFirst())) : .constant($0) }
     }
 }
 

@@ -11,6 +11,8 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case casesWrite = "cases:write"
     /// Giving cases to officers.
     case casesAssign = "cases:assign"
+    /// Filing service requests through Open311 GeoReport v2 (the token is the client's `api_key`).
+    case open311
 
     /// The staff permission that gives the same access through a signed-in browser session.
     public var permission: Permission {
@@ -20,6 +22,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .queueRead: .staffHome
         case .casesRead, .casesWrite: .handleCases
         case .casesAssign: .superviseCases
+        case .open311: .handleCases
         }
     }
 

@@ -22,7 +22,7 @@ public enum CaseType: String, CaseIterable, Sendable, Codable {
 
 /// Where a case came in (PKPA 1/2008 §4d: every channel, including staff-entered ones).
 public enum CaseChannel: String, CaseIterable, Sendable, Codable {
-    case web, counterForm = "counter_form", feedbackBox = "feedback_box", phone, email, sms, whatsapp, facebook, x, api, walkIn = "walk_in"
+    case web, counterForm = "counter_form", feedbackBox = "feedback_box", phone, email, sms, whatsapp, facebook, x, api, walkIn = "walk_in", open311
 
     /// Channels an officer types in on the customer's behalf.
     public static let staffEntered: [CaseChannel] = [.counterForm, .feedbackBox, .phone, .email, .sms, .whatsapp, .facebook, .x, .walkIn]

@@ -51,8 +51,14 @@ enum APITokenAuthenticator {
     /// Checks `Authorization: Bearer layan_…` against the stored hashes; revoked tokens fail.
     static func authenticate(_ request: Request) async throws -> APIClient {
         if let client = request.apiClient { return client }
-        guard let bearer = request.headers.bearerAuthorization?.token, bearer.hasPrefix(APIToken.prefix) else { throw invalidToken }
-        let hash = SessionToken.hash(bearer)
+        guard let bearer = request.headers.bearerAuthorization?.token else { throw invalidToken }
+        return try await authenticate(secret: bearer, on: request)
+    }
+
+    /// Checks a token's secret however it was sent (Open311 sends it as the `api_key` form field).
+    static func authenticate(secret: String, on request: Request) async throws -> APIClient {
+        guard secret.hasPrefix(APIToken.prefix), secret.count < 200 else { throw invalidToken }
+        let hash = SessionToken.hash(secret)
         let verified = request.application.verifiedTokens
         let client: APIClient
         if let known = verified.client(hash: hash) {

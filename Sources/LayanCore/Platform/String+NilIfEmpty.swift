@@ -1,4 +1,4 @@
 extension String {
     /// nil for an empty text: optional fields are stored as NULL, not "".
-    var nilIfEmpty: String? { isEmpty ? nil : self }
+    public var nilIfEmpty: String? { isEmpty ? nil : self }
 }
