@@ -26,6 +26,18 @@ import VaporTesting
         }
     }
 
+    @Test func demoAgencyHasOpen311ServicesAndRequestsFromThem() async throws {
+        try await withLayan { app in
+            // when
+            _ = try await DemoLoader.load(on: app.db, application: app)
+            // then
+            #expect(try await Open311ServiceRecord.query(on: app.db).filter(\.$published == true).count() == DemoOpen311.services.count)
+            let filed = try await CaseRecord.query(on: app.db).filter(\.$channel == .open311).count()
+            #expect(filed == DemoOpen311.requests.count)
+            #expect(try await Open311RequestRecord.query(on: app.db).count() == filed)
+        }
+    }
+
     @Test func demoPasswordMeetsThePolicy() {
         #expect(PasswordPolicy.problem(with: DemoAgency.password) == nil)
     }

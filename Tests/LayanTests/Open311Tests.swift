@@ -110,6 +110,26 @@ struct Open311Fixture {
         }
     }
 
+    @Test func theCasePageShowsWhereItIsAndTheServicesAnswers() async throws {
+        try await withLayan { app in
+            // given
+            let f = try await Open311Fixture.make(app)
+            _ = try await f.post(app, f.goodRequest([("attribute[tiang]", "42"), ("media_url", "https://example.my/gambar.jpg?a=<b>")]))
+            let record = try #require(try await CaseRecord.query(on: app.db).filter(\.$channel == .open311).first())
+            let browser = TestBrowser(app)
+            _ = try await browser.signIn(f.cases.dutyOfficers[0].email)
+            // when
+            let page = try await browser.get(SiteURL.cases(.show(record.id!.uuidString)).path)
+            // then
+            let html = page.body.string
+            #expect(html.contains("id=\"channel-details\""))
+            #expect(html.contains("https://www.openstreetmap.org/?mlat=3.0738&amp;mlon=101.5183"))
+            #expect(html.contains("<dt>Jenis lampu</dt><dd>LED</dd>"))
+            #expect(html.contains("<dt>Nombor pada tiang</dt><dd>42</dd>"))
+            #expect(html.contains("gambar.jpg?a=&lt;b&gt;"))
+        }
+    }
+
     @Test func aRequestWithoutContactIsFiledAnonymously() async throws {
         try await withLayan { app in
             let f = try await Open311Fixture.make(app)

@@ -126,6 +126,7 @@ struct AccountsController: RouteCollection {
             (.adminAgency, "agency", .manageOrganisation),
             (.adminCalendar, "calendar", .manageCalendar),
             (.adminAudit, "audit", .viewAuditTrail),
+            (.channels(.open311Services), "open311", .manageOrganisation),
             (.adminAPITokens, "apiTokens", .manageAPITokens),
             (.changePassword, "password", .staffHome),
         ]

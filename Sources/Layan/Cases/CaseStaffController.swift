@@ -132,6 +132,8 @@ struct CaseStaffController: RouteCollection {
         let assignee: String?; let received: String; let acknowledgeDue: String; let resolveDue: String; let paused: Bool
         let acknowledgeMet: Bool?; let resolveMet: Bool?; let overdue: Bool; let escalated: Bool
         let rejectionReason: String?; let referTo: String?
+        /// What the channel brought beside the text (an Open311 request's place, photo and answers).
+        let channelDetails: [ChannelDetail]
         let actions: [Choice]; let timeline: [TimelineRow]; let deliveries: [Delivery]; let files: [FileRow]
         let transitionAction: String; let messageAction: String; let assignAction: String?; let officers: [Choice]; let recoveryHref: String?
         let canned: [Canned]; let articles: [Choice]
@@ -208,6 +210,7 @@ struct CaseStaffController: RouteCollection {
             acknowledgeMet: record.acknowledgeMet, resolveMet: record.resolveMet,
             overdue: record.status.isOpen && record.resolveDue < today.iso, escalated: record.escalatedAt != nil,
             rejectionReason: record.rejectionReason, referTo: record.referTo,
+            channelDetails: try await ChannelDetails.of(record, for: req),
             actions: CaseLifecycle.staffActions(from: record.status).map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: false) },
             timeline: timeline,
             deliveries: deliveries.map { Delivery(channel: req.t("case.contact.\($0.channel.rawValue)"), recipient: $0.recipient,

@@ -13,6 +13,7 @@ struct Open311Desk {
     let language: Language
 
     init(request: Request) { (db, app, language) = (request.db, request.application, request.language) }
+    init(db: any Database, app: Application, language: Language = .ms) { (self.db, self.app, self.language) = (db, app, language) }
 
     // MARK: services
 

@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+import LayanCore
+import Vapor
+
+/// The demo agency's Open311 services (what a licensing department's public reports are about: premises,
+/// advertisements and hawkers without a licence or permit) and a few requests filed through them, the way a
+/// city-reporting app would, so the services page, the case list and `/open311/v2` show real answers.
+enum DemoOpen311 {
+    struct ServiceSeed {
+        let code: String, branch: String, category: String, nameMs: String, nameEn: String, descriptionMs: String, descriptionEn: String
+        let group: String, keywords: String, attributes: String
+    }
+
+    static let services: [ServiceSeed] = [
+        ServiceSeed(code: "PREMIS-TANPA-LESEN", branch: "SHA", category: "enforcement_failure",
+                    nameMs: "Premis beroperasi tanpa lesen", nameEn: "Premises trading without a licence",
+                    descriptionMs: "Kedai, gerai atau kilang yang beroperasi tanpa lesen perniagaan.",
+                    descriptionEn: "A shop, stall or workshop trading without a business licence.",
+                    group: "Penguatkuasaan", keywords: "lesen, premis, kedai",
+                    attributes: """
+                    jenis_premis | singlevaluelist | required | Jenis premis | kedai=Kedai; gerai=Gerai; kilang=Kilang atau bengkel; rumah=Rumah kediaman
+                    nama_premis | string | optional | Nama pada papan tanda, jika ada
+                    waktu | datetime | optional | Bila kali terakhir dilihat beroperasi
+                    """),
+        ServiceSeed(code: "IKLAN-HARAM", branch: "PJY", category: "enforcement_failure",
+                    nameMs: "Papan iklan tanpa permit", nameEn: "Advertisement without a permit",
+                    descriptionMs: "Papan iklan, kain rentang atau poster yang dipasang tanpa permit iklan.",
+                    descriptionEn: "A billboard, banner or poster put up without an advertising permit.",
+                    group: "Penguatkuasaan", keywords: "iklan, papan tanda, kain rentang",
+                    attributes: """
+                    bentuk | singlevaluelist | required | Bentuk iklan | papan=Papan iklan; rentang=Kain rentang; poster=Poster atau pelekat
+                    saiz | number | optional | Anggaran lebar dalam meter
+                    nota | string | info | Jangan menanggalkan iklan itu sendiri
+                    """),
+        ServiceSeed(code: "PENJAJA-TANPA-PERMIT", branch: "KBR", category: "enforcement_failure",
+                    nameMs: "Penjaja tanpa permit", nameEn: "Hawker without a permit",
+                    descriptionMs: "Penjaja yang berniaga di tempat awam tanpa permit.",
+                    descriptionEn: "A hawker trading in a public place without a permit.",
+                    group: "Penguatkuasaan", keywords: "penjaja, permit, gerai",
+                    attributes: """
+                    hari | multivaluelist | optional | Hari biasa kelihatan | isnin=Isnin; selasa=Selasa; rabu=Rabu; khamis=Khamis; jumaat=Jumaat; sabtu=Sabtu; ahad=Ahad
+                    """),
+    ]
+
+    static let requests: [[(String, String)]] = [
+        [("service_code", "PREMIS-TANPA-LESEN"), ("address_string", "No. 12, Jalan Plumbum 7/102, Seksyen 7, 40000 Shah Alam"),
+         ("attribute[jenis_premis]", "kilang"), ("attribute[nama_premis]", "Bengkel Motor Jaya"),
+         ("description", "Bengkel ini dibuka sejak tiga bulan lalu dan tiada lesen dipamerkan. Bunyi bising hingga lewat malam."),
+         ("first_name", "Farid"), ("last_name", "Hamzah"), ("email", "farid.hamzah@example.my"), ("device_id", "demo-android-1")],
+        [("service_code", "IKLAN-HARAM"), ("lat", "2.9264"), ("long", "101.6964"), ("attribute[bentuk]", "rentang"), ("attribute[saiz]", "4"),
+         ("description", "Kain rentang jualan rumah dipasang pada pagar jejantas di Presint 9."),
+         ("media_url", "https://example.my/laporan/iklan-presint-9.jpg")],
+        [("service_code", "PENJAJA-TANPA-PERMIT"), ("lat", "6.1302"), ("long", "102.2386"), ("attribute[hari][]", "jumaat"), ("attribute[hari][]", "sabtu"),
+         ("description", "Gerai makanan di tepi jalan berhampiran Pasar Siti Khadijah menghalang laluan pejalan kaki."),
+         ("first_name", "Wan"), ("last_name", "Azizah"), ("phone", "019-922 4410")],
+    ]
+
+    static func load(on db: any Database, application app: Application) async throws {
+        let branches = Dictionary(uniqueKeysWithValues: try await Branch.query(on: db).all().map { ($0.code, $0.id!) })
+        for (position, seed) in services.enumerated() {
+            guard let branch = branches[seed.branch] else { continue }
+            let service = Open311ServiceRecord()
+            service.code = seed.code; service.type = .complaint; service.$branch.id = branch
+            service.$category.id = try await CaseCategory.query(on: db).filter(\.$code == seed.category).first()?.id
+            service.nameMs = seed.nameMs; service.nameEn = seed.nameEn; service.descriptionMs = seed.descriptionMs; service.descriptionEn = seed.descriptionEn
+            service.group = seed.group; service.keywords = seed.keywords; service.published = true; service.position = position + 1
+            service.attributes = try Open311AttributeLines.parse(seed.attributes).get()
+            service.updatedAt = app.clock.now()
+            try await service.create(on: db)
+        }
+        let desk = Open311Desk(db: db, app: app)
+        for request in requests { _ = try await desk.file(Open311Submission(pairs: request)) }
+    }
+}
