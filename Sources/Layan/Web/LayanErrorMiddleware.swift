@@ -34,7 +34,9 @@ struct LayanErrorMiddleware: AsyncMiddleware {
     }
 
     static func wantsJSON(_ request: Request) -> Bool {
-        if request.url.path.hasPrefix("/api/") { return true }
+        // Machine clients' paths: the JSON API and Open311 (whose own errors its controller writes; these are the ones
+        // raised before it, such as a path refused by RequestPathGuard or a body over the limit).
+        if request.url.path.hasPrefix("/api/") || request.url.path.hasPrefix("/open311/") { return true }
         let accept = request.headers.first(name: .accept) ?? ""
         return accept.contains("application/json") && !accept.contains("text/html")
     }

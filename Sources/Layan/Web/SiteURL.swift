@@ -50,6 +50,8 @@ public enum SiteURL: Sendable {
         case requests(String)
         case request(String)
         case token(String)
+        /// The OpenAPI document of the JSON form.
+        case openAPI
         /// Anything else under the root: answered with the spec's 404.
         case anyOther
 
@@ -62,6 +64,7 @@ public enum SiteURL: Sendable {
             case let .requests(format): "/open311/v2/requests.\(format)"
             case let .request(file): "/open311/v2/requests/\(file)"
             case let .token(file): "/open311/v2/tokens/\(file)"
+            case .openAPI: "/open311/v2/openapi.json"
             case .anyOther: "/open311/v2/**"
             }
         }

@@ -10,7 +10,9 @@ struct Open311Controller: RouteCollection {
         let open = routes.access(.anyone)
         for format in Open311Format.allCases {
             open.get(.open311(.discovery(format.rawValue))) { req in await answer(req, format, root: "discovery") { try await discovery(req) } }
-            open.get(.open311(.services(format.rawValue))) { req in await answer(req, format, root: "services") { try await Open311Desk(request: req).servicesDocument() } }
+            open.get(.open311(.services(format.rawValue))) { req in
+                await answer(req, format, root: "services") { try checkJurisdiction(req); return try await Open311Desk(request: req).servicesDocument() }
+            }
             open.get(.open311(.requests(format.rawValue))) { req in await answer(req, format, root: "service_requests") { try await listRequests(req) } }
             // Form-encoded, as the spec has it; 64 KB holds a 4,000-character description percent-encoded in any script.
             routes.access(.integration("api_key")).on(.POST, SiteURL.open311(.requests(format.rawValue)).pattern, body: .collect(maxSize: "64kb")) { req in
@@ -20,11 +22,10 @@ struct Open311Controller: RouteCollection {
         open.get(.open311(.service(":file")), use: serviceDefinition)
         open.get(.open311(.request(":file")), use: oneRequest)
         open.get(.open311(.token(":file")), use: token)
-        for method in [HTTPMethod.GET, .POST] {
-            open.on(method, SiteURL.open311(.anyOther).pattern) { req in
-                let format = req.url.path.hasSuffix(".json") ? Open311Format.json : .xml
-                return await answer(req, format, root: Open311Error.rootElement) { throw Open311Error(404, "No such Open311 resource") }
-            }
+        // Another method on these paths is 405 with their Allow (AllowedMethods), as everywhere else.
+        open.get(.open311(.anyOther)) { req in
+            let format = req.url.path.hasSuffix(".json") ? Open311Format.json : .xml
+            return await answer(req, format, root: Open311Error.rootElement) { throw Open311Error(404, "No such Open311 resource") }
         }
     }
 
@@ -119,8 +120,16 @@ struct Open311Controller: RouteCollection {
         return try await Open311Desk(request: req).file(submission)
     }
 
-    /// A client that names a jurisdiction must name ours (the spec: `jurisdiction_id` not found is an error).
+    /// A client that names a jurisdiction must name ours (the spec: `jurisdiction_id` not found is an error). The
+    /// query is checked here too, as every reading resource calls this first: no parameter holds control characters.
     func checkJurisdiction(_ req: Request) throws {
+        if let query = req.url.query, let pairs = FormPairs.parse(query[...]) {
+            for (name, value) in pairs where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw Open311Error(400, "\(name) holds control characters")
+            }
+        } else if req.url.query != nil {
+            throw Open311Error(400, "The query is not percent-encoded UTF-8")
+        }
         if let given = req.query[String.self, at: "jurisdiction_id"], !given.isEmpty, given != req.application.settings.open311Jurisdiction {
             throw Open311Error(404, "jurisdiction_id \(given) not found")
         }
