@@ -18,10 +18,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0" ..< "5.0.0"),
     ],
     targets: [
-        // Pure domain rules: no Vapor, no Fluent, no I/O.
-        .target(name: "LayanCore"),
+        // Pure domain rules: no Vapor, no Fluent, no I/O. Crypto for the providers' webhook signatures (pure computation).
+        .target(name: "LayanCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The engines: our SQLite driver, prepared PostgreSQL statements, batched inserts, rows read by position,
         // counts kept by triggers, the database set-up. The only target that sees a driver (docs/architecture.md).
         .target(
