@@ -116,6 +116,7 @@ struct AccountsController: RouteCollection {
             (.cases(.duty), "duty", .superviseCases),
             (.cases(.recoveries), "recoveries", .handleCases),
             (.cases(.articles), "articles", .handleCases),
+            (.channels(.intake), "intake", .viewCases),
             (.queue(.console), "console", .operateCounter),
             (.queue(.supervise), "supervise", .superviseQueue),
             (.directory, "directory", .viewDirectory),

@@ -177,7 +177,9 @@ struct CaseEngine {
     }
 
     /// A reply the customer receives, or an internal note that stays with staff.
-    func addMessage(_ caseID: UUID, body: String, isPublic: Bool, attachments: [NewAttachment] = [], by actor: CaseActor) async throws -> CaseEvent {
+    /// `channelRows` are written in the same transaction (the intake log's line for a message that came by a channel).
+    func addMessage(_ caseID: UUID, body: String, isPublic: Bool, attachments: [NewAttachment] = [], by actor: CaseActor,
+                    channelRows: InsertBatch = InsertBatch()) async throws -> CaseEvent {
         let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw CaseInvalid(problems: ["body": "form.error.required"]) }
         guard text.count <= 5000 else { throw CaseInvalid(problems: ["body": "case.error.tooLong"]) }
@@ -201,6 +203,7 @@ struct CaseEngine {
             let event = CaseEvent(caseID: caseID, at: now, kind: kind, isPublic: kind != .internalNote, actorID: actor.staffID,
                                   actorName: actor.name, body: text)
             try await event.create(on: db)
+            try await channelRows.write(on: db.sql)
             for attachment in attachments {
                 try await CaseFilingSQL.attach(attachment, to: caseID, isPublic: kind != .internalNote, at: now, on: db.sql)
             }

@@ -70,6 +70,6 @@ enum DemoOpen311 {
             try await service.create(on: db)
         }
         let desk = Open311Desk(db: db, app: app)
-        for request in requests { _ = try await desk.file(Open311Submission(pairs: request)) }
+        for request in requests { _ = try await desk.file(Open311Submission(pairs: request), client: "Aplikasi MyBandar (demo)") }
     }
 }

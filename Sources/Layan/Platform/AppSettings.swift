@@ -81,6 +81,11 @@ public struct AppSettings: Sendable {
     public var headerTimeoutSeconds = 10
     /// Connections one client address may hold (`LAYAN_CONNECTIONS_PER_ADDRESS`; 0 is no cap).
     public var connectionsPerAddress = 256
+    /// Twilio's auth token, which signs its webhooks (`LAYAN_TWILIO_AUTH_TOKEN`); unset, the Twilio webhook refuses all.
+    public var twilioAuthToken: String?
+    /// The branch (by code) that receives cases from channels that name none: SMS, WhatsApp (`LAYAN_CHANNEL_BRANCH`);
+    /// unset, the first branch by code.
+    public var channelBranchCode: String?
     /// The `jurisdiction_id` Open311 clients may send (`LAYAN_OPEN311_JURISDICTION`); unset, the public URL's host.
     public var open311JurisdictionSetting: String?
     public var open311Jurisdiction: String {
@@ -140,6 +145,8 @@ public struct AppSettings: Sendable {
             guard let count = Int(raw), (0...100_000).contains(count) else { throw SettingsError.invalid("LAYAN_CONNECTIONS_PER_ADDRESS", raw) }
             settings.connectionsPerAddress = count
         }
+        settings.twilioAuthToken = env["LAYAN_TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.channelBranchCode = env["LAYAN_CHANNEL_BRANCH"].flatMap { $0.isEmpty ? nil : $0.uppercased() }
         if let raw = env["LAYAN_OPEN311_JURISDICTION"], !raw.isEmpty {
             guard raw.count <= 100, !raw.contains(where: \.isWhitespace) else { throw SettingsError.invalid("LAYAN_OPEN311_JURISDICTION", raw) }
             settings.open311JurisdictionSetting = raw

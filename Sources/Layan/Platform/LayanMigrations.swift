@@ -32,5 +32,6 @@ enum LayanMigrations {
         EncryptIdentityNumbers(cipher: cipher),
         AddCaseAuditTrigger(),
         CreateOpen311(),
+        CreateIntakeLog(),
     ] }
 }

@@ -75,9 +75,14 @@ public enum SiteURL: Sendable {
         case open311Services
         case newOpen311Service
         case open311Service(String)
+        case intake
+        /// Twilio's webhook for SMS and WhatsApp messages to the agency's numbers.
+        case twilioMessages
 
         var path: String {
             switch self {
+            case .intake: "/intake"
+            case .twilioMessages: "/channels/twilio/messages"
             case .open311Services: "/admin/open311"
             case .newOpen311Service: "/admin/open311/new"
             case let .open311Service(id): "/admin/open311/\(id)"

@@ -109,15 +109,28 @@ struct Open311Controller: RouteCollection {
             throw Open311Error(400, "Send the request as application/x-www-form-urlencoded")
         }
         let text = req.body.data.map { String(decoding: $0.readableBytesView, as: UTF8.self) } ?? ""
-        guard let pairs = FormPairs.parse(text[...]) else { throw Open311Error(400, "The form is not percent-encoded UTF-8") }
-        let submission = Open311Submission(pairs: pairs)
-        guard let key = submission.apiKey else { throw Open311Error(403, "api_key is required to file a service request") }
-        let client: APIClient
-        do { client = try await APITokenAuthenticator.authenticate(secret: key, on: req) } catch {
-            throw Open311Error(403, "api_key is not valid")
+        var provider = "open311"
+        var submission: Open311Submission?
+        do {
+            guard let pairs = FormPairs.parse(text[...]) else { throw Open311Error(400, "The form is not percent-encoded UTF-8") }
+            let submitted = Open311Submission(pairs: pairs)
+            submission = submitted
+            guard let key = submitted.apiKey else { throw Open311Error(403, "api_key is required to file a service request") }
+            let client: APIClient
+            do { client = try await APITokenAuthenticator.authenticate(secret: key, on: req) } catch {
+                throw Open311Error(403, "api_key is not valid")
+            }
+            provider += ": " + client.name
+            guard client.scopes.contains(.open311) else { throw Open311Error(403, "api_key may not file service requests (it lacks the open311 scope)") }
+            return try await Open311Desk(request: req).file(submitted, client: client.name)
+        } catch let refused as Open311Error {
+            // A refusal is on the intake log too, with the reason, so staff see what was turned away and why.
+            try await IntakeEntry.record(.init(at: req.application.clock.now(), channel: .open311, provider: provider,
+                                               sender: submission?.deviceID ?? req.clientAddress,
+                                               summary: [submission?.serviceCode, submission?.description].compactMap { $0 }.joined(separator: ": "),
+                                               outcome: .refused, reason: refused.descriptions.joined(separator: "; ")), on: req.db)
+            throw refused
         }
-        guard client.scopes.contains(.open311) else { throw Open311Error(403, "api_key may not file service requests (it lacks the open311 scope)") }
-        return try await Open311Desk(request: req).file(submission)
     }
 
     /// A client that names a jurisdiction must name ours (the spec: `jurisdiction_id` not found is an error). The

@@ -67,7 +67,7 @@ struct Open311Desk {
     // MARK: filing
 
     /// Files a posted request as a case, or answers the spec's error. The client was already checked (`api_key`).
-    func file(_ submission: Open311Submission) async throws -> Open311Value {
+    func file(_ submission: Open311Submission, client: String) async throws -> Open311Value {
         if let jurisdiction = submission.jurisdictionID, jurisdiction != app.settings.open311Jurisdiction {
             throw Open311Error(404, "jurisdiction_id \(jurisdiction) not found")
         }
@@ -101,7 +101,12 @@ struct Open311Desk {
                           email: reachable ? submission.email : nil, phone: reachable ? submission.phone : nil,
                           language: language, contactBy: submission.email == nil && submission.phone != nil ? .sms : .email,
                           branchID: service.$branch.id, service: serviceName)
-        new.channelRows = { caseID, rows in rows.add(row.forCase(caseID), as: Open311RequestRecord.shape) }
+        let intake = IntakeEntry.New(at: now, channel: .open311, provider: "open311: " + client, sender: submission.deviceID ?? submission.accountID,
+                                     summary: subject, outcome: .filed)
+        new.channelRows = { caseID, rows in
+            rows.add(row.forCase(caseID), as: Open311RequestRecord.shape)
+            rows.add(intake.forCase(caseID), as: IntakeEntry.shape)
+        }
         let checked: CaseEngine.Checked
         switch CaseEngine.check(new) {
         case let .success(ok): checked = ok

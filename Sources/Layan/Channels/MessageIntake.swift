@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import LayanCore
+import LayanStorage
+import SQLKit
+import Vapor
+
+/// A message a provider delivered (SMS, WhatsApp, Messenger, X), already proven to come from that provider.
+struct InboundMessage: Sendable {
+    let channel: CaseChannel
+    /// `twilio`, `whatsapp-cloud`, …: with `providerMessageID`, what makes a second delivery a duplicate.
+    let provider: String
+    let providerMessageID: String
+    /// The sender as the provider names them: a phone number, a page-scoped id.
+    let sender: String
+    var senderName: String?
+    let text: String
+    var mediaURLs: [String] = []
+}
+
+/// Takes a provider's message: a second delivery of it adds nothing; a sender with an open case on the same
+/// channel continues it (the clock starts again if we were waiting for them); anyone else starts a case. Every
+/// arrival has its line on the intake log, written in the same unit as what it caused.
+struct MessageIntake {
+    let db: any Database
+    let app: Application
+
+    enum Outcome: Equatable, Sendable { case filed(String), continued(String), duplicate }
+
+    func take(_ message: InboundMessage) async throws -> Outcome {
+        if try await alreadyTaken(message) { return try await duplicate(message) }
+        let now = app.clock.now()
+        var text = message.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Media arrive as links at the provider; the officer opens them from the case (fetching them is not built yet).
+        if !message.mediaURLs.isEmpty { text += (text.isEmpty ? "" : "\n\n") + message.mediaURLs.joined(separator: "\n") }
+        if text.isEmpty { text = "(—)" }
+        text = String(text.prefix(5000))
+        let summary = String(text.prefix(120))
+        let entry = IntakeEntry.New(at: now, channel: message.channel, provider: message.provider, providerMessageID: message.providerMessageID,
+                                    sender: message.sender, summary: summary, outcome: .filed)
+        do {
+            if let open = try await openCase(of: message) {
+                var rows = InsertBatch()
+                rows.add(IntakeEntry.New(at: now, channel: message.channel, provider: message.provider, providerMessageID: message.providerMessageID,
+                                         sender: message.sender, summary: summary, outcome: .continued, caseID: open.id), as: IntakeEntry.shape)
+                _ = try await CaseEngine(db: db, app: app).addMessage(open.id, body: text, isPublic: true, by: .customer, channelRows: rows)
+                return .continued(open.reference)
+            }
+            let branch = try await intakeBranch()
+            let phone = message.channel == .sms || message.channel == .whatsapp ? message.sender : nil
+            var new = NewCase(type: .complaint, channel: message.channel, subject: String(text.prefix(80)), details: text,
+                              anonymous: phone == nil, name: phone == nil ? nil : message.senderName ?? phone, phone: phone,
+                              contactBy: .sms, branchID: try branch.requireID())
+            new.channelRows = { caseID, rows in rows.add(entry.forCase(caseID), as: IntakeEntry.shape) }
+            let filed = try await CaseEngine(db: db, app: app).file(new, by: .system)
+            return .filed(filed.reference)
+        } catch {
+            // Two deliveries of one message at once: the log's unique key let one in; the other is a duplicate.
+            if try await alreadyTaken(message) { return try await duplicate(message) }
+            throw error
+        }
+    }
+
+    private func alreadyTaken(_ message: InboundMessage) async throws -> Bool {
+        try await IntakeEntry.query(on: db).filter(\.$provider == message.provider).filter(\.$providerMessageID == message.providerMessageID).count() > 0
+    }
+
+    private func duplicate(_ message: InboundMessage) async throws -> Outcome {
+        try await IntakeEntry.record(.init(at: app.clock.now(), channel: message.channel, provider: message.provider, sender: message.sender,
+                                           summary: String(message.text.prefix(120)), outcome: .duplicate,
+                                           reason: "repeat of \(message.providerMessageID)"), on: db)
+        return .duplicate
+    }
+
+    /// The sender's newest open case on this channel, found by their number's digits however it is written.
+    private func openCase(of message: InboundMessage) async throws -> (id: UUID, reference: String)? {
+        guard message.channel == .sms || message.channel == .whatsapp else { return nil }
+        let open = CaseStatus.allCases.filter(\.isOpen)
+        guard let record = try await CaseRecord.query(on: db).filter(\.$customerPhoneDigits == PhoneNumber.digits(message.sender))
+            .filter(\.$channel == message.channel).filter(\.$status ~~ open).sort(\.$receivedAt, .descending).first() else { return nil }
+        return (try record.requireID(), record.reference)
+    }
+
+    private func intakeBranch() async throws -> Branch {
+        if let code = app.settings.channelBranchCode, let branch = try await Branch.query(on: db).filter(\.$code == code).first() { return branch }
+        guard let first = try await Branch.query(on: db).sort(\.$code).first() else { throw Abort(.serviceUnavailable, reason: "No branch is set up") }
+        return first
+    }
+}
