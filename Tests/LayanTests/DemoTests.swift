@@ -31,10 +31,12 @@ import VaporTesting
             // when
             _ = try await DemoLoader.load(on: app.db, application: app)
             // then
-            #expect(try await Open311ServiceRecord.query(on: app.db).filter(\.$published == true).count() == DemoOpen311.services.count)
+            #expect(try await Open311ServiceRecord.query(on: app.db).filter(\.$published == true).count() == DemoChannels.services.count)
             let filed = try await CaseRecord.query(on: app.db).filter(\.$channel == .open311).count()
-            #expect(filed == DemoOpen311.requests.count)
+            #expect(filed == DemoChannels.requests.count)
             #expect(try await Open311RequestRecord.query(on: app.db).count() == filed)
+            #expect(try await CaseRecord.query(on: app.db).filter(\.$channel ~~ [.sms, .whatsapp]).count() == 2, "one sender wrote twice")
+            #expect(try await IntakeEntry.query(on: app.db).filter(\.$outcome == .duplicate).count() == 1)
         }
     }
 

@@ -28,6 +28,8 @@ def _free_port() -> int:
 
 
 SERVER_ENV = {}
+# Twilio's auth token for the shared server: tests sign webhooks with it as Twilio does (test_channels.py).
+TWILIO_AUTH_TOKEN = "e2e-twilio-token"
 # The running server's pid, port and log file, for tests that watch the process itself.
 SERVER_INFO: dict = {}
 
@@ -97,7 +99,7 @@ def server(mailbox):
     env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir}/layan.sqlite", LAYAN_BCRYPT_COST="4",
                LAYAN_SMTP_HOST="127.0.0.1", LAYAN_SMTP_PORT=str(mailbox[1]), LAYAN_MAIL_FROM="layan@agensi.gov.my",
                LAYAN_PUBLIC_URL=f"http://127.0.0.1:{port}", LAYAN_JOB_INTERVAL="0.5",
-               LAYAN_HEADER_TIMEOUT="3")
+               LAYAN_HEADER_TIMEOUT="3", LAYAN_TWILIO_AUTH_TOKEN=TWILIO_AUTH_TOKEN)
     SERVER_ENV.update(env)
     SERVER_INFO["log"] = f"{workdir}/server.log"
     subprocess.run([binary, "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)

@@ -3,10 +3,11 @@ import Foundation
 import LayanCore
 import Vapor
 
-/// The demo agency's Open311 services (what a licensing department's public reports are about: premises,
-/// advertisements and hawkers without a licence or permit) and a few requests filed through them, the way a
-/// city-reporting app would, so the services page, the case list and `/open311/v2` show real answers.
-enum DemoOpen311 {
+/// The demo agency's inbound channels at work: Open311 services (what a licensing department's public reports are
+/// about: premises, advertisements and hawkers without a licence or permit) with a request filed through each, the
+/// way a city-reporting app would, and SMS and WhatsApp messages taken as Twilio delivers them — one sender writing
+/// twice, one delivery repeated — so the services page, the case list, the intake log and `/open311/v2` show real answers.
+enum DemoChannels {
     struct ServiceSeed {
         let code: String, branch: String, category: String, nameMs: String, nameEn: String, descriptionMs: String, descriptionEn: String
         let group: String, keywords: String, attributes: String
@@ -71,5 +72,19 @@ enum DemoOpen311 {
         }
         let desk = Open311Desk(db: db, app: app)
         for request in requests { _ = try await desk.file(Open311Submission(pairs: request), client: "Aplikasi MyBandar (demo)") }
+        let intake = MessageIntake(db: db, app: app)
+        for message in messages { _ = try await intake.take(message) }
     }
+
+    static let messages: [InboundMessage] = [
+        InboundMessage(channel: .sms, provider: "twilio", providerMessageID: "SMdemo0001", sender: "+60132214455",
+                       text: "Salam. Saya telah memohon permit penjaja pada 3 Nov tetapi belum dapat jawapan. No rujukan permohonan PJ-7781."),
+        InboundMessage(channel: .sms, provider: "twilio", providerMessageID: "SMdemo0002", sender: "+60132214455",
+                       text: "Lupa nak beritahu, permohonan dibuat di kaunter Putrajaya."),
+        InboundMessage(channel: .whatsapp, provider: "twilio", providerMessageID: "SMdemo0003", sender: "+60197781203", senderName: "Mei Ling",
+                       text: "Hi, kaunter 2 di Shah Alam tutup awal hari ini, 3.30 petang. Ramai yang menunggu tidak dilayan."),
+        // Twilio retries a message when we answer slowly: taken once, the repeat only on the intake log.
+        InboundMessage(channel: .whatsapp, provider: "twilio", providerMessageID: "SMdemo0003", sender: "+60197781203", senderName: "Mei Ling",
+                       text: "Hi, kaunter 2 di Shah Alam tutup awal hari ini, 3.30 petang. Ramai yang menunggu tidak dilayan."),
+    ]
 }
