@@ -30,6 +30,7 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: Open311ServicesController())
     try app.routes.register(collection: IntakeLogController())
     try app.routes.register(collection: TwilioController())
+    try app.routes.register(collection: MetaWebhookController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

@@ -48,6 +48,7 @@ struct MessageIntake {
             }
             let branch = try await intakeBranch()
             let phone = message.channel == .sms || message.channel == .whatsapp ? message.sender : nil
+            // Messenger and X name a sender by an id only: the case is anonymous until the officer learns more.
             var new = NewCase(type: .complaint, channel: message.channel, subject: String(text.prefix(80)), details: text,
                               anonymous: phone == nil, name: phone == nil ? nil : message.senderName ?? phone, phone: phone,
                               contactBy: .sms, branchID: try branch.requireID())
@@ -72,13 +73,17 @@ struct MessageIntake {
         return .duplicate
     }
 
-    /// The sender's newest open case on this channel, found by their number's digits however it is written.
+    /// The sender's newest open case on this channel, found through the intake log: the provider names a sender the
+    /// same way every time (a number in E.164, a page-scoped id), which the case itself may not keep.
     private func openCase(of message: InboundMessage) async throws -> (id: UUID, reference: String)? {
-        guard message.channel == .sms || message.channel == .whatsapp else { return nil }
-        let open = CaseStatus.allCases.filter(\.isOpen)
-        guard let record = try await CaseRecord.query(on: db).filter(\.$customerPhoneDigits == PhoneNumber.digits(message.sender))
-            .filter(\.$channel == message.channel).filter(\.$status ~~ open).sort(\.$receivedAt, .descending).first() else { return nil }
-        return (try record.requireID(), record.reference)
+        struct Row: Decodable { let id: UUID; let reference: String }
+        let open = CaseStatus.allCases.filter(\.isOpen).map(\.rawValue)
+        return try await db.sql.raw("""
+            SELECT c.id, c.reference FROM \(unsafeRaw: IntakeEntry.schema) i JOIN \(unsafeRaw: CaseRecord.schema) c ON c.id = i.case_id
+            WHERE i.provider = \(bind: message.provider) AND i.sender = \(bind: message.sender) AND c.channel = \(bind: message.channel.rawValue)
+              AND c.status IN (\(binds: open))
+            ORDER BY i.at DESC LIMIT 1
+            """).first(decoding: Row.self).map { ($0.id, $0.reference) }
     }
 
     private func intakeBranch() async throws -> Branch {

@@ -83,6 +83,10 @@ public struct AppSettings: Sendable {
     public var connectionsPerAddress = 256
     /// Twilio's auth token, which signs its webhooks (`LAYAN_TWILIO_AUTH_TOKEN`); unset, the Twilio webhook refuses all.
     public var twilioAuthToken: String?
+    /// Meta's app secret, which signs WhatsApp Cloud API and Messenger webhooks (`LAYAN_META_APP_SECRET`).
+    public var metaAppSecret: String?
+    /// The verify token typed into Meta's webhook set-up, echoed back in its handshake (`LAYAN_META_VERIFY_TOKEN`).
+    public var metaVerifyToken: String?
     /// The branch (by code) that receives cases from channels that name none: SMS, WhatsApp (`LAYAN_CHANNEL_BRANCH`);
     /// unset, the first branch by code.
     public var channelBranchCode: String?
@@ -146,6 +150,8 @@ public struct AppSettings: Sendable {
             settings.connectionsPerAddress = count
         }
         settings.twilioAuthToken = env["LAYAN_TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.metaAppSecret = env["LAYAN_META_APP_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.metaVerifyToken = env["LAYAN_META_VERIFY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         settings.channelBranchCode = env["LAYAN_CHANNEL_BRANCH"].flatMap { $0.isEmpty ? nil : $0.uppercased() }
         if let raw = env["LAYAN_OPEN311_JURISDICTION"], !raw.isEmpty {
             guard raw.count <= 100, !raw.contains(where: \.isWhitespace) else { throw SettingsError.invalid("LAYAN_OPEN311_JURISDICTION", raw) }

@@ -78,9 +78,12 @@ public enum SiteURL: Sendable {
         case intake
         /// Twilio's webhook for SMS and WhatsApp messages to the agency's numbers.
         case twilioMessages
+        /// Meta's webhook for the WhatsApp Cloud API and Messenger: the GET handshake and signed POSTs.
+        case metaWebhook
 
         var path: String {
             switch self {
+            case .metaWebhook: "/channels/meta/webhook"
             case .intake: "/intake"
             case .twilioMessages: "/channels/twilio/messages"
             case .open311Services: "/admin/open311"
