@@ -12,7 +12,7 @@ struct InboundMessage: Sendable {
     let provider: String
     let providerMessageID: String
     /// The sender as the provider names them: a phone number, a page-scoped id.
-    let sender: String
+    var sender: String
     var senderName: String?
     let text: String
     var mediaURLs: [String] = []
@@ -27,7 +27,10 @@ struct MessageIntake {
 
     enum Outcome: Equatable, Sendable { case filed(String), continued(String), duplicate }
 
-    func take(_ message: InboundMessage) async throws -> Outcome {
+    func take(_ delivered: InboundMessage) async throws -> Outcome {
+        var message = delivered
+        // A number is one sender however it is written (`+60 12-345 6789`, `+60123456789`): kept as + and digits.
+        if message.channel == .sms || message.channel == .whatsapp { message.sender = Self.phoneSender(message.sender) }
         if try await alreadyTaken(message) { return try await duplicate(message) }
         let now = app.clock.now()
         var text = message.text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -60,6 +63,11 @@ struct MessageIntake {
             if try await alreadyTaken(message) { return try await duplicate(message) }
             throw error
         }
+    }
+
+    static func phoneSender(_ text: String) -> String {
+        let digits = text.filter { $0.isASCII && $0.isNumber }
+        return text.trimmingCharacters(in: .whitespaces).hasPrefix("+") ? "+" + digits : digits
     }
 
     private func alreadyTaken(_ message: InboundMessage) async throws -> Bool {
