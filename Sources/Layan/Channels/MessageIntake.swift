@@ -5,6 +5,16 @@ import LayanStorage
 import SQLKit
 import Vapor
 
+extension Request {
+    /// A provider's delivery refused (a wrong signature, a body we cannot read): the attempt on the intake log with the
+    /// reason and the caller's address — never the text, which was not proven real — and a plain-text answer.
+    func refuseDelivery(channel: CaseChannel, provider: String, _ reason: String, status: HTTPStatus = .forbidden) async throws -> Response {
+        try await IntakeEntry.record(.init(at: application.clock.now(), channel: channel, provider: provider, sender: clientAddress,
+                                           summary: "", outcome: .refused, reason: reason), on: db)
+        return Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: .init(string: reason))
+    }
+}
+
 /// A message a provider delivered (SMS, WhatsApp, Messenger, X), already proven to come from that provider.
 struct InboundMessage: Sendable {
     let channel: CaseChannel

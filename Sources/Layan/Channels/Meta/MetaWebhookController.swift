@@ -38,9 +38,7 @@ struct MetaWebhookController: RouteCollection {
     }
 
     private func refuse(_ req: Request, _ reason: String, status: HTTPStatus = .forbidden) async throws -> Response {
-        try await IntakeEntry.record(.init(at: req.application.clock.now(), channel: .whatsapp, provider: "meta", sender: req.clientAddress,
-                                           summary: "", outcome: .refused, reason: reason), on: req.db)
-        return Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: .init(string: reason))
+        try await req.refuseDelivery(channel: .whatsapp, provider: "meta", reason, status: status)
     }
 }
 

@@ -35,11 +35,8 @@ struct TwilioController: RouteCollection {
                         body: .init(string: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"))
     }
 
-    /// Refused, with the attempt on the intake log (never the message's text: it was not proven to be real).
     private func refuse(_ req: Request, _ pairs: [(name: String, value: String)]?, _ reason: String, status: HTTPStatus = .forbidden) async throws -> Response {
-        let from = pairs?.last { $0.name == "From" }?.value
-        try await IntakeEntry.record(.init(at: req.application.clock.now(), channel: from?.hasPrefix("whatsapp:") == true ? .whatsapp : .sms,
-                                           provider: "twilio", sender: req.clientAddress, summary: "", outcome: .refused, reason: reason), on: req.db)
-        return Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: .init(string: reason))
+        let whatsapp = pairs?.last { $0.name == "From" }?.value.hasPrefix("whatsapp:") == true
+        return try await req.refuseDelivery(channel: whatsapp ? .whatsapp : .sms, provider: "twilio", reason, status: status)
     }
 }
