@@ -137,7 +137,8 @@ struct Open311Controller: RouteCollection {
     /// query is checked here too, as every reading resource calls this first: no parameter holds control characters.
     func checkJurisdiction(_ req: Request) throws {
         if let query = req.url.query, let pairs = FormPairs.parse(query[...]) {
-            for (name, value) in pairs where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            // The same rule as every form's text: no control characters but line breaks and tabs.
+            for (name, value) in pairs where FormValidator.textProblem(value, max: .max, required: false) != nil {
                 throw Open311Error(400, "\(name) holds control characters")
             }
         } else if req.url.query != nil {

@@ -31,8 +31,8 @@ final class Open311ServiceRecord: Model, Audited, @unchecked Sendable {
     init() {}
 
     var attributes: [Open311Attribute] {
-        get { (try? JSONDecoder().decode([Open311Attribute].self, from: Data(attributesJSON.utf8))) ?? [] }
-        set { attributesJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
+        get { JSONColumn.read(attributesJSON) ?? [] }
+        set { attributesJSON = JSONColumn.text(newValue) }
     }
 
     func name(in language: Language) -> String { language == .ms ? nameMs : nameEn }
@@ -67,8 +67,8 @@ final class Open311RequestRecord: Model, @unchecked Sendable {
     init() {}
 
     var answers: [String: [String]] {
-        get { (try? JSONDecoder().decode([String: [String]].self, from: Data(answersJSON.utf8))) ?? [:] }
-        set { answersJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("{}".utf8), as: UTF8.self) }
+        get { JSONColumn.read(answersJSON) ?? [:] }
+        set { answersJSON = JSONColumn.text(newValue) }
     }
 }
 
@@ -87,7 +87,7 @@ extension Open311RequestRecord {
 
         func forCase(_ id: UUID) -> New { var row = self; row.caseID = id; return row }
 
-        var answersJSON: String { String(decoding: (try? JSONEncoder().encode(answers)) ?? Data("{}".utf8), as: UTF8.self) }
+        var answersJSON: String { JSONColumn.text(answers) }
     }
 
     static let shape = TableShape<New>(schema, [
@@ -96,4 +96,13 @@ extension Open311RequestRecord {
         .init("address_id") { $0.location.addressID }, .init("media_url") { $0.mediaURL }, .init("device_id") { $0.deviceID },
         .init("account_id") { $0.accountID }, .init("answers") { $0.answersJSON }, .init("requested_at") { $0.at },
     ])
+}
+
+/// A value kept as JSON text in one column: read and written whole, never queried.
+enum JSONColumn {
+    static func read<T: Decodable>(_ text: String) -> T? { try? JSONDecoder().decode(T.self, from: Data(text.utf8)) }
+    /// Our own Codable values always encode; "null" only if one ever did not.
+    static func text<T: Encodable>(_ value: T) -> String {
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
 }
