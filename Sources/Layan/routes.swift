@@ -29,6 +29,8 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: Open311Controller())
     try app.routes.register(collection: Open311ServicesController())
     try app.routes.register(collection: IntakeLogController())
+    try app.routes.register(collection: InboundMailController())
+    try app.routes.register(collection: FailedMailController())
     try app.routes.register(collection: TwilioController())
     try app.routes.register(collection: MetaWebhookController())
     if app.settings.benchmarkRoutes {

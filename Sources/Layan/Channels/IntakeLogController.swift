@@ -15,6 +15,7 @@ struct IntakeLogController: RouteCollection {
     }
     struct Page: Encodable, Sendable {
         let layout: LayoutContext; let rows: [Row]; let channels: [Choice]; let outcomes: [Choice]; let action: String; let limit: Int
+        let failedMailHref: String; let failedMailWaiting: Int
     }
 
     static let limit = 200
@@ -40,6 +41,8 @@ struct IntakeLogController: RouteCollection {
             layout: await LayoutContext.make(for: req, title: req.t("intake.title")), rows: rows,
             channels: inbound.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: $0 == channel) },
             outcomes: IntakeEntry.Outcome.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: $0 == outcome) },
-            action: SiteURL.channels(.intake).path, limit: Self.limit))
+            action: SiteURL.channels(.intake).path, limit: Self.limit,
+            failedMailHref: SiteURL.channels(.failedMail).path,
+            failedMailWaiting: try await FailedMail.query(on: req.db).filter(\.$state == .waiting).count()))
     }
 }

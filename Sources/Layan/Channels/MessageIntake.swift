@@ -59,7 +59,7 @@ struct MessageIntake {
                 _ = try await CaseEngine(db: db, app: app).addMessage(open.id, body: text, isPublic: true, by: .customer, channelRows: rows)
                 return .continued(open.reference)
             }
-            let branch = try await intakeBranch()
+            let branch = try await ChannelBranch.find(app, on: db)
             let phone = message.channel == .sms || message.channel == .whatsapp ? message.sender : nil
             // Messenger and X name a sender by an id only: the case is anonymous until the officer learns more.
             var new = NewCase(type: .complaint, channel: message.channel, subject: String(text.prefix(80)), details: text,
@@ -102,11 +102,5 @@ struct MessageIntake {
               AND c.status IN (\(binds: open))
             ORDER BY i.at DESC LIMIT 1
             """).first(decoding: Row.self).map { ($0.id, $0.reference) }
-    }
-
-    private func intakeBranch() async throws -> Branch {
-        if let code = app.settings.channelBranchCode, let branch = try await Branch.query(on: db).filter(\.$code == code).first() { return branch }
-        guard let first = try await Branch.query(on: db).sort(\.$code).first() else { throw Abort(.serviceUnavailable, reason: "No branch is set up") }
-        return first
     }
 }

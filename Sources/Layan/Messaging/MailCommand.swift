@@ -5,8 +5,8 @@ import Vapor
 /// `layan mail test --to ADDRESS`: sends one message through the configured relay at once (not through the
 /// outbox) and says what the relay answered, so an administrator can check the SMTP settings.
 struct MailCommandGroup: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] = ["test": TestMailCommand()]
-    var help: String { "Checks outgoing e-mail." }
+    var commands: [String: any AnyAsyncCommand] = ["test": TestMailCommand(), "intake": MailIntakeCommand()]
+    var help: String { "Checks outgoing e-mail; takes inbound e-mail from a mail server." }
 }
 
 struct TestMailCommand: AsyncCommand {
@@ -31,5 +31,32 @@ struct TestMailCommand: AsyncCommand {
             throw CommandFailure("sending failed: \(error)")
         }
         context.console.print("sent to \(to) through \(host):\(settings.smtpPort) (\(settings.smtpSecurity))")
+    }
+}
+
+/// `layan mail intake`: one raw message on standard input, as Postfix's `pipe` transport and fetchmail's `mda` hand it
+/// over (docs/channels.md). Exit 0 once the message is held (filed, continued, ignored, duplicate or kept as failed);
+/// 75 (EX_TEMPFAIL) when it could not be stored, so the mail server keeps it and tries again.
+struct MailIntakeCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+
+    var help: String { "Takes one e-mail from standard input into Layan (for Postfix pipe or fetchmail mda)." }
+
+    static let temporaryFailure: Int32 = 75
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let raw = Array(FileHandle.standardInput.readDataToEndOfFile())
+        do {
+            guard !raw.isEmpty else { throw CommandFailure("standard input is empty") }
+            let outcome = try await MailIntake(db: context.application.db, app: context.application).take(raw)
+            let taken = InboundMailController.taken(outcome)
+            context.console.print([taken.outcome, taken.caseReference, taken.reason].compactMap { $0 }.joined(separator: " "))
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            context.console.error("layan mail intake: could not store the message, the mail server should try again: \(error)")
+            try? await context.application.asyncShutdown()
+            exit(Self.temporaryFailure)
+        }
     }
 }

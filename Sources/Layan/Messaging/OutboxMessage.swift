@@ -63,6 +63,18 @@ extension OutboxMessage {
 }
 
 extension OutboxMessage {
+    /// The Message-ID of the e-mail sent for this row: it names the row, so a reply's `In-Reply-To` finds the case.
+    static func mailMessageID(_ id: UUID) -> String { "\(id.uuidString.lowercased())@\(messageIDDomain)" }
+
+    /// The row a message id of ours names; nil for anyone else's.
+    static func outboxID(mailMessageID: String) -> UUID? {
+        let parts = mailMessageID.split(separator: "@")
+        guard parts.count == 2, parts[1] == messageIDDomain else { return nil }
+        return UUID(uuidString: String(parts[0]))
+    }
+
+    private static let messageIDDomain = "layan"
+
     /// What went wrong, in the catalogue's words for the people on the case page: the stored error is for the
     /// administrator's log (a setting's name, an SMTP reply), not for a case officer.
     var problemKey: String? {

@@ -55,7 +55,7 @@ struct OutboxWorker: Sendable {
         switch message.channel {
         case .email:
             let mail = MailMessage(from: app.settings.messaging.mailFrom, to: message.recipient, subject: message.subject, body: message.body,
-                                   messageID: "\(message.id!.uuidString.lowercased())@layan")
+                                   messageID: OutboxMessage.mailMessageID(message.id!))
             try await app.mailer.send(mail, at: app.clock.now())
         case .sms:
             try await app.smsGateway.send(to: message.recipient, text: message.body, id: message.id!)

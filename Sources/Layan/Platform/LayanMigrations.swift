@@ -33,5 +33,6 @@ enum LayanMigrations {
         AddCaseAuditTrigger(),
         CreateOpen311(),
         CreateIntakeLog(),
+        CreateFailedMail(),
     ] }
 }

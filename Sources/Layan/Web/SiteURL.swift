@@ -76,6 +76,13 @@ public enum SiteURL: Sendable {
         case newOpen311Service
         case open311Service(String)
         case intake
+        /// E-mail that could not become a case, kept whole.
+        case failedMail
+        case oneFailedMail(String)
+        case failedMailRaw(String)
+        case retryFailedMail(String)
+        case fileFailedMail(String)
+        case dismissFailedMail(String)
         /// Twilio's webhook for SMS and WhatsApp messages to the agency's numbers.
         case twilioMessages
         /// Meta's webhook for the WhatsApp Cloud API and Messenger: the GET handshake and signed POSTs.
@@ -85,6 +92,12 @@ public enum SiteURL: Sendable {
             switch self {
             case .metaWebhook: "/channels/meta/webhook"
             case .intake: "/intake"
+            case .failedMail: "/intake/mail"
+            case let .oneFailedMail(id): "/intake/mail/\(id)"
+            case let .failedMailRaw(id): "/intake/mail/\(id)/message.eml"
+            case let .retryFailedMail(id): "/intake/mail/\(id)/retry"
+            case let .fileFailedMail(id): "/intake/mail/\(id)/file"
+            case let .dismissFailedMail(id): "/intake/mail/\(id)/dismiss"
             case .twilioMessages: "/channels/twilio/messages"
             case .open311Services: "/admin/open311"
             case .newOpen311Service: "/admin/open311/new"
@@ -228,6 +241,7 @@ public enum SiteURL: Sendable {
         case caseTransitions(String)
         case caseAssignment(String)
         case publicCase(String)
+        case inboundEmail
 
         var path: String {
             switch self {
@@ -247,6 +261,7 @@ public enum SiteURL: Sendable {
             case let .caseTransitions(id): "/api/v1/cases/\(id)/transitions"
             case let .caseAssignment(id): "/api/v1/cases/\(id)/assignment"
             case let .publicCase(reference): "/api/v1/public/cases/\(reference)"
+            case .inboundEmail: "/api/v1/inbound/email"
             }
         }
     }

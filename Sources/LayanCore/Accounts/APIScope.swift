@@ -13,6 +13,8 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case casesAssign = "cases:assign"
     /// Filing service requests through Open311 GeoReport v2 (the token is the client's `api_key`).
     case open311
+    /// Handing inbound e-mail to Layan (`POST /api/v1/inbound/email`): a mail server's delivery agent.
+    case mailInbound = "mail:inbound"
 
     /// The staff permission that gives the same access through a signed-in browser session.
     public var permission: Permission {
@@ -22,7 +24,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .queueRead: .staffHome
         case .casesRead, .casesWrite: .handleCases
         case .casesAssign: .superviseCases
-        case .open311: .handleCases
+        case .open311, .mailInbound: .handleCases
         }
     }
 

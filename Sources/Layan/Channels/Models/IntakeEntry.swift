@@ -19,6 +19,10 @@ final class IntakeEntry: Model, @unchecked Sendable {
         case duplicate
         /// Refused before anything was read into a case: a wrong key or signature, bad input.
         case refused
+        /// Machine mail (an auto-reply, a bounce, a list): logged, never answered, so no mail loops.
+        case ignored
+        /// Could not be read into a case: kept whole for staff (failed e-mail intake).
+        case failed
         var catalogueKey: String { "intake.outcome.\(rawValue)" }
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A message that arrived by e-mail (issue #17, item 2), read from its raw RFC 5322 bytes: who sent it, what it says
@@ -225,5 +226,24 @@ struct BodyReader {
         let heading = ["From", "Date", "Subject"].compactMap { name in entity.headers.text(name).map { "\(name): \($0)" } }
         texts.append((["---------- Forwarded message ----------"] + heading).joined(separator: "\n"))
         read(entity, depth: depth)
+    }
+}
+
+extension InboundMail {
+    /// What makes a second delivery of a message a duplicate: its Message-ID, or for a message without one a digest
+    /// of its bytes (a relay that retries sends the same bytes).
+    public static func deliveryID(messageID: String?, raw: [UInt8]) -> String {
+        if let messageID, !messageID.isEmpty { return String(messageID.prefix(250)) }
+        return "sha256:" + SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The case reference in a subject (`Re: [ADU-2026-000123] Dalam tindakan`), as our notifications put it.
+    public static func caseReference(inSubject subject: String) -> CaseReference? {
+        var rest = subject[...]
+        while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+            if let reference = CaseReference(String(rest[rest.index(after: open)..<close])) { return reference }
+            rest = rest[rest.index(after: close)...]
+        }
+        return nil
     }
 }
