@@ -44,7 +44,7 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
-            self.messages.append({"to": envelope.rcpt_tos, "subject": str(message["subject"]),
+            self.messages.append({"to": envelope.rcpt_tos, "subject": str(message["subject"]), "message_id": str(message["message-id"]),
                                   "body": message.get_body(("plain",)).get_content()})
         return "250 OK"
 

@@ -96,3 +96,32 @@ def test_stopping_while_clients_walk_away_mid_request_exits_cleanly(tmp_path):
 
     # 32 clients: with 8 the race with shutdown was too rare to show (2 failures in 6 runs before the fix at 32).
     _terminate_during(server, send_and_leave, 32)
+
+
+def mail_intake(raw: bytes):
+    binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
+    return subprocess.run([binary, "mail", "intake", "--log", "error"], cwd=ROOT, env=SERVER_ENV, input=raw, capture_output=True, timeout=120)
+
+
+def test_mail_intake_files_a_message_and_takes_the_customers_reply_to_our_acknowledgement(server, mailbox):
+    box, _ = mailbox
+    # given a real Outlook message, as Postfix's pipe transport hands it over
+    raw = (ROOT / "tests/mail-corpus/layan/outlook-windows1252-qp.eml").read_bytes()
+    # when
+    first = mail_intake(raw)
+    again = mail_intake(raw)
+    broken = mail_intake((ROOT / "tests/mail-corpus/layan/broken-no-headers.eml").read_bytes())
+    # then the first files a case, the repeat adds nothing, the broken one is kept; all exit 0 so the mail server does not bounce them
+    assert first.returncode == 0, first.stderr
+    assert re.match(rb"filed ADU-\d{4}-\d{6}", first.stdout), first.stdout
+    assert again.returncode == 0 and again.stdout.startswith(b"duplicate")
+    assert broken.returncode == 0 and broken.stdout.startswith(b"failed")
+    reference = first.stdout.split()[1].decode()
+    # and the acknowledgement reaches the sender through real SMTP, with a Message-ID that leads back to the case
+    acknowledgement = box.wait_for("siti.aminah@example.com.my", lambda m: reference in m["subject"])[0]
+    reply = (f"From: Siti Aminah <siti.aminah@example.com.my>\r\nTo: aduan@layan.example\r\nSubject: Re: {acknowledgement['subject']}\r\n"
+             f"Message-ID: <reply-1@example.com.my>\r\nIn-Reply-To: {acknowledgement['message_id']}\r\n"
+             "Content-Type: text/plain; charset=utf-8\r\n\r\nResit sudah saya terima, terima kasih.\r\n").encode()
+    answered = mail_intake(reply)
+    assert answered.returncode == 0, answered.stderr
+    assert answered.stdout.decode().split()[:2] == ["continued", reference]
