@@ -45,6 +45,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     }
     app.mailer = SMTPMailer(settings: settings.messaging)
     app.smsGateway = HTTPSMSGateway(url: settings.messaging.smsGatewayURL, token: settings.messaging.smsGatewayToken, client: app.client)
+    app.conversationSender = ProviderConversations(settings: settings.conversations, twilioAuthToken: settings.twilioAuthToken, client: app.client)
     app.calendarService = CalendarService(base: try CalendarService.loadBase(resourcesDirectory: app.directory.resourcesDirectory))
 
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.

@@ -32,6 +32,7 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: InboundMailController())
     try app.routes.register(collection: FailedMailController())
     try app.routes.register(collection: TwilioController())
+    try app.routes.register(collection: XWebhookController())
     try app.routes.register(collection: MetaWebhookController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).

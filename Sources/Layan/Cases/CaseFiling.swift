@@ -29,6 +29,7 @@ struct CaseFiling: Sendable {
         var rows = InsertBatch()
         rows.add(filed, as: FiledCase.shape)
         new.channelRows?(filed.id, &rows)
+        if let conversation = new.conversation { rows.add(ReplyRoute.Row(caseID: filed.id, route: conversation), as: ReplyRoute.shape) }
         rows.add(CaseEvent.New(caseID: filed.id, at: now, kind: .received, isPublic: true, actorID: actor.staffID, actorName: actor.name, to: .new),
                  as: CaseEvent.shape)
         if let assignee {
@@ -39,7 +40,7 @@ struct CaseFiling: Sendable {
             Self.addAttachment(attachment, to: filed.id, isPublic: true, at: now, to: &rows)
         }
         // PKPA 1/2008: responsive — the acknowledgement with the reference goes out with the case itself.
-        if let message = notifier.message(for: filed, about: .received, note: nil) {
+        if let message = notifier.message(for: filed, about: .received, note: nil, conversation: new.conversation) {
             rows.add(message, as: OutboxMessage.shape)
         }
         return (filed, rows)

@@ -14,13 +14,18 @@ struct CaseNotifier: Sendable {
     enum Occasion { case received, statusChanged, reply }
 
     func tell(_ record: CaseRecord, about occasion: Occasion, note: String?, on db: any Database) async throws {
-        guard let message = message(for: record, about: occasion, note: note) else { return }
+        // A case that came by a conversation is answered in it (issue #17, item 3).
+        let conversation = Self.conversationChannels.contains(record.channel) ? try await CaseReplyRoute.find(record.id, on: db)?.route : nil
+        guard let message = message(for: record, about: occasion, note: note, conversation: conversation) else { return }
         try await db.sql.insert(message, as: OutboxMessage.shape)
     }
 
-    /// The message for the customer, in their language, as an outbox row; nil when they cannot be reached (anonymous).
-    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?) -> OutboxMessage.New? {
-        guard let (channel, recipient) = Self.route(record) else { return nil }
+    static let conversationChannels: Set<CaseChannel> = [.sms, .whatsapp, .facebook, .x]
+
+    /// The message for the customer, in their language, as an outbox row: back into the conversation the case came
+    /// from, else by the contact they chose; nil when they cannot be reached (anonymous).
+    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?, conversation: ReplyRoute? = nil) -> OutboxMessage.New? {
+        guard let (channel, recipient) = conversation.map({ ($0.channel, $0.recipient) }) ?? Self.route(record) else { return nil }
         let catalogue = app.catalogue
         let language = record.language
         let status = catalogue.text(record.status.catalogueKey, language)
@@ -42,10 +47,17 @@ struct CaseNotifier: Sendable {
         var lines = [catalogue.text("notify.case.greeting", language, values), "", opening]
         if let note { lines += ["", note] }
         lines += ["", catalogue.text("notify.case.link", language, values), "", catalogue.text("notify.case.signature", language, values)]
-        let body = channel == .sms
-            ? [opening, note.map { String($0.prefix(200)) }, values["link"]].compactMap { $0 }.joined(separator: " ")
-            : lines.joined(separator: "\n")
-        return OutboxMessage.New(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.caseID, at: app.clock.now())
+        let body: String = switch channel {
+        case .sms: [opening, note.map { String($0.prefix(200)) }, values["link"]].compactMap { $0 }.joined(separator: " ")
+        // A conversation: the officer's words in full, under the one line that says which case; the providers' limits
+        // are 1,600 characters (Twilio) and 2,000 (Messenger), so the whole message keeps under them.
+        case .twilio, .whatsappCloud, .messenger, .x:
+            String(([subject, opening] + (note.map { [String($0.prefix(1300))] } ?? []) + [values["link"] ?? ""]).joined(separator: "\n\n").prefix(1600))
+        case .email: lines.joined(separator: "\n")
+        }
+        var message = OutboxMessage.New(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.caseID, at: app.clock.now())
+        message.sender = conversation?.sender
+        return message
     }
 
     /// How to reach the customer: the channel they chose when we have it, else the other; nobody for anonymous cases.

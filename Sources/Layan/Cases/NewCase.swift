@@ -28,4 +28,6 @@ struct NewCase: Sendable {
     /// What the channel it came by keeps beside the case (an Open311 request's location and answers), as rows
     /// written with the case in the same unit, so a case never exists without them.
     var channelRows: (@Sendable (_ caseID: UUID, _ rows: inout InsertBatch) -> Void)?
+    /// The conversation it came by (SMS, WhatsApp, Messenger, X), where its acknowledgement and replies go back.
+    var conversation: ReplyRoute?
 }

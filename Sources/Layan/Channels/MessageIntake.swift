@@ -26,6 +26,8 @@ struct InboundMessage: Sendable {
     var senderName: String?
     let text: String
     var mediaURLs: [String] = []
+    /// Where replies go back: the customer and our address as this provider names them.
+    var replyRoute: ReplyRoute?
 }
 
 /// Takes a provider's message: a second delivery of it adds nothing; a sender with an open case on the same
@@ -66,6 +68,7 @@ struct MessageIntake {
                               anonymous: phone == nil, name: phone == nil ? nil : message.senderName ?? phone, phone: phone,
                               contactBy: .sms, branchID: try branch.requireID())
             new.channelRows = { caseID, rows in rows.add(entry.forCase(caseID), as: IntakeEntry.shape) }
+            new.conversation = message.replyRoute
             let filed = try await CaseEngine(db: db, app: app).file(new, by: .system)
             return .filed(filed.reference)
         } catch {

@@ -10,7 +10,14 @@ final class OutboxMessage: Model, @unchecked Sendable {
     // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
     static let schema = "outbox"
 
-    enum Channel: String, Codable, Sendable { case email, sms }
+    enum Channel: String, Codable, Sendable {
+        case email, sms
+        /// Back into the conversation a case came from (issue #17, item 3): Twilio's Messages API (SMS or WhatsApp),
+        /// the WhatsApp Cloud API, the Messenger Send API, X's direct messages.
+        case twilio, whatsappCloud = "whatsapp_cloud", messenger, x
+
+        var isConversation: Bool { self != .email && self != .sms }
+    }
     enum State: String, Codable, Sendable { case pending, sending, sent, failed }
 
     @ID(key: .id) var id: UUID?
@@ -26,6 +33,10 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @OptionalField(key: "last_error") var lastError: String?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
+    /// Our own address in a conversation: the Twilio number or WhatsApp phone-number id the customer wrote to.
+    @OptionalField(key: "sender") var sender: String?
+    /// The provider's id for what it accepted (Twilio's `SM…`, WhatsApp's `wamid…`): its status reports name it.
+    @OptionalField(key: "provider_message_id") var providerMessageID: String?
 
     init() {}
 
@@ -51,6 +62,7 @@ extension OutboxMessage {
         let body: String
         let caseID: UUID?
         let at: Date
+        var sender: String?
     }
 
     /// Where each value of a new message is stored.
@@ -59,6 +71,7 @@ extension OutboxMessage {
         .init("subject") { $0.subject }, .init("body") { $0.body }, .init("case_id") { $0.caseID },
         .init("state") { _ in State.pending.rawValue }, .init("attempts") { _ in 0 }, .init("next_attempt_at") { $0.at },
         .init("last_error") { _ in nil }, .init("created_at") { $0.at }, .init("sent_at") { _ in nil },
+        .init("sender") { $0.sender }, .init("provider_message_id") { _ in nil },
     ])
 }
 

@@ -28,7 +28,7 @@ struct OutboxWorker: Sendable {
     private func deliver(_ message: OutboxMessage) async throws -> Bool {
         let now = app.clock.now()
         do {
-            try await send(message)
+            message.providerMessageID = try await send(message)
             message.state = .sent
             message.sentAt = now
             message.lastError = nil
@@ -38,7 +38,7 @@ struct OutboxWorker: Sendable {
         } catch {
             message.attempts += 1
             message.lastError = String(describing: error).prefix(500).description
-            let permanent = (error as? SMTPClient.Failure)?.permanent ?? false
+            let permanent = (error as? any DeliveryFailure)?.permanent ?? false
             if !permanent, let delay = app.settings.messaging.retry.delay(afterAttempts: message.attempts) {
                 message.state = .pending
                 message.nextAttemptAt = now.addingTimeInterval(delay)
@@ -51,14 +51,19 @@ struct OutboxWorker: Sendable {
         }
     }
 
-    private func send(_ message: OutboxMessage) async throws {
+    /// Sends it; answers the provider's id for it where the provider gives one.
+    private func send(_ message: OutboxMessage) async throws -> String? {
         switch message.channel {
         case .email:
             let mail = MailMessage(from: app.settings.messaging.mailFrom, to: message.recipient, subject: message.subject, body: message.body,
                                    messageID: OutboxMessage.mailMessageID(message.id!))
             try await app.mailer.send(mail, at: app.clock.now())
+            return nil
         case .sms:
             try await app.smsGateway.send(to: message.recipient, text: message.body, id: message.id!)
+            return nil
+        case .twilio, .whatsappCloud, .messenger, .x:
+            return try await app.conversationSender.send(message)
         }
     }
 }

@@ -28,7 +28,7 @@ struct SMTPClient: Sendable {
     var trustRootsFile: String?
     var timeout: TimeAmount = .seconds(30)
 
-    struct Failure: Error, CustomStringConvertible {
+    struct Failure: DeliveryFailure, CustomStringConvertible {
         let description: String
         /// 5xx replies and configuration errors will not succeed on a retry.
         let permanent: Bool

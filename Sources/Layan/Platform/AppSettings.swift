@@ -87,6 +87,10 @@ public struct AppSettings: Sendable {
     public var metaAppSecret: String?
     /// The verify token typed into Meta's webhook set-up, echoed back in its handshake (`LAYAN_META_VERIFY_TOKEN`).
     public var metaVerifyToken: String?
+    /// X's consumer secret, which signs Account Activity webhooks and their CRC (`LAYAN_X_CONSUMER_SECRET`).
+    public var xConsumerSecret: String?
+    /// Where replies into conversations are sent, and with what credentials.
+    public var conversations = ConversationSettings()
     /// The branch (by code) that receives cases from channels that name none: SMS, WhatsApp (`LAYAN_CHANNEL_BRANCH`);
     /// unset, the first branch by code.
     public var channelBranchCode: String?
@@ -152,6 +156,8 @@ public struct AppSettings: Sendable {
         settings.twilioAuthToken = env["LAYAN_TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         settings.metaAppSecret = env["LAYAN_META_APP_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         settings.metaVerifyToken = env["LAYAN_META_VERIFY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.xConsumerSecret = env["LAYAN_X_CONSUMER_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.conversations = try ConversationSettings(env)
         settings.channelBranchCode = env["LAYAN_CHANNEL_BRANCH"].flatMap { $0.isEmpty ? nil : $0.uppercased() }
         if let raw = env["LAYAN_OPEN311_JURISDICTION"], !raw.isEmpty {
             guard raw.count <= 100, !raw.contains(where: \.isWhitespace) else { throw SettingsError.invalid("LAYAN_OPEN311_JURISDICTION", raw) }
@@ -254,5 +260,45 @@ extension Application {
     public var settings: AppSettings {
         get { storage[SettingsKey.self] ?? AppSettings() }
         set { storage[SettingsKey.self] = newValue }
+    }
+}
+
+/// The providers' send APIs for replies into conversations (issue #17, item 3). Base URLs are settings so an agency
+/// can go through its own gateway or proxy, and tests through a local stand-in; unset credentials leave a reply
+/// waiting in the outbox with "not configured".
+public struct ConversationSettings: Sendable {
+    /// `LAYAN_TWILIO_API_URL`; Twilio's Messages API is `{url}/2010-04-01/Accounts/{sid}/Messages.json`.
+    public var twilioAPIURL = "https://api.twilio.com"
+    /// `LAYAN_TWILIO_ACCOUNT_SID`; with `LAYAN_TWILIO_AUTH_TOKEN` the Basic credentials.
+    public var twilioAccountSID: String?
+    /// `LAYAN_META_GRAPH_URL`: the Graph API with its version, for WhatsApp Cloud API and Messenger sends.
+    public var metaGraphURL = "https://graph.facebook.com/v21.0"
+    /// `LAYAN_WHATSAPP_TOKEN`: the system user's access token for the WhatsApp Cloud API.
+    public var whatsAppToken: String?
+    /// `LAYAN_MESSENGER_PAGE_TOKEN`: the Page access token for the Messenger Send API.
+    public var messengerPageToken: String?
+    /// `LAYAN_X_API_URL`; direct messages are `{url}/2/dm_conversations/with/{id}/messages`.
+    public var xAPIURL = "https://api.x.com"
+    /// `LAYAN_X_ACCESS_TOKEN`: an OAuth 2.0 user-context token of the agency's account (scope `dm.write`).
+    public var xAccessToken: String?
+
+    public init() {}
+
+    init(_ env: [String: String]) throws {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func url(_ name: String, _ fallback: String) throws -> String {
+            guard let raw = value(name) else { return fallback }
+            guard let parsed = URL(string: raw), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw SettingsError.invalid(name, raw)
+            }
+            return raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        }
+        twilioAPIURL = try url("LAYAN_TWILIO_API_URL", twilioAPIURL)
+        twilioAccountSID = value("LAYAN_TWILIO_ACCOUNT_SID")
+        metaGraphURL = try url("LAYAN_META_GRAPH_URL", metaGraphURL)
+        whatsAppToken = value("LAYAN_WHATSAPP_TOKEN")
+        messengerPageToken = value("LAYAN_MESSENGER_PAGE_TOKEN")
+        xAPIURL = try url("LAYAN_X_API_URL", xAPIURL)
+        xAccessToken = value("LAYAN_X_ACCESS_TOKEN")
     }
 }

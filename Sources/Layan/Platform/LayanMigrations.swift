@@ -34,5 +34,6 @@ enum LayanMigrations {
         CreateOpen311(),
         CreateIntakeLog(),
         CreateFailedMail(),
+        AddConversations(),
     ] }
 }

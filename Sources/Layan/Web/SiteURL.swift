@@ -87,10 +87,13 @@ public enum SiteURL: Sendable {
         case twilioMessages
         /// Meta's webhook for the WhatsApp Cloud API and Messenger: the GET handshake and signed POSTs.
         case metaWebhook
+        /// X's Account Activity webhook: the CRC GET and signed POSTs.
+        case xWebhook
 
         var path: String {
             switch self {
             case .metaWebhook: "/channels/meta/webhook"
+            case .xWebhook: "/channels/x/webhook"
             case .intake: "/intake"
             case .failedMail: "/intake/mail"
             case let .oneFailedMail(id): "/intake/mail/\(id)"

@@ -57,6 +57,8 @@ struct MetaPayload: Decodable {
             struct Media: Decodable { var id: String?; var caption: String? }
             var from: String; var id: String; var type: String?; var text: Text?; var image: Media?; var document: Media?
         }
+        struct Metadata: Decodable { var phone_number_id: String? }
+        var metadata: Metadata?
         var contacts: [Contact]?
         var messages: [Message]?
     }
@@ -64,6 +66,7 @@ struct MetaPayload: Decodable {
         struct Party: Decodable { var id: String }
         struct Message: Decodable { var mid: String; var text: String?; var is_echo: Bool? }
         var sender: Party
+        var recipient: Party?
         var message: Message?
     }
 
@@ -81,14 +84,16 @@ struct MetaPayload: Decodable {
                     // A WhatsApp id is the number in international form without the plus.
                     found.append(InboundMessage(channel: .whatsapp, provider: "meta-whatsapp", providerMessageID: message.id, sender: "+" + message.from,
                                                 senderName: names[message.from] ?? nil, text: text,
-                                                mediaURLs: media.compactMap(\.id).map { "whatsapp-media:\($0)" }))
+                                                mediaURLs: media.compactMap(\.id).map { "whatsapp-media:\($0)" },
+                                                replyRoute: ReplyRoute(channel: .whatsappCloud, recipient: message.from, sender: change.value?.metadata?.phone_number_id)))
                 }
             }
             // Our own replies come back as echoes: not the customer's.
             for event in entry.messaging ?? [] where object == "page" {
                 guard let message = event.message, message.is_echo != true, event.sender.id.count <= 64, message.mid.count <= 200 else { continue }
                 found.append(InboundMessage(channel: .facebook, provider: "meta-messenger", providerMessageID: message.mid, sender: event.sender.id,
-                                            text: message.text ?? "(attachment)"))
+                                            text: message.text ?? "(attachment)",
+                                            replyRoute: ReplyRoute(channel: .messenger, recipient: event.sender.id, sender: event.recipient?.id)))
             }
         }
         return found

@@ -29,7 +29,9 @@ struct TwilioController: RouteCollection {
         let sender = whatsapp ? String(from.dropFirst("whatsapp:".count)) : from
         let media = (0..<min(Int(value("NumMedia") ?? "0") ?? 0, 10)).compactMap { value("MediaUrl\($0)") }
         let message = InboundMessage(channel: whatsapp ? .whatsapp : .sms, provider: "twilio", providerMessageID: sid, sender: sender,
-                                     senderName: value("ProfileName"), text: value("Body") ?? "", mediaURLs: media)
+                                     senderName: value("ProfileName"), text: value("Body") ?? "", mediaURLs: media,
+                                     // Answered from the number they wrote to, on the same channel (`whatsapp:` kept).
+                                     replyRoute: ReplyRoute(channel: .twilio, recipient: from, sender: value("To")))
         _ = try await MessageIntake(db: req.db, app: req.application).take(message)
         return Response(status: .ok, headers: ["Content-Type": "text/xml; charset=utf-8"],
                         body: .init(string: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"))
