@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: IntakeLogController())
     try app.routes.register(collection: InboundMailController())
     try app.routes.register(collection: FailedMailController())
+    try app.routes.register(collection: PaperFormsController())
     try app.routes.register(collection: TwilioController())
     try app.routes.register(collection: XWebhookController())
     try app.routes.register(collection: MetaWebhookController())

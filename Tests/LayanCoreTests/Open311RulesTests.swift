@@ -195,3 +195,25 @@ import Testing
         #expect(query.ids == ["ADU-2026-000001", "ADU-2026-000002"])
     }
 }
+
+@Suite struct PaperFormSerialTests {
+    @Test func aSerialCarriesItsBranchNumberAndCheckDigit() {
+        // given Luhn's check digit of 000123 (7992739871 → 3 is the textbook case; here 000123 → 0)
+        let serial = PaperFormSerial(branchCode: "sha", number: 123)
+        // then
+        #expect(serial.description == "SHA-000123-0")
+        #expect(PaperFormSerial.checkDigit("7992739871") == "3")
+    }
+
+    @Test func aSerialIsReadHoweverItIsTyped() {
+        #expect(PaperFormSerial.parse("sha 000123 0") == .success(PaperFormSerial(branchCode: "SHA", number: 123)))
+        #expect(PaperFormSerial.parse("SHA0001230") == .success(PaperFormSerial(branchCode: "SHA", number: 123)))
+    }
+
+    @Test func oneWrongOrSwappedDigitIsCaught() {
+        #expect(PaperFormSerial.parse("SHA-000124-0") == .failure(.checkDigit))
+        #expect(PaperFormSerial.parse("SHA-000213-0") == .failure(.checkDigit))
+        #expect(PaperFormSerial.parse("123") == .failure(.unreadable))
+        #expect(PaperFormSerial.parse("") == .failure(.unreadable))
+    }
+}

@@ -117,6 +117,8 @@ struct AccountsController: RouteCollection {
             (.cases(.recoveries), "recoveries", .handleCases),
             (.cases(.articles), "articles", .handleCases),
             (.channels(.intake), "intake", .viewCases),
+            (.channels(.paperFormEntry), "paperFormEntry", .handleCases),
+            (.channels(.paperForms), "paperForms", .handleCases),
             (.queue(.console), "console", .operateCounter),
             (.queue(.supervise), "supervise", .superviseQueue),
             (.directory, "directory", .viewDirectory),

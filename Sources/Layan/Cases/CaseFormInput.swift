@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import LayanCore
 import Vapor
@@ -24,6 +25,8 @@ struct CaseFormInput: Content {
     var channel: String?
     /// The honeypot: people never see it, robots fill it in.
     var website: String?
+    /// The serial of the paper form whose QR code opened the form, so the same form is not entered twice.
+    var formSerial: String?
     var attachments: [File]?
 
     /// The portal's fields in the order the form shows them, with their labels (the error summary's order and names).
@@ -41,7 +44,7 @@ struct CaseFormInput: Content {
         for (key, value) in [("type", type), ("category", category), ("subject", subject), ("details", details), ("branch", branch),
                              ("division", division), ("service", service), ("name", name), ("email", email), ("phone", phone), ("idDocument", idDocument),
                              ("language", language), ("contactBy", contactBy), ("anonymous", anonymous), ("onBehalfOf", onBehalfOf),
-                             ("consentGiven", consentGiven), ("channel", channel)] {
+                             ("consentGiven", consentGiven), ("channel", channel), ("formSerial", formSerial)] {
             if let value { values[key] = value.trimmed }
         }
         return values
@@ -75,11 +78,17 @@ struct CaseFormInput: Content {
         let files = NewAttachment.from(attachments)
         guard problems.isEmpty, let type, let branch else { return .failure(CaseInvalid(problems: problems)) }
         let anonymous = self.anonymous == "on" || self.anonymous == "true"
-        let new = NewCase(type: type, channel: channel, categoryID: categoryID, subject: subject?.trimmed ?? "", details: details?.trimmed ?? "",
+        var new = NewCase(type: type, channel: channel, categoryID: categoryID, subject: subject?.trimmed ?? "", details: details?.trimmed ?? "",
                           anonymous: anonymous, name: name?.trimmed, email: email?.trimmed, phone: phone?.trimmed, idDocument: idDocument?.trimmed,
                           language: self.language.flatMap { Language(tag: $0) } ?? language, contactBy: ContactChannel(rawValue: contactBy ?? "") ?? .email,
                           onBehalfOf: onBehalfOf?.trimmed, consentGiven: consentGiven == "on" || consentGiven == "true",
                           branchID: try branch.requireID(), divisionID: divisionID, service: service?.trimmed, attachments: files)
+        if let serial = try await PaperFormsController.unusedSerial(formSerial, branch: branch, on: db) {
+            let (at, filedBy) = (Date(), channel)
+            new.channelRows = { caseID, rows in
+                rows.add(PaperFormEntry.New(serial: serial.description, caseID: caseID, channel: filedBy, droppedOn: nil, at: at, by: nil), as: PaperFormEntry.shape)
+            }
+        }
         return CaseEngine.check(new, branch: BranchRef(id: try branch.requireID(), code: branch.code, name: branch.name, state: branch.state))
     }
 }

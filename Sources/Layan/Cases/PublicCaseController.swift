@@ -50,6 +50,12 @@ struct PublicCaseController: RouteCollection {
         var values: [String: String] = ["language": req.language.rawValue]
         if let type { values["type"] = type.rawValue }
         if let subject = req.query[String.self, at: "subject"] { values["subject"] = String(subject.prefix(200)) }
+        // Opened from a paper form's QR code: its branch chosen, its serial carried along (issue #17, item 4).
+        if let code = req.query[String.self, at: "cawangan"], code.count <= 20,
+           let branch = try await Branch.query(on: req.db).filter(\.$code == code.uppercased()).first() {
+            values["branch"] = branch.id!.uuidString
+            if let serial = req.query[String.self, at: "borang"], serial.count <= 30 { values["formSerial"] = serial }
+        }
         return try await req.view.render("Cases/form", try await formPage(req, form: try await req.form(values: values))).encodeResponse(for: req)
     }
 

@@ -14,6 +14,14 @@ struct ChannelDetail: Encodable, Sendable {
 enum ChannelDetails {
     /// What the case's channel kept, in the officer's language; empty for channels that keep nothing more.
     static func of(_ record: CaseRecord, for req: Request) async throws -> [ChannelDetail] {
+        if [.counterForm, .feedbackBox, .web].contains(record.channel), let id = record.id,
+           let form = try await PaperFormEntry.query(on: req.db).filter(\.$caseRecord.$id == id).first() {
+            var details = [ChannelDetail(label: req.t("paperForm.detail.serial"), value: form.id ?? "")]
+            if let dropped = form.droppedOn.flatMap({ LocalDate($0) }) {
+                details.append(ChannelDetail(label: req.t("paperForm.detail.droppedOn"), value: MalaysianTime.longDate(dropped, in: req.language)))
+            }
+            return details
+        }
         guard record.channel == .open311, let id = record.id, let kept = try await Open311RequestRecord.find(id, on: req.db) else { return [] }
         var details: [ChannelDetail] = []
         let service = try await Open311ServiceRecord.query(on: req.db).filter(\.$code == kept.serviceCode).first()

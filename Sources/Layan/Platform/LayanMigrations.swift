@@ -35,5 +35,6 @@ enum LayanMigrations {
         CreateIntakeLog(),
         CreateFailedMail(),
         AddConversations(),
+        CreatePaperForms(),
     ] }
 }

@@ -89,11 +89,18 @@ public enum SiteURL: Sendable {
         case metaWebhook
         /// X's Account Activity webhook: the CRC GET and signed POSTs.
         case xWebhook
+        /// Paper complaint/feedback forms: printing a batch, one batch's printable sheets, entering a stack.
+        case paperForms
+        case paperFormBatch(String)
+        case paperFormEntry
 
         var path: String {
             switch self {
             case .metaWebhook: "/channels/meta/webhook"
             case .xWebhook: "/channels/x/webhook"
+            case .paperForms: "/forms"
+            case let .paperFormBatch(id): "/forms/batches/\(id)"
+            case .paperFormEntry: "/forms/entry"
             case .intake: "/intake"
             case .failedMail: "/intake/mail"
             case let .oneFailedMail(id): "/intake/mail/\(id)"
