@@ -40,6 +40,24 @@ import VaporTesting
         }
     }
 
+    @Test func demoAgencyHasEveryOtherChannelAtWork() async throws {
+        try await withLayan { app in
+            // when
+            _ = try await DemoLoader.load(on: app.db, application: app)
+            // then e-mail: two complaints, a reply continued, an auto-reply ignored, one kept as failed
+            #expect(try await CaseRecord.query(on: app.db).filter(\.$channel == .email).count() == 2)
+            let mail = try await IntakeEntry.query(on: app.db).filter(\.$channel == .email).all().map(\.outcome)
+            #expect(Set(mail) == [.filed, .continued, .ignored, .failed])
+            #expect(try await FailedMail.query(on: app.db).filter(\.$state == .waiting).count() == 1)
+            // X, answered back by direct message
+            #expect(try await CaseRecord.query(on: app.db).filter(\.$channel == .x).count() == 1)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$channel == .x).count() == 1)
+            // and paper forms from the box and the counter, with their serials
+            #expect(try await PaperFormEntry.query(on: app.db).count() == 3)
+            #expect(try await CaseRecord.query(on: app.db).filter(\.$channel ~~ [.feedbackBox, .counterForm]).count() >= 3)
+        }
+    }
+
     @Test func demoPasswordMeetsThePolicy() {
         #expect(PasswordPolicy.problem(with: DemoAgency.password) == nil)
     }

@@ -84,10 +84,7 @@ struct CaseFormInput: Content {
                           onBehalfOf: onBehalfOf?.trimmed, consentGiven: consentGiven == "on" || consentGiven == "true",
                           branchID: try branch.requireID(), divisionID: divisionID, service: service?.trimmed, attachments: files)
         if let serial = try await PaperFormsController.unusedSerial(formSerial, branch: branch, on: db) {
-            let (at, filedBy) = (Date(), channel)
-            new.channelRows = { caseID, rows in
-                rows.add(PaperFormEntry.New(serial: serial.description, caseID: caseID, channel: filedBy, droppedOn: nil, at: at, by: nil), as: PaperFormEntry.shape)
-            }
+            new.channelRows = PaperFormEntry.rows(serial: serial, channel: channel, droppedOn: nil, at: Date(), by: nil)
         }
         return CaseEngine.check(new, branch: BranchRef(id: try branch.requireID(), code: branch.code, name: branch.name, state: branch.state))
     }

@@ -184,12 +184,7 @@ struct PaperFormsController: RouteCollection {
         var new = NewCase(type: type, channel: channel, subject: String(details.split(separator: "\n").first.map(String.init)?.prefix(80) ?? "").nilIfEmpty ?? serial.description,
                           details: details, anonymous: anonymous, name: anonymous ? nil : (name ?? phone ?? email), email: email, phone: phone,
                           contactBy: (email ?? "").isEmpty ? .sms : .email, branchID: try branch.requireID())
-        let row = PaperFormEntry.New(serial: serial.description, caseID: UUID(), channel: channel, droppedOn: droppedOn.iso, at: req.application.clock.now(),
-                                     by: req.staff?.name)
-        new.channelRows = { caseID, rows in
-            rows.add(PaperFormEntry.New(serial: row.serial, caseID: caseID, channel: row.channel, droppedOn: row.droppedOn, at: row.at, by: row.by),
-                     as: PaperFormEntry.shape)
-        }
+        new.channelRows = PaperFormEntry.rows(serial: serial, channel: channel, droppedOn: droppedOn, at: req.application.clock.now(), by: req.staff?.name)
         let filed: FiledCase
         do {
             filed = try await CaseEngine(request: req).file(new, by: req.caseActor)

@@ -56,6 +56,14 @@ extension PaperFormEntry {
         let by: String?
     }
 
+    /// The form's row, written with the case it becomes (`NewCase.channelRows`).
+    static func rows(serial: PaperFormSerial, channel: CaseChannel, droppedOn: LocalDate?, at: Date, by: String?)
+        -> @Sendable (_ caseID: UUID, _ rows: inout InsertBatch) -> Void {
+        { caseID, rows in
+            rows.add(New(serial: serial.description, caseID: caseID, channel: channel, droppedOn: droppedOn?.iso, at: at, by: by), as: shape)
+        }
+    }
+
     static let shape = TableShape<New>(schema, [
         .init("serial") { $0.serial }, .init("case_id") { $0.caseID }, .init("channel") { $0.channel.rawValue },
         .init("dropped_on") { $0.droppedOn }, .init("entered_at") { $0.at }, .init("entered_by") { $0.by },
