@@ -287,3 +287,18 @@ struct MailServer {
         }
     }
 }
+
+extension InboundMailTests {
+    @Test func aFloodFromOneAddressIsKeptForStaffNotFiled() async throws {
+        try await withMail { app, mail in
+            // when one address sends more than a person writes
+            for number in 1...(RateLimit.channelSender.limit + 3) {
+                _ = try await mail.deliver(MailServer.message(subject: "Mesej \(number)", id: "<flood-\(number)@example.my>"))
+            }
+            // then the first are cases (each new e-mail is its own); the rest are kept whole as failed, nothing lost
+            #expect(try await CaseRecord.query(on: app.db).count() == RateLimit.channelSender.limit)
+            let kept = try await FailedMail.query(on: app.db).all()
+            #expect(kept.count == 3 && kept.allSatisfy { $0.reason.hasPrefix("Rate limited") })
+        }
+    }
+}

@@ -121,3 +121,57 @@ struct TwilioSender {
         }
     }
 }
+
+@Suite struct ChannelAbuseTests {
+    @Test func aSenderFloodingAChannelIsLimitedAndTheirEarlierMessagesStay() async throws {
+        try await withLayan(adjust: { $0.twilioAuthToken = TwilioSender.authToken }) { app in
+            _ = try await CaseFixture.make(app)
+            let twilio = TwilioSender(app: app)
+            // when one number sends far more than a person writes
+            for number in 1...(RateLimit.channelSender.limit + 5) {
+                let response = try await twilio.deliver(TwilioSender.sms("SM\(number)", "Mesej \(number)"))
+                #expect(response.status == .ok)
+            }
+            // then the first ones are one case with its messages, the rest are on the log as limited, with their text
+            #expect(try await CaseRecord.query(on: app.db).count() == 1)
+            #expect(try await CaseEvent.query(on: app.db).filter(\.$kind == .customerMessage).count() == RateLimit.channelSender.limit - 1)
+            let limited = try await IntakeEntry.query(on: app.db).filter(\.$outcome == .refused).all()
+            #expect(limited.count == 5 && limited.allSatisfy { $0.reason?.hasPrefix("rate limited") == true && $0.summary.hasPrefix("Mesej") })
+            // and another sender is not held back
+            _ = try await twilio.deliver(TwilioSender.sms("SMother", from: "+60199999999", "Lampu padam."))
+            #expect(try await CaseRecord.query(on: app.db).count() == 2)
+        }
+    }
+
+    @Test func forgedDeliveriesAreAlwaysRefusedButLoggedOnlyUpToACap() async throws {
+        try await withLayan(adjust: { $0.twilioAuthToken = TwilioSender.authToken }) { app in
+            _ = try await CaseFixture.make(app)
+            let twilio = TwilioSender(app: app)
+            for number in 1...(RateLimit.refusalLog.limit + 10) {
+                let response = try await twilio.deliver(TwilioSender.sms("SM\(number)", "x"), signature: "forged")
+                #expect(response.status == .forbidden)
+            }
+            #expect(try await IntakeEntry.query(on: app.db).filter(\.$outcome == .refused).count() == RateLimit.refusalLog.limit)
+        }
+    }
+
+    @Test func webhookBodiesOverTheirLimitAre413() async throws {
+        try await withLayan(adjust: { $0.twilioAuthToken = TwilioSender.authToken; $0.metaAppSecret = "s"; $0.xConsumerSecret = "s" }) { app in
+            _ = try await CaseFixture.make(app)
+            // given bodies past each webhook's limit (64 KB Twilio, 256 KB Meta and X), over a real connection
+            let oversized: [(String, Int, String)] = [
+                (SiteURL.channels(.twilioMessages).path, 65 * 1024, "application/x-www-form-urlencoded"),
+                (SiteURL.channels(.metaWebhook).path, 257 * 1024, "application/json"),
+                (SiteURL.channels(.xWebhook).path, 257 * 1024, "application/json"),
+            ]
+            for (path, size, type) in oversized {
+                try await app.testing(method: .running(port: 0)).test(.POST, path, headers: ["Content-Type": type],
+                                                                      body: ByteBuffer(string: String(repeating: "a", count: size))) { response async throws in
+                    // then
+                    #expect(response.status == .payloadTooLarge, "\(path)")
+                }
+            }
+            #expect(try await CaseRecord.query(on: app.db).count() == 0)
+        }
+    }
+}

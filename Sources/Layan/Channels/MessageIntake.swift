@@ -9,8 +9,12 @@ extension Request {
     /// A provider's delivery refused (a wrong signature, a body we cannot read): the attempt on the intake log with the
     /// reason and the caller's address — never the text, which was not proven real — and a plain-text answer.
     func refuseDelivery(channel: CaseChannel, provider: String, _ reason: String, status: HTTPStatus = .forbidden) async throws -> Response {
-        try await IntakeEntry.record(.init(at: application.clock.now(), channel: channel, provider: provider, sender: clientAddress,
-                                           summary: "", outcome: .refused, reason: reason), on: db)
+        let now = application.clock.now()
+        // A flood of forged deliveries is answered every time but logged only up to a cap, so it cannot fill the log.
+        if try await RateLimit.refusalLog.allows(clientAddress, at: now, on: db) {
+            try await IntakeEntry.record(.init(at: now, channel: channel, provider: provider, sender: clientAddress,
+                                               summary: "", outcome: .refused, reason: reason), on: db)
+        }
         return Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: .init(string: reason))
     }
 }
@@ -37,7 +41,7 @@ struct MessageIntake {
     let db: any Database
     let app: Application
 
-    enum Outcome: Equatable, Sendable { case filed(String), continued(String), duplicate }
+    enum Outcome: Equatable, Sendable { case filed(String), continued(String), duplicate, limited }
 
     func take(_ delivered: InboundMessage) async throws -> Outcome {
         var message = delivered
@@ -45,6 +49,14 @@ struct MessageIntake {
         if message.channel == .sms || message.channel == .whatsapp { message.sender = Self.phoneSender(message.sender) }
         if try await alreadyTaken(message) { return try await duplicate(message) }
         let now = app.clock.now()
+        // PKPA answers every person; a sender writing faster than a person can is a loop or a flood. Earlier messages
+        // stay as they are; the flood is on the intake log with its text, for staff to see.
+        guard try await RateLimit.channelSender.allows("\(message.provider):\(message.sender)", at: now, on: db) else {
+            try await IntakeEntry.record(.init(at: now, channel: message.channel, provider: message.provider, sender: message.sender,
+                                               summary: String(message.text.prefix(120)), outcome: .refused,
+                                               reason: "rate limited: over \(RateLimit.channelSender.limit) messages in 10 minutes"), on: db)
+            return .limited
+        }
         var text = message.text.trimmingCharacters(in: .whitespacesAndNewlines)
         // Media arrive as links at the provider; the officer opens them from the case (fetching them is not built yet).
         if !message.mediaURLs.isEmpty { text += (text.isEmpty ? "" : "\n\n") + message.mediaURLs.joined(separator: "\n") }

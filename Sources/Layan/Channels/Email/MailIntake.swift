@@ -54,6 +54,11 @@ struct MailIntake {
             return try await keep(raw, reason: "The sender's address is not a valid e-mail address: \(mail.from.address.prefix(100))", sender: mail.from.address,
                                   subject: mail.subject)
         }
+        guard try await RateLimit.channelSender.allows("\(Self.provider):\(sender)", at: app.clock.now(), on: db) else {
+            // Kept whole like an unreadable message: a person caught in a loop loses nothing, and staff see the flood.
+            return try await keep(raw, reason: "Rate limited: over \(RateLimit.channelSender.limit) messages from this sender in 10 minutes",
+                                  sender: sender, subject: mail.subject)
+        }
         let (files, fileNotes) = acceptedFiles(mail.files)
         do {
             if let open = try await repliedCase(mail, sender: sender) {
