@@ -12,7 +12,7 @@ import requests
 from conftest import ROOT, serve_own_demo
 
 SCHEMATHESIS = str(ROOT / ".venv/bin/schemathesis")
-SCOPES = "directory:read,queue:issue,queue:read,cases:read,cases:write,cases:assign"
+SCOPES = "directory:read,queue:issue,queue:read,cases:read,cases:write,cases:assign,mail:inbound"
 
 
 def _fuzz(base, auth, headers, workdir, document="/api/v1/openapi.json", config_text=None):
@@ -29,7 +29,7 @@ def _fuzz(base, auth, headers, workdir, document="/api/v1/openapi.json", config_
     for header in headers:
         arguments += ["-H", header]
     done = subprocess.run(arguments, cwd=workdir, capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, SCHEMATHESIS_HOOKS=""))
+                          env=dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", PYTHONPATH=str(ROOT / "tests")))
     return done.returncode, done.stdout[-6000:] + done.stderr[-2000:]
 
 
