@@ -55,7 +55,7 @@ start_postgres() {
   "${run[@]}" "$bindir/initdb" -D "$PG_DIR/data" -U layan --auth=trust -E UTF8 >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log"; return 1; }
   "${run[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000" \
     start >/dev/null || { cat "$PG_DIR/server.log"; return 1; }
   PG_BINDIR=$bindir
   PG_URL="postgres://layan@127.0.0.1:$port/postgres"
