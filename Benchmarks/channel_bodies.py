@@ -1,7 +1,7 @@
-"""Signed Twilio webhook deliveries for Benchmarks/channels.sh, as a wrk Lua table: each body once, each a new
+"""Signed Twilio webhook deliveries for Benchmarks/channels.sh, one per line: each body once, each a new
 message id, three messages per sender (one new case, two continued), signed as Twilio signs them (HMAC-SHA1 over the
 public URL and the sorted parameters). Also the 20 KB multipart e-mail the e-mail intake benchmark sends.
-Usage: channel_bodies.py twilio URL TOKEN COUNT > bodies.lua | channel_bodies.py mail > template.eml"""
+Usage: channel_bodies.py twilio URL TOKEN COUNT > bodies.tsv | channel_bodies.py mail > template.eml"""
 import base64
 import hashlib
 import hmac
@@ -9,19 +9,14 @@ import sys
 from urllib.parse import urlencode
 
 
-def lua_string(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 def twilio(url: str, token: str, count: int) -> None:
-    print("bodies = {")
+    # One delivery per line, signature then body: wrk's Lua reads them at start (a table literal this big is too many constants).
     for i in range(count):
         params = {"MessageSid": f"SMbench{i:08d}", "AccountSid": "ACbench", "From": f"+6011{i // 3:08d}", "To": "+60388801000",
                   "Body": f"Lampu jalan di Jalan {i % 97} padam sejak semalam. Mesej {i}.", "NumMedia": "0"}
         signed = url + "".join(k + params[k] for k in sorted(params))
         signature = base64.b64encode(hmac.new(token.encode(), signed.encode(), hashlib.sha1).digest()).decode()
-        print("{" + lua_string(urlencode(params)) + "," + lua_string(signature) + "},")
-    print("}")
+        print(signature + "\t" + urlencode(params))
 
 
 def mail() -> None:

@@ -56,9 +56,13 @@ for ENGINE in $ENGINES; do
   for _ in $(seq 1 200); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 
   # Enough signed deliveries that none is sent twice in the run (a repeat would be a cheap duplicate).
-  .venv/bin/python Benchmarks/channel_bodies.py twilio "$BASE/channels/twilio/messages" "$TWILIO_TOKEN" 120000 > "$WORK/bodies.lua"
+  .venv/bin/python Benchmarks/channel_bodies.py twilio "$BASE/channels/twilio/messages" "$TWILIO_TOKEN" 120000 > "$WORK/bodies.tsv"
   cat > "$WORK/twilio.lua" <<LUA
-dofile("$WORK/bodies.lua")
+local bodies = {}
+for line in io.lines("$WORK/bodies.tsv") do
+  local tab = line:find("\t", 1, true)
+  bodies[#bodies + 1] = {line:sub(tab + 1), line:sub(1, tab - 1)}
+end
 local i = 0
 request = function()
   i = i + 1

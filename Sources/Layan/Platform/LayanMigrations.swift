@@ -36,5 +36,6 @@ enum LayanMigrations {
         CreateFailedMail(),
         AddConversations(),
         CreatePaperForms(),
+        AddIntakeSenderIndex(),
     ] }
 }

@@ -33,7 +33,8 @@ struct FormValidator {
     static func textProblem(_ value: String, max: Int, required: Bool) -> String? {
         if value.isEmpty { return required ? "form.error.required" : nil }
         if value.count > max { return "form.error.tooLong" }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+        // Unicode's control category (Cc) is exactly U+0000–001F and U+007F–009F: compared by value, not looked up per scalar.
+        if value.unicodeScalars.contains(where: { ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
             return "form.error.invalidCharacters"
         }
         return nil

@@ -69,14 +69,22 @@ struct PaperFormsController: RouteCollection {
                                         status: .unprocessableEntity)
         }
         let now = req.application.clock.now()
-        let batch = try await req.db.writeTransaction { db in
-            let last = try await PaperFormBatch.query(on: db).filter(\.$branch.$id == branch.id!).sort(\.$firstNumber, .descending).first()
-            let batch = PaperFormBatch(branchID: branch.id!, firstNumber: last.map { $0.firstNumber + $0.count } ?? 1, count: copies, size: size,
-                                       at: now, by: req.staff?.name)
-            try await batch.create(on: db)
-            return batch
+        // Two batches printed at once for one branch: the unique key lets one take the numbers; the other takes the next.
+        for attempt in 1...3 {
+            do {
+                let batch = try await req.db.writeTransaction { db in
+                    let last = try await PaperFormBatch.query(on: db).filter(\.$branch.$id == branch.id!).sort(\.$firstNumber, .descending).first()
+                    let batch = PaperFormBatch(branchID: branch.id!, firstNumber: last.map { $0.firstNumber + $0.count } ?? 1, count: copies, size: size,
+                                               at: now, by: req.staff?.name)
+                    try await batch.create(on: db)
+                    return batch
+                }
+                return req.seeOther(.channels(.paperFormBatch(batch.id!.uuidString)))
+            } catch where attempt < 3 {
+                continue
+            }
         }
-        return req.seeOther(.channels(.paperFormBatch(batch.id!.uuidString)))
+        throw Abort(.serviceUnavailable, reason: req.t("paperForm.error.busy"))
     }
 
     struct Sheet: Encodable, Sendable { let serial: String; let qr: String; let onlineHref: String }
