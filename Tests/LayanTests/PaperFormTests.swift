@@ -61,6 +61,9 @@ import VaporTesting
             #expect(record.channel == .feedbackBox && record.details == "Tandas awam kotor." && record.customerName == "Encik Lim")
             let form = try #require(try await PaperFormEntry.find("SHA-000002-6", on: app.db))
             #expect(form.$caseRecord.id == record.id && form.enteredBy == "Pegawai Kes 1")
+            // and it is on the one intake log like every other channel's arrivals
+            let line = try #require(try await IntakeEntry.query(on: app.db).filter(\.$channel == .feedbackBox).first())
+            #expect(line.outcome == .filed && line.providerMessageID == "SHA-000002-6" && line.$caseRecord.id == record.id)
             // and the case page says which form and when it was dropped
             let page = try await browser.get(CaseURL.staff(record))
             #expect(page.body.string.contains("SHA-000002-6"))

@@ -84,7 +84,7 @@ struct CaseFormInput: Content {
                           onBehalfOf: onBehalfOf?.trimmed, consentGiven: consentGiven == "on" || consentGiven == "true",
                           branchID: try branch.requireID(), divisionID: divisionID, service: service?.trimmed, attachments: files)
         if let serial = try await PaperFormsController.unusedSerial(formSerial, branch: branch, on: db) {
-            new.channelRows = PaperFormEntry.rows(serial: serial, channel: channel, droppedOn: nil, at: Date(), by: nil)
+            new.channelRows = PaperFormEntry.rows(serial: serial, channel: channel, droppedOn: nil, text: details?.trimmed ?? "", at: Date(), by: nil)
         }
         return CaseEngine.check(new, branch: BranchRef(id: try branch.requireID(), code: branch.code, name: branch.name, state: branch.state))
     }

@@ -157,7 +157,7 @@ enum DemoChannels {
         for (number, channel, type, text, name, phone) in forms {
             var new = NewCase(type: type, channel: channel, subject: String(text.prefix(80)), details: text, anonymous: name == nil, name: name,
                               phone: phone, contactBy: .sms, branchID: branch)
-            new.channelRows = PaperFormEntry.rows(serial: PaperFormSerial(branchCode: "SHA", number: number), channel: channel, droppedOn: yesterday,
+            new.channelRows = PaperFormEntry.rows(serial: PaperFormSerial(branchCode: "SHA", number: number), channel: channel, droppedOn: yesterday, text: text,
                                                   at: now, by: "Demo")
             _ = try await CaseEngine(db: db, app: app).file(new, by: .system)
         }

@@ -192,7 +192,7 @@ struct PaperFormsController: RouteCollection {
         var new = NewCase(type: type, channel: channel, subject: String(details.split(separator: "\n").first.map(String.init)?.prefix(80) ?? "").nilIfEmpty ?? serial.description,
                           details: details, anonymous: anonymous, name: anonymous ? nil : (name ?? phone ?? email), email: email, phone: phone,
                           contactBy: (email ?? "").isEmpty ? .sms : .email, branchID: try branch.requireID())
-        new.channelRows = PaperFormEntry.rows(serial: serial, channel: channel, droppedOn: droppedOn, at: req.application.clock.now(), by: req.staff?.name)
+        new.channelRows = PaperFormEntry.rows(serial: serial, channel: channel, droppedOn: droppedOn, text: details, at: req.application.clock.now(), by: req.staff?.name)
         let filed: FiledCase
         do {
             filed = try await CaseEngine(request: req).file(new, by: req.caseActor)

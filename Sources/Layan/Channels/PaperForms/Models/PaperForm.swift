@@ -56,13 +56,18 @@ extension PaperFormEntry {
         let by: String?
     }
 
-    /// The form's row, written with the case it becomes (`NewCase.channelRows`).
-    static func rows(serial: PaperFormSerial, channel: CaseChannel, droppedOn: LocalDate?, at: Date, by: String?)
+    /// The form's row and its line on the one intake log, written with the case it becomes (`NewCase.channelRows`).
+    static func rows(serial: PaperFormSerial, channel: CaseChannel, droppedOn: LocalDate?, text: String, at: Date, by: String?)
         -> @Sendable (_ caseID: UUID, _ rows: inout InsertBatch) -> Void {
         { caseID, rows in
             rows.add(New(serial: serial.description, caseID: caseID, channel: channel, droppedOn: droppedOn?.iso, at: at, by: by), as: shape)
+            rows.add(IntakeEntry.New(at: at, channel: channel, provider: intakeProvider, providerMessageID: serial.description, sender: by,
+                                     summary: String(text.prefix(120)), outcome: .filed, caseID: caseID), as: IntakeEntry.shape)
         }
     }
+
+    /// Paper forms on the intake log: the serial is the form's message id there.
+    static let intakeProvider = "paper-form"
 
     static let shape = TableShape<New>(schema, [
         .init("serial") { $0.serial }, .init("case_id") { $0.caseID }, .init("channel") { $0.channel.rawValue },
