@@ -88,10 +88,14 @@ struct PaperFormsController: RouteCollection {
     }
 
     struct Sheet: Encodable, Sendable { let serial: String; let qr: String; let onlineHref: String }
+    /// A printed label in both languages at once: the form serves every customer whatever the officer's language.
+    struct Bilingual: Encodable, Sendable { let ms: String; let en: String }
     struct SheetsPage: Encodable, Sendable {
         let layout: LayoutContext; let size: String; let branchName: String; let branchAddress: String; let branchPhone: String
-        let sheets: [Sheet]; let types: [Choice]; let backHref: String
+        let sheets: [Sheet]; let types: [Choice]; let backHref: String; let labels: [String: Bilingual]
     }
+
+    static let sheetLabels = ["title", "serial", "scan", "type", "content", "contact", "name", "phone", "email", "date", "foot"]
 
     /// The batch as pages to print: one form per page, in both languages, with its serial and QR code.
     func sheets(req: Request) async throws -> View {
@@ -102,14 +106,18 @@ struct PaperFormsController: RouteCollection {
         let sheets = try batch.numbers.map { number in
             let serial = PaperFormSerial(branchCode: branch.code, number: number)
             let online = base + SiteURL.cases(.newPublic).path(["cawangan": branch.code, "borang": serial.description])
-            return Sheet(serial: serial.description, qr: try QRCode(text: online, errorCorrection: .medium).svg(moduleSize: 3, title: serial.description),
-                         onlineHref: online)
+            // An image, not markup in the page: pages only ever print escaped text (design.md).
+            let svg = try QRCode(text: online, errorCorrection: .medium).svg(moduleSize: 3, title: serial.description)
+            return Sheet(serial: serial.description, qr: "data:image/svg+xml;base64," + Data(svg.utf8).base64EncodedString(), onlineHref: online)
         }
         return try await req.view.render("Channels/paperFormSheets", SheetsPage(
             layout: await LayoutContext.make(for: req, title: req.t("paperForm.title")), size: batch.size.rawValue, branchName: branch.name,
             branchAddress: branch.address, branchPhone: branch.phone, sheets: sheets,
             types: CaseType.allCases.map { Choice(value: $0.rawValue, label: catalogue.bilingual($0.catalogueKey), selected: false) },
-            backHref: SiteURL.channels(.paperForms).path))
+            backHref: SiteURL.channels(.paperForms).path,
+            labels: Dictionary(uniqueKeysWithValues: Self.sheetLabels.map {
+                ($0, Bilingual(ms: catalogue.text("paperForm.sheet.\($0)", .ms), en: catalogue.text("paperForm.sheet.\($0)", .en)))
+            })))
     }
 
     // MARK: entering a stack
