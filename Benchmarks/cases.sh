@@ -19,19 +19,7 @@ cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; stop_postgres; rm -r
 trap cleanup EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n 8192 || true
 
-# wrk with p50/p95/p99 from its own histogram; $3 is a Lua script.
-run() { # name path script → name|rps|p50|p95|p99|non2xx
-  local out
-  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$3" "$BASE$2")
-  printf '%s|%s|%s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(grep '^PCT' <<<"$out" | cut -d' ' -f2-)" 
-}
-cat > "$WORK/pct.lua" <<'LUA'
-done = function(summary, latency, requests)
-  local bad = summary.status and 0 or 0
-  io.write(string.format("PCT %.1fms|%.1fms|%.1fms|%d\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, summary.errors.status))
-end
-LUA
+write_pct_lua "$WORK/pct.lua"
 
 start_server() {
   "$BIN" serve --env production --hostname 127.0.0.1 --port "$PORT" --log error &

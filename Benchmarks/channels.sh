@@ -21,17 +21,7 @@ trap cleanup EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n 8192 || true
 TWILIO_TOKEN=bench-twilio-token
 
-cat > "$WORK/pct.lua" <<'LUA'
-done = function(summary, latency, requests)
-  io.write(string.format("PCT %.1fms|%.1fms|%.1fms|%d\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, summary.errors.status))
-end
-LUA
-run() { # name path script → name|rps|p50|p95|p99|non2xx
-  local out
-  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$3" "$BASE$2")
-  printf '%s|%s|%s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(grep '^PCT' <<<"$out" | cut -d' ' -f2-)"
-}
+write_pct_lua "$WORK/pct.lua"
 printf '\n| engine | operation | messages/s | ratio to hello | p50 | p95 | p99 | non-2xx |\n|---|---|---|---|---|---|---|---|\n' > "$WORK/table"
 row() {
   IFS='|' read -r name rps p50 p95 p99 bad <<<"$2"

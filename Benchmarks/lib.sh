@@ -35,3 +35,20 @@ serve_demo_sqlite() {
   for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   SERVICE=$(curl -fsS "$BASE/api/v1/queue/branches/KBR/state" | .venv/bin/python -c 'import json,sys; print(next(s["id"] for s in json.load(sys.stdin)["services"] if s["letter"]=="A"))')
 }
+
+# A wrk `done` hook printing p50/p95/p99 and the non-2xx count on a `PCT` line, written to file $1.
+write_pct_lua() {
+  cat > "$1" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("PCT %.1fms|%.1fms|%.1fms|%d\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status))
+end
+LUA
+}
+
+# wrk for $DURATION s with $CONNECTIONS connections on $BASE$2 with script $3 → name|rps|p50|p95|p99|non2xx
+run() {
+  local out
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$3" "$BASE$2")
+  printf '%s|%s|%s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(grep '^PCT' <<<"$out" | cut -d' ' -f2-)"
+}

@@ -96,7 +96,7 @@ struct MessageIntake {
     }
 
     private func alreadyTaken(_ message: InboundMessage) async throws -> Bool {
-        try await IntakeEntry.query(on: db).filter(\.$provider == message.provider).filter(\.$providerMessageID == message.providerMessageID).count() > 0
+        try await IntakeEntry.isTaken(provider: message.provider, messageID: message.providerMessageID, on: db)
     }
 
     private func duplicate(_ message: InboundMessage) async throws -> Outcome {

@@ -73,10 +73,9 @@ struct FailedMailController: RouteCollection {
             try await req.flash("error", req.t("failedMail.stillFailing", ["reason": reason]))
             return req.seeOther(.channels(.oneFailedMail(failed.id!.uuidString)))
         }
-        var caseID: UUID?
-        if case let .filed(reference) = outcome { caseID = try await CaseRecord.query(on: req.db).filter(\.$reference == reference).first()?.id }
-        if case let .continued(reference) = outcome { caseID = try await CaseRecord.query(on: req.db).filter(\.$reference == reference).first()?.id }
-        try await handle(failed, state: .taken, caseID: caseID, note: InboundMailController.taken(outcome).outcome, req)
+        let taken = InboundMailController.taken(outcome)
+        let caseID = try await taken.caseReference.asyncFlatMap { try await CaseRecord.query(on: req.db).filter(\.$reference == $0).first()?.id }
+        try await handle(failed, state: .taken, caseID: caseID, note: taken.outcome, req)
         try await req.flash("success", req.t("failedMail.taken", ["outcome": req.t("intake.outcome.\(outcome.code)")]))
         return req.seeOther(.channels(.failedMail))
     }

@@ -150,7 +150,7 @@ struct MailIntake {
     }
 
     private func alreadyTaken(_ deliveryID: String) async throws -> Bool {
-        try await IntakeEntry.query(on: db).filter(\.$provider == Self.provider).filter(\.$providerMessageID == deliveryID).count() > 0
+        try await IntakeEntry.isTaken(provider: Self.provider, messageID: deliveryID, on: db)
     }
 
     private func duplicate(_ entry: IntakeEntry.New) async throws -> Outcome {

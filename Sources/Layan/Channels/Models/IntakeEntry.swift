@@ -71,6 +71,11 @@ extension IntakeEntry {
         .init("outcome") { $0.outcome.rawValue }, .init("reason") { $0.reason }, .init("case_id") { $0.caseID },
     ])
 
+    /// Whether a provider's message was already taken: its id is on the log (the unique key that makes repeats duplicates).
+    static func isTaken(provider: String, messageID: String, on db: any Database) async throws -> Bool {
+        try await query(on: db).filter(\.$provider == provider).filter(\.$providerMessageID == messageID).count() > 0
+    }
+
     /// Writes an entry on its own: a refusal, where nothing else is written.
     static func record(_ entry: New, on db: any Database) async throws {
         try await db.writeTransaction { db in try await db.sql.insert(entry, as: shape) }
