@@ -57,6 +57,9 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // The Asterisk Manager Interface client (Telephone/AMIFeed): a TCP client of its own.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "layan", dependencies: ["Layan"]),

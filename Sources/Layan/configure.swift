@@ -79,12 +79,14 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.passwordHasher = PasswordHasher(pool: passwordPool, decoy: decoy)
 
     app.lifecycle.use(BackgroundJobs())
+    app.lifecycle.use(AMIFeed())
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.lifecycle.use(DemoLoginsBanner())
     app.asyncCommands.use(UserCommandGroup(), as: "user")
     app.asyncCommands.use(CalendarCommandGroup(), as: "calendar")
     app.asyncCommands.use(TokenCommandGroup(), as: "token")
     app.asyncCommands.use(MailCommandGroup(), as: "mail")
+    app.asyncCommands.use(TelephoneCommandGroup(), as: "telephone")
 
     try routes(app)
     try Access.verifyEveryRouteDeclared(app.routes)

@@ -35,6 +35,11 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: TwilioController())
     try app.routes.register(collection: XWebhookController())
     try app.routes.register(collection: MetaWebhookController())
+    try app.routes.register(collection: TelephoneDeskController())
+    try app.routes.register(collection: TelephoneFiguresController())
+    try app.routes.register(collection: TelephoneImportController())
+    try app.routes.register(collection: PBXController())
+    try app.routes.register(collection: WallboardController())
     if app.settings.benchmarkRoutes {
         // The plain route benchmarks measure Layan's own routes against (docs/benchmarks.md).
         open.get(SiteURL.benchHello.pattern) { _ in "hello" }

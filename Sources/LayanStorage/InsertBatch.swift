@@ -16,6 +16,22 @@ extension SQLDatabase {
     }
 }
 
+extension SQLDatabase {
+    /// INSERT of several rows, leaving out any that would break a unique constraint (`ON CONFLICT DO NOTHING`, on
+    /// both engines): what an idempotent import writes. Returns nothing about which were left out; callers that
+    /// need to know read first.
+    package func insertRowsSkippingDuplicates(into table: String, columns: [String], _ rows: [[SQLValue]]) async throws {
+        guard !rows.isEmpty else { return }
+        let batch = InsertBatch.Rows(table: table, columns: columns, values: rows)
+        _ = try await hotRows(batch.text + " ON CONFLICT DO NOTHING", Array(rows.joined()))
+    }
+
+    /// The same, by a table's shape.
+    package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>) async throws {
+        try await insertRowsSkippingDuplicates(into: shape.table, columns: shape.names, rows.map(shape.values(of:)))
+    }
+}
+
 /// Rows for several tables, written as one unit: parents first, in the order they were added.
 ///
 /// On PostgreSQL the batch is one statement, a data-modifying CTE per table, which is atomic by itself: the row

@@ -131,6 +131,7 @@ struct BackgroundJobs: LifecycleHandler {
                     if Date().timeIntervalSince(lastDeadlineRun) >= max(interval, 60) || interval < 1 {
                         lastDeadlineRun = Date()
                         try await Self.withLease(app, key: 7_402_001) { try await CaseDeadlineJob(app: app).runOnce() }
+                        try await Self.withLease(app, key: 7_402_002) { try await PhoneMessageEscalationJob(app: app).runOnce() }
                     }
                 } catch {
                     app.logger.warning("background job failed: \(error)")

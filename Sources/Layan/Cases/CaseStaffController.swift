@@ -90,7 +90,11 @@ struct CaseStaffController: RouteCollection {
     func newCase(req: Request) async throws -> View {
         // The channel the officer most likely takes cases on: the telephone desk's calls, else the counter's forms.
         let channel: CaseChannel = req.staff?.roles.contains(.telephoneOperator) == true ? .phone : .counterForm
-        let values = ["language": "ms", "channel": channel.rawValue, "type": "complaint"]
+        var values = ["language": "ms", "channel": channel.rawValue, "type": "complaint"]
+        // The operator console hands over a call that raised a complaint or an inquiry: channel, type, number, subject.
+        for name in ["channel", "type", "phone", "subject"] {
+            if let value = req.query[String.self, at: name]?.trimmed, !value.isEmpty, value.count <= 200 { values[name] = value }
+        }
         return try await req.view.render("Cases/form", try await formPage(req, form: try await req.form(values: values)))
     }
 

@@ -37,5 +37,6 @@ enum LayanMigrations {
         AddConversations(),
         CreatePaperForms(),
         AddIntakeSenderIndex(),
+        CreateTelephone(),
     ] }
 }

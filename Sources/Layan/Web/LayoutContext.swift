@@ -80,6 +80,7 @@ enum Navigation {
                 (.cases(.list), "nav.cases", .viewCases),
                 (.queue(.console), "nav.console", .operateCounter),
                 (.queue(.supervise), "nav.supervise", .superviseQueue),
+                (.telephone(.console), "nav.telephone", .answerTelephone),
                 (.directory, "nav.directory", .viewDirectory),
                 (.adminStaffList, "nav.admin", .manageStaff),
                 (.adminAudit, "nav.audit", .viewAuditTrail),

@@ -40,6 +40,42 @@ public enum SiteURL: Sendable {
     case api(API)
     case open311(Open311)
     case channels(Channels)
+    case telephone(Telephone)
+
+    /// The telephone desk (docs/telephone.md): the operator console, messages, figures, wallboard, imports, the PBX.
+    public enum Telephone: Sendable {
+        case console
+        case logCall
+        case messages
+        case newMessage
+        case calledBack(String)
+        case presence(String)
+        case figures
+        case figuresCSV
+        case wallboard
+        case wallboardJSON
+        case importLog
+        case pbx
+        case settings
+
+        var path: String {
+            switch self {
+            case .console: "/telephone"
+            case .logCall: "/telephone/calls"
+            case .messages: "/telephone/messages"
+            case .newMessage: "/telephone/messages/new"
+            case let .calledBack(id): "/telephone/messages/\(id)/called-back"
+            case let .presence(id): "/telephone/presence/\(id)"
+            case .figures: "/telephone/figures"
+            case .figuresCSV: "/telephone/figures.csv"
+            case .wallboard: "/telephone/wallboard"
+            case .wallboardJSON: "/telephone/wallboard.json"
+            case .importLog: "/telephone/import"
+            case .pbx: "/telephone/pbx"
+            case .settings: "/telephone/settings"
+            }
+        }
+    }
 
     /// Open311 GeoReport v2 (`/open311/v2`); each resource ends in `.json` or `.xml`, so a parameter is the file name.
     public enum Open311: Sendable {
@@ -252,6 +288,9 @@ public enum SiteURL: Sendable {
         case caseAssignment(String)
         case publicCase(String)
         case inboundEmail
+        case telephoneQueueLog
+        case telephoneCalls
+        case telephoneFigures
 
         var path: String {
             switch self {
@@ -272,6 +311,9 @@ public enum SiteURL: Sendable {
             case let .caseAssignment(id): "/api/v1/cases/\(id)/assignment"
             case let .publicCase(reference): "/api/v1/public/cases/\(reference)"
             case .inboundEmail: "/api/v1/inbound/email"
+            case .telephoneQueueLog: "/api/v1/telephone/queue-log"
+            case .telephoneCalls: "/api/v1/telephone/calls"
+            case .telephoneFigures: "/api/v1/telephone/figures"
             }
         }
     }
@@ -311,6 +353,7 @@ public enum SiteURL: Sendable {
         case let .api(url): url.path
         case let .open311(url): url.path
         case let .channels(url): url.path
+        case let .telephone(url): url.path
         }
     }
 

@@ -15,6 +15,10 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case open311
     /// Handing inbound e-mail to Layan (`POST /api/v1/inbound/email`): a mail server's delivery agent.
     case mailInbound = "mail:inbound"
+    /// Reading the telephone figures (`GET /api/v1/telephone/figures`).
+    case telephoneRead = "telephone:read"
+    /// Handing call records to Layan: `queue_log` lines and finished calls from another PBX.
+    case telephoneWrite = "telephone:write"
 
     /// The staff permission that gives the same access through a signed-in browser session.
     public var permission: Permission {
@@ -25,6 +29,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .casesRead, .casesWrite: .handleCases
         case .casesAssign: .superviseCases
         case .open311, .mailInbound: .handleCases
+        case .telephoneRead, .telephoneWrite: .superviseTelephone
         }
     }
 

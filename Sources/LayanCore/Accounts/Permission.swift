@@ -27,6 +27,10 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case handleCases = "handle_cases"
     /// Reassign cases, keep the duty rota, set categories and standards, follow corrective actions.
     case superviseCases = "supervise_cases"
+    /// The operator console: the directory with presence, messages for absent officers, call-backs, logging calls.
+    case answerTelephone = "answer_telephone"
+    /// The telephone figures, the wallboard, call imports, the PBX configuration and the agency's telephone standard.
+    case superviseTelephone = "supervise_telephone"
 
     public var catalogueKey: String { "permission.\(rawValue)" }
 }
@@ -44,15 +48,18 @@ extension StaffRole {
         case .administrator:
             return Set(Permission.allCases)
         case .headOfUnit:
-            return everyone.union([.viewAuditTrail, .superviseQueue, .handleCases, .superviseCases])
+            return everyone.union([.viewAuditTrail, .superviseQueue, .handleCases, .superviseCases, .superviseTelephone])
         case .managementViewer:
-            return everyone.union([.viewAuditTrail, .superviseQueue, .viewCases])
+            return everyone.union([.viewAuditTrail, .superviseQueue, .viewCases, .superviseTelephone])
         case .supervisor:
-            return everyone.union([.operateCounter, .issueTickets, .superviseQueue, .handleCases, .superviseCases])
+            return everyone.union([.operateCounter, .issueTickets, .superviseQueue, .handleCases, .superviseCases, .answerTelephone, .superviseTelephone])
         case .counterOfficer:
             // Counter forms: the officer files the customer's complaint at the counter (PKPA §4d(3)).
             return everyone.union([.operateCounter, .issueTickets, .handleCases])
-        case .telephoneOperator, .caseOfficer:
+        case .telephoneOperator:
+            // PKPA 1/2008 §4b: the operator answers, transfers with the script, takes messages and opens cases.
+            return everyone.union([.handleCases, .answerTelephone])
+        case .caseOfficer:
             return everyone.union([.handleCases])
         case .mysteryShopper:
             return everyone

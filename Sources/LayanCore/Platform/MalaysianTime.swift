@@ -14,6 +14,17 @@ public enum MalaysianTime {
     /// 1982-01-01 00:00 in Malaysia (UTC+8 from that moment): 1981-12-31 16:00 UTC.
     static let sinceNineteenEightyTwo: TimeInterval = 378_662_400
 
+    /// The Malaysian day ("2026-11-02") and hour (0–23) of a PBX time in Unix seconds: what call figures group by.
+    public static func localDay(epoch: Int) -> String {
+        let local = epoch + secondsFromGMT(for: Date(timeIntervalSince1970: Double(epoch)))
+        return LocalDate(dayNumber: Int((Double(local) / 86_400).rounded(.down))).iso
+    }
+
+    public static func localHour(epoch: Int) -> Int {
+        let local = epoch + secondsFromGMT(for: Date(timeIntervalSince1970: Double(epoch)))
+        return ((local % 86_400) + 86_400) % 86_400 / 3600
+    }
+
     public static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

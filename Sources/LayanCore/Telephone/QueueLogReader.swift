@@ -31,6 +31,7 @@ public struct QueueLogReader: Sendable {
     /// The last transfer of each call, to mark a return into a queue (PKPA telephone rule 3).
     private var transferredAt: [String: Int] = [:]
     public private(set) var skippedEvents = 0
+    private var newestEpoch = 0
 
     /// A call that enters a queue again within this many seconds of its transfer came back unanswered.
     public static let returnWindow = 600
@@ -39,6 +40,7 @@ public struct QueueLogReader: Sendable {
 
     /// Reads one line; returns the calls it ends (none, usually one) and any agent event.
     public mutating func read(_ line: QueueLogLine) -> (calls: [PBXCall], agentEvent: AgentEvent?) {
+        newestEpoch = max(newestEpoch, line.epoch)
         if line.event.isAgentEvent {
             return ([], AgentEvent(epoch: line.epoch, queue: line.queue, agent: line.agent, event: line.event, data: line.data.joined(separator: "|")))
         }
@@ -95,8 +97,13 @@ public struct QueueLogReader: Sendable {
     }
 
     /// The lines of calls still in progress, to be read again ahead of the next file (a call split across files).
-    public var linesInProgress: [(callID: String, epoch: Int, text: String)] {
-        open.flatMap { id, segment in segment.lines.map { (id, segment.lastEpoch, $0) } }
+    /// Calls whose last line is more than `staleAfter` seconds older than the newest line read are dropped (a PBX
+    /// restart leaves calls that never end), so what is carried from file to file stays small.
+    public func linesInProgress(staleAfter: Int = 86_400) -> [(callID: String, text: String)] {
+        let newest = newestEpoch
+        return open.sorted { $0.value.lastEpoch < $1.value.lastEpoch }
+            .filter { newest - $0.value.lastEpoch <= staleAfter }
+            .flatMap { id, segment in segment.lines.map { (id, $0) } }
     }
 
     public var callsInProgress: Int { open.count }
