@@ -58,6 +58,23 @@ import VaporTesting
         }
     }
 
+    @Test func demoAgencyHasAMonthOfCallsAndMessagesForAbsentOfficers() async throws {
+        try await withLayan { app in
+            // when
+            _ = try await DemoLoader.load(on: app.db, application: app)
+            // then thousands of calls on both queues, busiest at ten and after the midday break
+            let calls = try await TelephoneCall.query(on: app.db).all()
+            #expect(calls.count > 2000 && Set(calls.map(\.queue)) == ["operator", "aduan"])
+            let byHour = Dictionary(grouping: calls, by: \.localHour).mapValues(\.count)
+            #expect((byHour[10] ?? 0) > (byHour[13] ?? 0) * 3 && (byHour[14] ?? 0) > (byHour[13] ?? 0) * 3)
+            #expect(calls.contains { $0.outcome == .abandoned } && calls.contains(where: \.returned) && calls.contains { $0.$staff.id != nil })
+            // and messages: two open, one returned; someone on leave
+            let messages = try await PhoneMessage.query(on: app.db).filter(\.$kind == .message).all()
+            #expect(messages.filter(\.isOpen).count == 2 && messages.filter { $0.returnedInTime == true }.count == 1)
+            #expect(try await StaffPresence.query(on: app.db).filter(\.$state == .onLeave).count() == 1)
+        }
+    }
+
     @Test func demoPasswordMeetsThePolicy() {
         #expect(PasswordPolicy.problem(with: DemoAgency.password) == nil)
     }

@@ -71,6 +71,7 @@ enum DemoLoader {
         try await loadCases(on: db, application: app)
         try await DemoChannels.load(on: db, application: app)
         try await DemoQueueHistory.load(on: db, application: app)
+        try await DemoTelephone.load(on: db, application: app)
         return true
     }
 
