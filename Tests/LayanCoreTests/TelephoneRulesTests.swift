@@ -152,6 +152,11 @@ import Testing
         #expect(findings.count == 6)
     }
 
+    @Test func aFileWithWindowsLineEndsIsReadTheSame() {
+        let text = "[operator]\r\nstrategy = linear\r\ntimeout = 30\r\nservicelevel = 10\r\nannounce-frequency = 20\r\nannounce-position = yes\r\n"
+        #expect(PBXConfiguration.check(queues: text, features: nil, standard: TelephoneStandard()).map(\.problemKey) == ["telephone.check.ringTimeout"])
+    }
+
     @Test func settingsInheritedFromATemplateCount() {
         let text = "[std](!)\nservicelevel = 10\nannounce-frequency = 20\nannounce-position = yes\n\n[operator](std)\n"
         #expect(PBXConfiguration.check(queues: text, features: nil, standard: TelephoneStandard()).isEmpty)

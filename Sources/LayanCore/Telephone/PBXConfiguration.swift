@@ -17,11 +17,13 @@ public struct AsteriskConfig: Sendable {
 
     public init(_ text: String) {
         var templates: [String: [Setting]] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so lines are split on any line break, not on "\n".
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
             var line = Substring(raw)
             if let comment = line.firstIndex(of: ";") { line = line[..<comment] }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            // Files from Windows editors and browser forms end their lines in CR LF.
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
             if trimmed.hasPrefix("["), let close = trimmed.firstIndex(of: "]") {
                 let name = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close]).trimmingCharacters(in: .whitespaces)
@@ -36,7 +38,7 @@ public struct AsteriskConfig: Sendable {
             let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             var value = trimmed[trimmed.index(after: equals)...]
             if value.hasPrefix(">") { value = value.dropFirst() }
-            sections[sections.count - 1].settings.append(Setting(key: key, value: value.trimmingCharacters(in: .whitespaces), line: number))
+            sections[sections.count - 1].settings.append(Setting(key: key, value: value.trimmingCharacters(in: .whitespacesAndNewlines), line: number))
             if sections[sections.count - 1].isTemplate { templates[sections[sections.count - 1].name] = sections[sections.count - 1].settings }
         }
     }

@@ -105,8 +105,8 @@ struct TelephoneStore {
             c.ringNoAnswer = try row.decode(column: "ring_no_answer", as: Int.self)
             c.transferred = try row.decode(column: "transferred", as: Int.self)
             c.returned = try row.decode(column: "returned", as: Int.self)
-            let name: String
-            if let text = try? row.decode(column: "grp", as: String.self) { name = text } else { name = String(try row.decode(column: "grp", as: Int.self)) }
+            // The hour is a number on both engines; every other group is text (PostgreSQL would hand a number's bytes as text).
+            let name = grouping == .hour ? String(try row.decode(column: "grp", as: Int.self)) : try row.decode(column: "grp", as: String.self)
             return (name, c)
         }
     }
