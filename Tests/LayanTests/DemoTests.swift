@@ -26,6 +26,28 @@ import VaporTesting
         }
     }
 
+    @Test func demoAgencyHasAReviewedCharterWithAYearOfAchievement() async throws {
+        try await withLayan { app in
+            // when the demo agency is loaded
+            #expect(try await DemoLoader.load(on: app.db, application: app))
+            let today = LocalDate(app.clock.now())
+            // then version 2 (last year's review, with what changed) is in force, version 1 superseded, the review due within 30 days
+            let inForce = try #require(try await CharterEngine(app: app).inForce(on: today))
+            #expect(inForce.number == 2 && !inForce.changeNote.isEmpty && inForce.review!.daysLeft(on: today) <= 30)
+            #expect(try await CharterVersion.query(on: app.db).filter(\.$status == .superseded).count() == 1)
+            // and every counter and case commitment has transactions in each of the last twelve whole months, with misses
+            let months = CharterMonth(containing: today).previous.lastMonths(12)
+            let table = try await CharterTable.read(on: app.db, months: months, branchID: nil, today: today)
+            for row in table.rows where [.counterWait, .caseResolved].contains(row.commitment.metric) {
+                #expect(row.cells.allSatisfy { $0.transactions > 0 })
+            }
+            #expect(table.rows.contains { $0.cells.contains { $0.state == .notMet } } && table.rows.contains { $0.cells.contains { $0.state == .met } })
+            // and the months before last are published with every miss explained, and the review reminder is in the outbox
+            #expect(try await CharterPublishedMonth.query(on: app.db).count() == 6)
+            #expect(try await OutboxMessage.query(on: app.db).all().contains { $0.subject.contains("piagam") })
+        }
+    }
+
     @Test func demoAgencyHasOpen311ServicesAndRequestsFromThem() async throws {
         try await withLayan { app in
             // when

@@ -21,6 +21,9 @@ struct AccountsController: RouteCollection {
         let name: String
         let roles: [String]
         let tiles: [Tile]
+        /// PKPA 1/2008: the charter is reviewed every 12 months — overdue on every dashboard, the days left for its managers.
+        let charterReview: String?
+        let charterOverdue: Bool
     }
 
     struct PasswordPage: Encodable, Sendable {
@@ -127,6 +130,8 @@ struct AccountsController: RouteCollection {
             (.telephone(.figures), "telephoneFigures", .superviseTelephone),
             (.telephone(.importLog), "telephoneImport", .superviseTelephone),
             (.telephone(.pbx), "pbx", .superviseTelephone),
+            (.charterDesk(.achievement), "charter", .viewCharter),
+            (.charterDesk(.edit), "charterEdit", .manageCharter),
             (.directory, "directory", .viewDirectory),
             (.adminStaffList, "staff", .manageStaff),
             (.adminBranches, "branches", .manageOrganisation),
@@ -142,8 +147,13 @@ struct AccountsController: RouteCollection {
         let tiles = candidates.filter { staff.allows($0.2) }.map {
             StaffHomePage.Tile(href: $0.0.path, title: req.t("staffHome.tile.\($0.1).title"), summary: req.t("staffHome.tile.\($0.1).summary"))
         }
+        let review = CharterReviewContext(try await CharterEngine(app: req.application).inForce(on: LocalDate(req.application.clock.now())), req)
+        var notice: String?
+        if let review, review.overdue { notice = req.t("staff.charterReview.overdue", ["due": review.due]) }
+        else if let review, staff.allows(.manageCharter) { notice = req.t("staff.charterReview.left", ["days": "\(review.daysLeft)", "due": review.due]) }
         let page = StaffHomePage(layout: await LayoutContext.make(for: req, title: req.t("staffHome.title")),
-                                 name: staff.name, roles: staff.roles.map { req.t($0.catalogueKey) }, tiles: tiles)
+                                 name: staff.name, roles: staff.roles.map { req.t($0.catalogueKey) }, tiles: tiles,
+                                 charterReview: notice, charterOverdue: review?.overdue ?? false)
         return try await req.view.render("Accounts/staffHome", page)
     }
 

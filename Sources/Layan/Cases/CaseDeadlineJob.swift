@@ -132,6 +132,7 @@ struct BackgroundJobs: LifecycleHandler {
                         lastDeadlineRun = Date()
                         try await Self.withLease(app, key: 7_402_001) { try await CaseDeadlineJob(app: app).runOnce() }
                         try await Self.withLease(app, key: 7_402_002) { try await PhoneMessageEscalationJob(app: app).runOnce() }
+                        try await Self.withLease(app, key: 7_402_003) { try await CharterReviewJob(app: app).runOnce() }
                     }
                 } catch {
                     app.logger.warning("background job failed: \(error)")

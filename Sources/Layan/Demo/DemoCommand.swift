@@ -72,6 +72,9 @@ enum DemoLoader {
         try await DemoChannels.load(on: db, application: app)
         try await DemoQueueHistory.load(on: db, application: app)
         try await DemoTelephone.load(on: db, application: app)
+        try await DemoCharter.load(on: db, application: app)
+        // The charter in force sets the targets, and its review reminder (due within the month) goes out.
+        try await CharterReviewJob(app: app).runOnce()
         return true
     }
 

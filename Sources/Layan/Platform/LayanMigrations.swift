@@ -38,5 +38,6 @@ enum LayanMigrations {
         CreatePaperForms(),
         AddIntakeSenderIndex(),
         CreateTelephone(),
+        CreateCharter(),
     ] }
 }

@@ -352,6 +352,7 @@ struct QueueEngine {
         if ticket.servingStartedAt == nil { ticket.servingStartedAt = ticket.calledAt ?? now }
         ticket.status = .done
         ticket.completedAt = now
+        ticket.serviceSeconds = ticket.servingStartedAt.map { max(0, now.timeIntervalSince($0)) }
         try await ticket.save(on: db)
         if let service = try await QueueService.find(ticket.$service.id, on: db), let started = ticket.servingStartedAt {
             var average = HandlingTimeAverage(seconds: service.averageHandlingSeconds, samples: service.handlingSamples)

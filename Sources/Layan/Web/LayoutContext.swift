@@ -81,6 +81,7 @@ enum Navigation {
                 (.queue(.console), "nav.console", .operateCounter),
                 (.queue(.supervise), "nav.supervise", .superviseQueue),
                 (.telephone(.console), "nav.telephone", .answerTelephone),
+                (.charterDesk(.achievement), "nav.charter", .viewCharter),
                 (.directory, "nav.directory", .viewDirectory),
                 (.adminStaffList, "nav.admin", .manageStaff),
                 (.adminAudit, "nav.audit", .viewAuditTrail),

@@ -18,6 +18,8 @@ public enum SiteURL: Sendable {
     case directory
     /// The public Client Charter: commitments and their monthly achievement.
     case charter
+    /// The public charter's achievement table as CSV.
+    case charterCSV
     case apiDirectory
     case adminAgency
     case adminBranches
@@ -41,6 +43,32 @@ public enum SiteURL: Sendable {
     case open311(Open311)
     case channels(Channels)
     case telephone(Telephone)
+    case charterDesk(CharterDesk)
+
+    /// The Client Charter behind the counter (docs/charter.md): achievement and its misses, the draft, publishing.
+    public enum CharterDesk: Sendable {
+        case achievement
+        case misses
+        case explain
+        case explainAll
+        case publishMonth(String)
+        case edit
+        case publish
+        case versions
+
+        var path: String {
+            switch self {
+            case .achievement: "/charter"
+            case .misses: "/charter/misses"
+            case .explain: "/charter/misses/reason"
+            case .explainAll: "/charter/misses/reason-all"
+            case let .publishMonth(month): "/charter/months/\(month)/publish"
+            case .edit: "/charter/edit"
+            case .publish: "/charter/publish"
+            case .versions: "/charter/versions"
+            }
+        }
+    }
 
     /// The telephone desk (docs/telephone.md): the operator console, messages, figures, wallboard, imports, the PBX.
     public enum Telephone: Sendable {
@@ -291,6 +319,9 @@ public enum SiteURL: Sendable {
         case telephoneQueueLog
         case telephoneCalls
         case telephoneFigures
+        case charter
+        case charterAchievement
+        case charterMisses
 
         var path: String {
             switch self {
@@ -314,6 +345,9 @@ public enum SiteURL: Sendable {
             case .telephoneQueueLog: "/api/v1/telephone/queue-log"
             case .telephoneCalls: "/api/v1/telephone/calls"
             case .telephoneFigures: "/api/v1/telephone/figures"
+            case .charter: "/api/v1/charter"
+            case .charterAchievement: "/api/v1/charter/achievement"
+            case .charterMisses: "/api/v1/charter/misses"
             }
         }
     }
@@ -331,6 +365,7 @@ public enum SiteURL: Sendable {
         case .changePassword: "/account/password"
         case .directory: "/directory"
         case .charter: "/piagam"
+        case .charterCSV: "/piagam.csv"
         case .apiDirectory: "/api/v1/directory"
         case .adminAgency: "/admin/agency"
         case .adminBranches: "/admin/branches"
@@ -354,6 +389,7 @@ public enum SiteURL: Sendable {
         case let .open311(url): url.path
         case let .channels(url): url.path
         case let .telephone(url): url.path
+        case let .charterDesk(url): url.path
         }
     }
 

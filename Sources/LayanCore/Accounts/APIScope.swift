@@ -19,6 +19,8 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case telephoneRead = "telephone:read"
     /// Handing call records to Layan: `queue_log` lines and finished calls from another PBX.
     case telephoneWrite = "telephone:write"
+    /// Reading the transactions that missed the charter's standards (`GET /api/v1/charter/misses`).
+    case charterRead = "charter:read"
 
     /// The staff permission that gives the same access through a signed-in browser session.
     public var permission: Permission {
@@ -30,6 +32,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .casesAssign: .superviseCases
         case .open311, .mailInbound: .handleCases
         case .telephoneRead, .telephoneWrite: .superviseTelephone
+        case .charterRead: .viewCharter
         }
     }
 

@@ -31,6 +31,12 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case answerTelephone = "answer_telephone"
     /// The telephone figures, the wallboard, call imports, the PBX configuration and the agency's telephone standard.
     case superviseTelephone = "supervise_telephone"
+    /// The charter's achievement and the misses behind each figure.
+    case viewCharter = "view_charter"
+    /// Write why a transaction missed the charter's standard.
+    case explainCharterMisses = "explain_charter_misses"
+    /// Edit the charter, publish a version (the 12-month review) and publish a month's achievement.
+    case manageCharter = "manage_charter"
 
     public var catalogueKey: String { "permission.\(rawValue)" }
 }
@@ -48,11 +54,13 @@ extension StaffRole {
         case .administrator:
             return Set(Permission.allCases)
         case .headOfUnit:
-            return everyone.union([.viewAuditTrail, .superviseQueue, .handleCases, .superviseCases, .superviseTelephone])
+            return everyone.union([.viewAuditTrail, .superviseQueue, .handleCases, .superviseCases, .superviseTelephone,
+                                   .viewCharter, .explainCharterMisses, .manageCharter])
         case .managementViewer:
-            return everyone.union([.viewAuditTrail, .superviseQueue, .viewCases, .superviseTelephone])
+            return everyone.union([.viewAuditTrail, .superviseQueue, .viewCases, .superviseTelephone, .viewCharter])
         case .supervisor:
-            return everyone.union([.operateCounter, .issueTickets, .superviseQueue, .handleCases, .superviseCases, .answerTelephone, .superviseTelephone])
+            return everyone.union([.operateCounter, .issueTickets, .superviseQueue, .handleCases, .superviseCases, .answerTelephone, .superviseTelephone,
+                                   .viewCharter, .explainCharterMisses])
         case .counterOfficer:
             // Counter forms: the officer files the customer's complaint at the counter (PKPA §4d(3)).
             return everyone.union([.operateCounter, .issueTickets, .handleCases])

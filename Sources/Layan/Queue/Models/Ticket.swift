@@ -40,6 +40,8 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "wait_seconds") var waitSeconds: Double?
     @OptionalField(key: "target_wait_minutes") var targetWaitMinutes: Int?
     @OptionalField(key: "met_target") var metTarget: Bool?
+    /// Kept for the Client Charter when the visit is done: from being served to done.
+    @OptionalField(key: "service_seconds") var serviceSeconds: Double?
 
     init() {}
 
