@@ -93,8 +93,8 @@ struct CharterAchievementStore {
         switch commitment.metric {
         case .counterWait, .counterService:
             var query = sql.select().column(month, as: "month").column("branch_id")
-                .column(SQLRaw("SUM(CASE WHEN minutes <= \(standard) THEN n ELSE 0 END)"), as: "met")
-                .column(SQLRaw("SUM(CASE WHEN minutes > \(standard) THEN n ELSE 0 END)"), as: "missed")
+                .column(SQLRaw("CAST(SUM(CASE WHEN minutes <= \(standard) THEN n ELSE 0 END) AS BIGINT)"), as: "met")
+                .column(SQLRaw("CAST(SUM(CASE WHEN minutes > \(standard) THEN n ELSE 0 END) AS BIGINT)"), as: "missed")
                 .column(SQLRaw("0"), as: "open")
                 .from(commitment.metric == .counterWait ? CreateCharter.waitCounts : CreateCharter.serviceCounts)
                 .where("day", .greaterThanOrEqual, from).where("day", .lessThan, until)
@@ -107,9 +107,9 @@ struct CharterAchievementStore {
         case .caseAcknowledged, .caseResolved:
             // An open case already past its due day has missed whatever happens next; one paused for the customer has not.
             var query = sql.select().column(month, as: "month").column("branch_id")
-                .column(SQLRaw("SUM(CASE WHEN outcome = 'met' THEN n ELSE 0 END)"), as: "met")
-                .column(SQLQueryString("SUM(CASE WHEN outcome = 'missed' THEN n WHEN outcome = 'open' AND open_due < \(bind: today.iso) THEN n ELSE 0 END)"), as: "missed")
-                .column(SQLQueryString("SUM(CASE WHEN outcome = 'open' AND open_due >= \(bind: today.iso) THEN n ELSE 0 END)"), as: "open")
+                .column(SQLRaw("CAST(SUM(CASE WHEN outcome = 'met' THEN n ELSE 0 END) AS BIGINT)"), as: "met")
+                .column(SQLQueryString("CAST(SUM(CASE WHEN outcome = 'missed' THEN n WHEN outcome = 'open' AND open_due < \(bind: today.iso) THEN n ELSE 0 END) AS BIGINT)"), as: "missed")
+                .column(SQLQueryString("CAST(SUM(CASE WHEN outcome = 'open' AND open_due >= \(bind: today.iso) THEN n ELSE 0 END) AS BIGINT)"), as: "open")
                 .from(CreateCharter.caseCounts)
                 .where("clock", .equal, SQLBind(commitment.metric == .caseAcknowledged ? "acknowledge" : "resolve"))
                 .where("day", .greaterThanOrEqual, from).where("day", .lessThan, until)
@@ -119,8 +119,8 @@ struct CharterAchievementStore {
             return try await read(query.groupBy(month).groupBy("branch_id"))
         case .telephoneAnswer:
             var query = sql.select().column(SQLFunction("SUBSTR", args: SQLColumn("local_day"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7")), as: "month")
-                .column(SQLRaw("SUM(CASE WHEN answered AND wait_seconds <= \(standard) THEN 1 ELSE 0 END)"), as: "met")
-                .column(SQLRaw("SUM(CASE WHEN wait_seconds > \(standard) THEN 1 ELSE 0 END)"), as: "missed")
+                .column(SQLRaw("CAST(SUM(CASE WHEN answered AND wait_seconds <= \(standard) THEN 1 ELSE 0 END) AS BIGINT)"), as: "met")
+                .column(SQLRaw("CAST(SUM(CASE WHEN wait_seconds > \(standard) THEN 1 ELSE 0 END) AS BIGINT)"), as: "missed")
                 .column(SQLRaw("0"), as: "open")
                 .from(TelephoneCall.schema)
                 .where("local_day", .greaterThanOrEqual, from).where("local_day", .lessThan, until)
