@@ -27,8 +27,9 @@ def test_the_public_charter_shows_twelve_months_in_the_states_agencies_publish(s
 
 def test_the_charter_prints_on_a4_landscape_and_downloads_as_csv(server, browser):
     browser.get(server + "/piagam")
-    # when it is printed
+    # when it is printed on A4 landscape
     options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7
     options.orientation = "landscape"
     pdf = base64.b64decode(browser.print_page(options))
     # then a PDF of a page or two comes out (the table does not run to a page per month)

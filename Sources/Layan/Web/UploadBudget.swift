@@ -43,7 +43,13 @@ extension Request {
     /// Reads an upload route's streamed body, within the route's limit and the application's budget; does nothing when
     /// the body is already read (a small body, or read by the CSRF check).
     func collectUpload() async throws {
-        guard body.data == nil, let limit = route?.maximumBodySize else { return }
+        guard body.data == nil else { return }
+        guard let limit = route?.maximumBodySize else {
+            // An ordinary form whose body came after its head (a few KB from a browser): read within the default limit,
+            // or the CSRF check finds no token in it and refuses a genuine form.
+            _ = try await body.collect(max: application.routes.defaultMaxBodySize.value).get()
+            return
+        }
         let declared = headers.first(name: .contentLength).flatMap(Int.init)
         if let declared, declared > limit { throw Abort(.payloadTooLarge) }
         let count = declared ?? limit
