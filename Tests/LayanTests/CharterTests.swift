@@ -285,4 +285,48 @@ import VaporTesting
             #expect(bad.status == .badRequest && backwards.status == .badRequest && misses.status == .unauthorized)
         }
     }
+
+    @Test func aManualFigureCountsWithItsEvidenceAndBadOnesAreRefused() async throws {
+        try await withLayan(clock: FixedClock(Self.march10)) { app in
+            // given a commitment measured by hand: licences issued within 7 days, 90 %
+            let q = try await QueueFixture.make(app)
+            let lineage = UUID()
+            let version = CharterVersion(number: 1, changeNote: "")
+            version.status = .published; version.effectiveFrom = "2026-01-01"; version.publishedAt = Date(); version.publishedBy = "Ketua"
+            try await version.create(on: app.db)
+            try await CharterCommitmentRecord(versionID: version.id!, position: 0, draft: CharterCommitmentDraft(
+                textMS: "Lesen dikeluarkan dalam 7 hari", textEN: "Licences issued within 7 days", metric: .manual, standard: 7, manualUnit: .days,
+                targetPercent: 90), lineage: lineage).create(on: app.db)
+            let engine = CharterEngine(app: app)
+            let head = StaffIdentity(id: UUID(), name: "Ketua", email: "k@test.layan.my", roles: [.headOfUnit], branchID: nil)
+            let pdf = Array("%PDF-1.4\n1 0 obj\n".utf8)
+            // when February's figure is entered for the branch with a PDF, then entered again corrected
+            try await engine.enterManual(lineage: lineage, month: CharterMonth(key: "2026-02")!, branchID: q.branch.id, met: 40, total: 50,
+                                         evidenceName: "../laporan \"Feb\".pdf", evidence: pdf, by: head)
+            try await engine.enterManual(lineage: lineage, month: CharterMonth(key: "2026-02")!, branchID: q.branch.id, met: 46, total: 50,
+                                         evidenceName: "laporan-feb.pdf", evidence: pdf, by: head)
+            // then the month reads 46/50 = 92.0 % (C), once, with who entered it and a safe file name kept
+            let table = try await Self.table(app, ["2026-02"], today: "2026-03-10")
+            #expect(table.rows[0].cells[0] == CharterCell(met: 46, missed: 4, open: 0, targetPercent: 90) && table.rows[0].cells[0].state == .met)
+            let stored = try await CharterManualFigure.query(on: app.db).all()
+            #expect(stored.count == 1 && stored[0].enteredBy == "Ketua" && stored[0].evidenceName == "laporan-feb.pdf")
+            // and a figure above its total, one for a month not yet begun, one without a real PDF, or for a measured commitment are refused
+            await #expect(throws: CharterEngine.Failure.badFigure) {
+                try await engine.enterManual(lineage: lineage, month: CharterMonth(key: "2026-02")!, branchID: nil, met: 51, total: 50,
+                                             evidenceName: "x.pdf", evidence: pdf, by: head)
+            }
+            await #expect(throws: CharterEngine.Failure.badFigure) {
+                try await engine.enterManual(lineage: lineage, month: CharterMonth(key: "2026-04")!, branchID: nil, met: 1, total: 1,
+                                             evidenceName: "x.pdf", evidence: pdf, by: head)
+            }
+            await #expect(throws: CharterEngine.Failure.evidence(.notAllowed)) {
+                try await engine.enterManual(lineage: lineage, month: CharterMonth(key: "2026-02")!, branchID: nil, met: 1, total: 1,
+                                             evidenceName: "x.pdf", evidence: Array("<html>".utf8), by: head)
+            }
+            await #expect(throws: CharterEngine.Failure.notManual) {
+                try await engine.enterManual(lineage: UUID(), month: CharterMonth(key: "2026-02")!, branchID: nil, met: 1, total: 1,
+                                             evidenceName: "x.pdf", evidence: pdf, by: head)
+            }
+        }
+    }
 }

@@ -18,6 +18,35 @@ struct CharterEngine {
         case unexplainedMisses(Int)
         case monthNotOver
         case reasonEmpty
+        case notManual
+        case badFigure
+        case evidence(AttachmentPolicy.Problem)
+    }
+
+    /// Evidence for a manual figure: a PDF, JPEG or PNG of at most 10 MB.
+    static let evidencePolicy = AttachmentPolicy(maximumBytes: 10 * 1024 * 1024, maximumFiles: 1)
+
+    /// A manual commitment's figure for a month (and branch, or the agency), with its evidence; replaces an earlier one.
+    func enterManual(lineage: UUID, month: CharterMonth, branchID: UUID?, met: Int, total: Int, evidenceName: String, evidence: [UInt8],
+                     by staff: StaffIdentity) async throws {
+        guard try await CharterCommitmentRecord.query(on: db).filter(\.$lineage == lineage).filter(\.$metric == .manual).first() != nil else {
+            throw Failure.notManual
+        }
+        guard month.first <= LocalDate(app.clock.now()), total >= 0, total <= 10_000_000, met >= 0, met <= total else { throw Failure.badFigure }
+        let kind: AttachmentPolicy.Kind
+        switch Self.evidencePolicy.check(evidence) {
+        case let .success(found): kind = found
+        case let .failure(problem): throw Failure.evidence(problem)
+        }
+        let now = app.clock.now()
+        try await db.writeTransaction { db in
+            try await CharterManualFigure.query(on: db).filter(\.$lineage == lineage).filter(\.$month == month.key).filter(\.$branchID == branchID).delete()
+            let figure = CharterManualFigure()
+            figure.lineage = lineage; figure.month = month.key; figure.branchID = branchID; figure.met = met; figure.total = total
+            figure.evidenceName = AttachmentPolicy.safeName(evidenceName); figure.evidenceType = kind.rawValue; figure.evidence = Data(evidence)
+            figure.enteredBy = staff.name; figure.enteredAt = now
+            try await figure.create(on: db)
+        }
     }
 
     /// The version in force on `day`, if any.

@@ -19,6 +19,24 @@ struct CharterGrid: Encodable, Sendable {
         let target: Int
         let cells: [Cell]
         let year: Cell
+        let trend: Trend
+    }
+
+    /// The row's % met month by month as a small line drawn by Layan (no script needed), with the target beside it.
+    struct Trend: Encodable, Sendable {
+        static let width = 120.0, height = 32.0
+        let points: String
+        let targetY: String
+        let label: String
+
+        init(_ cells: [CharterCell], target: Int, label: String) {
+            let step = cells.count > 1 ? Self.width / Double(cells.count - 1) : 0
+            func y(_ percent: Double) -> String { String(format: "%.1f", Self.height - percent / 100 * Self.height) }
+            points = cells.enumerated().compactMap { i, cell in cell.percentMet.map { String(format: "%.1f", Double(i) * step) + "," + y($0) } }
+                .joined(separator: " ")
+            targetY = y(Double(target))
+            self.label = label
+        }
     }
 
     let months: [Month]
@@ -31,8 +49,10 @@ struct CharterGrid: Encodable, Sendable {
             let cells = zip(table.months, row.cells).map { month, cell in
                 Self.cell(cell, req, href: cell.missed > 0 ? missesHref?(row.lineage, month) : nil)
             }
+            let percents = row.cells.map { $0.percentMet.map { String(format: "%.1f %%", $0) } ?? "TB" }.joined(separator: ", ")
             return Row(text: row.commitment.text(in: req.language), standard: CharterTable.standardText(row.commitment, req),
-                       target: row.commitment.targetPercent, cells: cells, year: Self.cell(row.year, req, href: nil))
+                       target: row.commitment.targetPercent, cells: cells, year: Self.cell(row.year, req, href: nil),
+                       trend: Trend(row.cells, target: row.commitment.targetPercent, label: req.t("charter.trend", ["months": percents])))
         }
     }
 

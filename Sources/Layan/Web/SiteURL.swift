@@ -51,6 +51,8 @@ public enum SiteURL: Sendable {
         case misses
         case explain
         case explainAll
+        case manual
+        case evidence(String)
         case publishMonth(String)
         case edit
         case publish
@@ -62,6 +64,8 @@ public enum SiteURL: Sendable {
             case .misses: "/charter/misses"
             case .explain: "/charter/misses/reason"
             case .explainAll: "/charter/misses/reason-all"
+            case .manual: "/charter/manual"
+            case let .evidence(id): "/charter/manual/\(id)/evidence"
             case let .publishMonth(month): "/charter/months/\(month)/publish"
             case .edit: "/charter/edit"
             case .publish: "/charter/publish"

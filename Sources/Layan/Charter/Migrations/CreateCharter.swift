@@ -97,6 +97,19 @@ struct CreateCharter: AsyncMigration {
             .field("written_at", .datetime, .required)
             .unique(on: "metric", "record_id")
             .create()
+        try await database.schema(CharterManualFigure.schema)
+            .id()
+            .field("lineage", .uuid, .required)
+            .field("month", .string, .required)
+            .field("branch_id", .uuid, .references(Branch.schema, .id, onDelete: .cascade))
+            .field("met", .int, .required)
+            .field("total", .int, .required)
+            .field("evidence_name", .string, .required)
+            .field("evidence_type", .string, .required)
+            .field("evidence", .data, .required)
+            .field("entered_by", .string, .required)
+            .field("entered_at", .datetime, .required)
+            .create()
         try await database.schema("charter_published_months")
             .field("month", .string, .identifier(auto: false))
             .field("published_at", .datetime, .required)
@@ -148,7 +161,7 @@ struct CreateCharter: AsyncMigration {
         try await Self.keptWaits.remove(on: sql)
         try await Self.keptServices.remove(on: sql)
         for clock in ["acknowledge", "resolve"] { try await Self.keptCases(clock).remove(on: sql) }
-        for table in [Self.waitCounts, Self.serviceCounts, Self.caseCounts, "charter_published_months", CharterMissReason.schema, CharterCommitmentRecord.schema,
+        for table in [Self.waitCounts, Self.serviceCounts, Self.caseCounts, "charter_published_months", CharterManualFigure.schema, CharterMissReason.schema, CharterCommitmentRecord.schema,
                       CharterVersion.schema] {
             try await sql.drop(table: table).run()
         }

@@ -106,3 +106,25 @@ final class CharterPublishedMonth: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A month's figure for a commitment counted outside Layan (a manual metric), with the file that proves it and who
+/// entered it (issue #19: "a manual metric entered with evidence"). One per commitment, month and branch (nil: the
+/// agency); entering it again replaces it.
+final class CharterManualFigure: Model, @unchecked Sendable {
+    // @unchecked: Fluent models are mutable classes; each instance is used by one task at a time.
+    static let schema = "charter_manual_figures"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "lineage") var lineage: UUID
+    @Field(key: "month") var month: String
+    @OptionalField(key: "branch_id") var branchID: UUID?
+    @Field(key: "met") var met: Int
+    @Field(key: "total") var total: Int
+    @Field(key: "evidence_name") var evidenceName: String
+    @Field(key: "evidence_type") var evidenceType: String
+    @Field(key: "evidence") var evidence: Data
+    @Field(key: "entered_by") var enteredBy: String
+    @Field(key: "entered_at") var enteredAt: Date
+
+    init() {}
+}

@@ -129,7 +129,16 @@ struct CharterAchievementStore {
         case .messageReturned:
             return try await messageCounts(from: period.from, until: period.until, today: today)
         case .manual:
-            return []
+            // A month's figure belongs to the version in force on the month's last day (it is counted once, as a whole).
+            return try await CharterManualFigure.query(on: db).filter(\.$lineage == commitment.lineage)
+                .filter(\.$month >= CharterMonth(containing: period.from).key).filter(\.$month <= CharterMonth(containing: period.until.adding(days: -1)).key)
+                .field(\.$id).field(\.$month).field(\.$branchID).field(\.$met).field(\.$total)  // not the evidence
+                .all().compactMap { figure in
+                guard let month = CharterMonth(key: figure.month) else { return nil }
+                let lastDay = month.next.adding(days: -1)
+                guard lastDay >= period.from, lastDay < period.until else { return nil }
+                return Counted(month: figure.month, branchID: figure.branchID, met: figure.met, missed: figure.total - figure.met, open: 0)
+            }
         }
     }
 
