@@ -10,9 +10,7 @@ cd "$(dirname "$0")/.."
 ensure_packages wrk curl postgresql
 ensure_venv
 DURATION=${1:-10}; CONNECTIONS=${2:-32}; SIZES=${3:-"100000 1000000"}; ENGINES=${4:-"sqlite postgres"}
-SCRATCH=${LAYAN_BENCH_SCRATCH:-.build-release}
-swift build -c release --scratch-path "$SCRATCH" --product layan
-BIN="$SCRATCH/release/layan"
+release_layan
 WORK=$(mktemp -d /tmp/layan-cbench.XXXXXX)
 SERVER=""
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; stop_postgres; rm -rf "$WORK"; }
@@ -37,13 +35,7 @@ row() { # engine size name|rps|p50|p95|p99|bad
 }
 
 for ENGINE in $ENGINES; do
-  if [ "$ENGINE" = postgres ]; then
-    start_postgres
-    "$PG_BINDIR/psql" "$PG_URL" -qc "CREATE DATABASE bench" >/dev/null
-    export DATABASE_URL="${PG_URL%/postgres}/bench"
-  else
-    export DATABASE_URL="sqlite:$WORK/bench.sqlite"
-  fi
+  bench_database "$ENGINE"
   export LAYAN_BENCHMARK_ROUTES=1
   "$BIN" demo --env production --log error >/dev/null
   TOKEN=$("$BIN" token create --name bench --scope cases:read,cases:write --env production --log error | tail -1)
@@ -71,8 +63,8 @@ LUA
       "$PG_BINDIR/psql" "$DATABASE_URL" -qc "ANALYZE cases" >/dev/null
       OFFICER=$("$PG_BINDIR/psql" "$DATABASE_URL" -Atc "SELECT assigned_to FROM cases WHERE assigned_to IS NOT NULL LIMIT 1")
     else
-      .venv/bin/python Benchmarks/load_cases.py sqlite "$WORK/bench.sqlite" "$ADD" "$LOADED"
-      OFFICER=$(.venv/bin/python -c "import sqlite3; print(sqlite3.connect('$WORK/bench.sqlite').execute('SELECT assigned_to FROM cases WHERE assigned_to IS NOT NULL LIMIT 1').fetchone()[0])")
+      .venv/bin/python Benchmarks/load_cases.py sqlite "${DATABASE_URL#sqlite:}" "$ADD" "$LOADED"
+      OFFICER=$(.venv/bin/python -c "import sqlite3; print(sqlite3.connect('${DATABASE_URL#sqlite:}').execute('SELECT assigned_to FROM cases WHERE assigned_to IS NOT NULL LIMIT 1').fetchone()[0])")
     fi
     LOADED=$SIZE
     cat > "$WORK/list.lua" <<LUA

@@ -11,9 +11,7 @@ cd "$(dirname "$0")/.."
 ensure_packages wrk curl postgresql
 ensure_venv
 DURATION=${1:-10}; CONNECTIONS=${2:-32}; ENGINES=${3:-"sqlite postgres"}
-SCRATCH=${LAYAN_BENCH_SCRATCH:-.build-release}
-swift build -c release --scratch-path "$SCRATCH" --product layan
-BIN="$SCRATCH/release/layan"
+release_layan
 WORK=$(mktemp -d /tmp/layan-chbench.XXXXXX)
 SERVER=""
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; stop_postgres; rm -rf "$WORK"; }
@@ -30,13 +28,7 @@ row() {
 }
 
 for ENGINE in $ENGINES; do
-  if [ "$ENGINE" = postgres ]; then
-    start_postgres
-    "$PG_BINDIR/psql" "$PG_URL" -qc "CREATE DATABASE bench" >/dev/null
-    export DATABASE_URL="${PG_URL%/postgres}/bench"
-  else
-    export DATABASE_URL="sqlite:$WORK/bench-$ENGINE.sqlite"
-  fi
+  bench_database "$ENGINE"
   PORT=$(free_port); BASE="http://127.0.0.1:$PORT"
   export LAYAN_BENCHMARK_ROUTES=1 LAYAN_TWILIO_AUTH_TOKEN=$TWILIO_TOKEN LAYAN_PUBLIC_URL=$BASE
   "$BIN" demo --env production --log error >/dev/null

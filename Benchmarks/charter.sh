@@ -8,12 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
+. Benchmarks/lib.sh
 ensure_packages curl postgresql sqlite3
 ensure_venv
 TICKETS=${1:-10000000}; CASES=${2:-1000000}; BRANCHES=${3:-60}; ENGINES=${4:-"sqlite postgres"}
-SCRATCH=${LAYAN_BENCH_SCRATCH:-.build-release}
-swift build -c release --scratch-path "$SCRATCH" --product layan
-BIN="$SCRATCH/release/layan"
+release_layan
 WORK=$(mktemp -d /tmp/layan-chartbench.XXXXXX)
 SERVER=""
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; stop_postgres; rm -rf "$WORK"; }
@@ -30,13 +29,7 @@ timed() { curl -fsS -o /dev/null -w '%{time_total}\n' "$BASE$1"; }
 printf '\n| engine | month, every commitment and branch (API) | one branch, one month (API) | public page, 12 months |\n|---|---|---|---|\n' > "$WORK/table"
 
 for ENGINE in $ENGINES; do
-  if [ "$ENGINE" = postgres ]; then
-    start_postgres
-    "$PG_BINDIR/psql" "$PG_URL" -qc "CREATE DATABASE bench" >/dev/null
-    export DATABASE_URL="${PG_URL%/postgres}/bench"
-  else
-    export DATABASE_URL="sqlite:$WORK/bench.sqlite"
-  fi
+  bench_database "$ENGINE"
   "$BIN" demo --env production --log error >/dev/null
   LOAD="\\copy branches (id, code, name, state, address, phone) FROM '$WORK/branches.tsv'
 \\copy queue_services (id, branch_id, letter, name_ms, name_en, target_wait_minutes, average_handling_seconds, handling_samples, active) FROM '$WORK/services.tsv'

@@ -18,12 +18,28 @@ ${4:-}
 LUA
 }
 
-# Release build, demo agency on a fresh SQLite file in $WORK, a token with scopes $1, the server on a free port.
-# Sets BIN, TOKEN, BASE, SERVER (killed and $WORK removed at exit) and SERVICE (Kota Bharu's service A).
-serve_demo_sqlite() {
+# The release build every benchmark measures (in $LAYAN_BENCH_SCRATCH, default .build-release); sets BIN.
+release_layan() {
   local scratch=${LAYAN_BENCH_SCRATCH:-.build-release}
   swift build -c release --scratch-path "$scratch" --product layan
   BIN="$scratch/release/layan"
+}
+
+# A fresh database for engine $1: a SQLite file in $WORK, or a new PostgreSQL with a `bench` database. Exports DATABASE_URL.
+bench_database() {
+  if [ "$1" = postgres ]; then
+    start_postgres
+    "$PG_BINDIR/psql" "$PG_URL" -qc "CREATE DATABASE bench" >/dev/null
+    export DATABASE_URL="${PG_URL%/postgres}/bench"
+  else
+    export DATABASE_URL="sqlite:$WORK/bench-$1.sqlite"
+  fi
+}
+
+# Release build, demo agency on a fresh SQLite file in $WORK, a token with scopes $1, the server on a free port.
+# Sets BIN, TOKEN, BASE, SERVER (killed and $WORK removed at exit) and SERVICE (Kota Bharu's service A).
+serve_demo_sqlite() {
+  release_layan
   export DATABASE_URL="sqlite:$WORK/bench.sqlite" LAYAN_BENCHMARK_ROUTES=1
   "$BIN" demo --env production --log error >/dev/null
   TOKEN=$("$BIN" token create --name bench --scope "$1" --env production --log error | tail -1)

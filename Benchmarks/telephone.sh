@@ -11,9 +11,7 @@ cd "$(dirname "$0")/.."
 ensure_packages curl postgresql
 ensure_venv
 LINES=${1:-1000000}; ENGINES=${2:-"sqlite postgres"}
-SCRATCH=${LAYAN_BENCH_SCRATCH:-.build-release}
-swift build -c release --scratch-path "$SCRATCH" --product layan
-BIN="$SCRATCH/release/layan"
+release_layan
 WORK=$(mktemp -d /tmp/layan-telbench.XXXXXX)
 SERVER=""
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; stop_postgres; rm -rf "$WORK"; }
@@ -29,13 +27,7 @@ kb() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$SERVER/status"; }
 printf '\n| engine | lines | import lines/s | idle RSS | peak RSS above idle | second import (nothing new) lines/s | month figures (%s calls) |\n|---|---|---|---|---|---|---|\n' "$CALLS" > "$WORK/table"
 
 for ENGINE in $ENGINES; do
-  if [ "$ENGINE" = postgres ]; then
-    start_postgres
-    "$PG_BINDIR/psql" "$PG_URL" -qc "CREATE DATABASE bench" >/dev/null
-    export DATABASE_URL="${PG_URL%/postgres}/bench"
-  else
-    export DATABASE_URL="sqlite:$WORK/bench-$ENGINE.sqlite"
-  fi
+  bench_database "$ENGINE"
   PORT=$(free_port); BASE="http://127.0.0.1:$PORT"
   "$BIN" demo --env production --log error >/dev/null
   TOKEN=$("$BIN" token create --name bench --scope telephone:write,telephone:read --env production --log error | tail -1)
