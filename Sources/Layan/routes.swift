@@ -27,6 +27,8 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: KnowledgeBaseController())
     try app.routes.register(collection: CharterController())
     try app.routes.register(collection: CharterDeskController())
+    try app.routes.register(collection: CharterEditorController())
+    try app.routes.register(collection: CharterManualController())
     try app.routes.register(collection: CharterAPIController())
     try app.routes.register(collection: Open311Controller())
     try app.routes.register(collection: Open311ServicesController())

@@ -38,7 +38,7 @@ def test_the_charter_prints_on_a4_landscape_and_downloads_as_csv(server, browser
     csv = requests.get(server + "/piagam.csv", timeout=10)
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     lines = csv.text.strip().split("\r\n")
-    assert lines[0].startswith("commitment,metric,standard") and len(lines) == 1 + 9 * 12
+    assert lines[0].startswith("commitment,metric,standard") and len(lines) == 1 + 10 * 12
     assert all(line.rsplit(",", 1)[1] in {"C", "TC", "DT", "TB"} for line in lines[1:])
 
 
@@ -70,15 +70,33 @@ def test_the_draft_names_vague_wording_before_it_is_published(server, browser):
     browser.get(server + "/charter/edit?lang=en")
     assert_clean(browser)
     # when a commitment promises an answer "secepat mungkin" with no number
-    browser.find_element(By.ID, "ms-9").send_keys("Maklum balas dijawab secepat mungkin.")
-    browser.find_element(By.ID, "en-9").send_keys("Feedback is answered as soon as possible.")
+    browser.find_element(By.ID, "ms-10").send_keys("Maklum balas dijawab secepat mungkin.")
+    browser.find_element(By.ID, "en-10").send_keys("Feedback is answered as soon as possible.")
     submit(browser, "form[action='/charter/edit'] button[type=submit]")
     # then the check names the word and the missing standard, and offers no publishing
     findings = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=check-heading]").text
-    assert "secepat mungkin" in findings and "as soon as possible" in findings and "Commitment 10 has no measurable standard" in findings
+    assert "secepat mungkin" in findings and "as soon as possible" in findings and "Commitment 11 has no measurable standard" in findings
     assert not browser.find_elements(By.ID, "effective")
     # and when it is removed again, publishing is offered
-    browser.find_element(By.ID, "ms-9").clear()
-    browser.find_element(By.ID, "en-9").clear()
+    browser.find_element(By.ID, "ms-10").clear()
+    browser.find_element(By.ID, "en-10").clear()
     submit(browser, "form[action='/charter/edit'] button[type=submit]")
     assert browser.find_elements(By.ID, "effective")
+
+
+def test_a_manual_figure_is_entered_with_its_evidence(server, browser, tmp_path):
+    # given a supervisor on the achievement page, with the month's licensing report as a PDF
+    report = tmp_path / "laporan-lesen.pdf"
+    report.write_bytes(b"%PDF-1.4\n% laporan lesen premis\n%%EOF\n")
+    sign_in(browser, server, "penyelia@demo.layan.my")
+    browser.get(server + "/charter?lang=en")
+    # when they enter 38 of 40 for the agency with the report
+    browser.find_element(By.ID, "manual-met").send_keys("38")
+    browser.find_element(By.ID, "manual-total").send_keys("40")
+    browser.find_element(By.ID, "manual-evidence").send_keys(str(report))
+    submit(browser, "section[aria-labelledby=manual-heading] button[type=submit]")
+    # then it is listed with who entered it and its evidence to download
+    assert "Figure saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    listed = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=manual-heading] tbody").text
+    assert "38/40" in listed and "Penyelia" in listed or "38/40" in listed
+    assert_clean(browser)

@@ -27,7 +27,8 @@ struct CharterController: RouteCollection {
 
     static func table(_ req: Request) async throws -> CharterTable {
         let today = LocalDate(req.application.clock.now())
-        return try await CharterTable.read(on: req.db, months: CharterMonth(containing: today).lastMonths(monthsShown), branchID: nil, today: today)
+        return try await req.application.charterTables.table(on: req.db, months: CharterMonth(containing: today).lastMonths(monthsShown), branchID: nil,
+                                                             today: today)
     }
 
     func page(req: Request) async throws -> View {

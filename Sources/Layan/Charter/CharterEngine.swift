@@ -47,6 +47,7 @@ struct CharterEngine {
             figure.enteredBy = staff.name; figure.enteredAt = now
             try await figure.create(on: db)
         }
+        app.charterTables.forget()
     }
 
     /// The version in force on `day`, if any.
@@ -126,6 +127,7 @@ struct CharterEngine {
             try await version.save(on: db)
             if effective == today { try await applyTargets(version.commitments, on: db) }
         }
+        app.charterTables.forget()
         return version
     }
 
@@ -177,16 +179,18 @@ struct CharterEngine {
     func explainAll(lineage: UUID, month: CharterMonth, branchID: UUID?, reason: String, by staff: StaffIdentity) async throws -> Int {
         let text = reason.trimmed
         guard !text.isEmpty else { throw Failure.reasonEmpty }
-        let misses = try await CharterMissList(db: db).misses(lineage: lineage, month: month, branchID: branchID, today: LocalDate(app.clock.now()))
-            .filter { $0.reason == nil }
+        let misses = try await CharterMissList(db: db).misses(lineage: lineage, month: month, branchID: branchID, today: LocalDate(app.clock.now()),
+                                                             limit: Int.max).filter { $0.reason == nil }
         let now = app.clock.now()
         try await db.writeTransaction { db in
-            for miss in misses {
+            let rows = misses.map { miss in
                 let row = CharterMissReason()
                 row.metric = miss.metric; row.recordID = miss.recordID; row.reason = String(text.prefix(1000))
                 row.writtenBy = staff.name; row.writtenAt = now
-                try await row.create(on: db)
+                return row
             }
+            // In groups: a month at national scale can hold tens of thousands of misses.
+            for start in stride(from: 0, to: rows.count, by: 500) { try await Array(rows[start..<min(rows.count, start + 500)]).create(on: db) }
         }
         return misses.count
     }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import NIOConcurrencyHelpers
 import Vapor
 
 /// The achievement table as agencies publish it (shared/references.md): a row per commitment, a cell per month with
@@ -24,7 +25,7 @@ struct CharterTable: Sendable {
     static func read(on db: any Database, months: [CharterMonth], branchID: UUID?, today: LocalDate) async throws -> CharterTable {
         let store = CharterAchievementStore(db: db)
         let versions = try await store.versions()
-        let figures = try await store.figures(months: months, today: today, versions: versions)
+        let figures = try await store.figures(months: months, today: today, branchID: branchID, versions: versions)
         let lastDay = min(months.last!.next.adding(days: -1), today)
         let inForce = versions.last { ($0.effective.map { $0 <= lastDay }) ?? false }
         // Rows: the commitments in force, then those of older versions in the range that were dropped since.
@@ -74,5 +75,37 @@ struct CharterTable: Sendable {
             }
         }
         return lines.joined(separator: "\r\n") + "\r\n"
+    }
+}
+
+/// The tables pages show, kept a minute: twelve months at national scale take seconds to sum (docs/benchmarks.md), and
+/// a figure a minute old is what a monthly report needs. Publishing a version or entering a manual figure forgets them;
+/// the API always reads afresh.
+final class CharterTableCache: Sendable {
+    static let lifetime: Duration = .seconds(60)
+    private let kept = NIOLockedValueBox<[String: (at: ContinuousClock.Instant, table: CharterTable)]>([:])
+
+    func table(on db: any Database, months: [CharterMonth], branchID: UUID?, today: LocalDate) async throws -> CharterTable {
+        let key = "\(months.first!.key)|\(months.last!.key)|\(branchID?.uuidString ?? "")|\(today.iso)"
+        let now = ContinuousClock.now
+        if let entry = kept.withLockedValue({ $0[key] }), now - entry.at < Self.lifetime { return entry.table }
+        let table = try await CharterTable.read(on: db, months: months, branchID: branchID, today: today)
+        kept.withLockedValue { entries in
+            entries = entries.filter { now - $0.value.at < Self.lifetime }
+            entries[key] = (now, table)
+        }
+        return table
+    }
+
+    func forget() { kept.withLockedValue { $0 = [:] } }
+}
+
+extension Application {
+    private struct CharterTableCacheKey: StorageKey { typealias Value = CharterTableCache }
+
+    /// Set in `configure`.
+    var charterTables: CharterTableCache {
+        get { storage[CharterTableCacheKey.self]! }
+        set { storage[CharterTableCacheKey.self] = newValue }
     }
 }

@@ -11,7 +11,9 @@ import Vapor
 /// months before last published.
 enum DemoCharter {
     struct Line {
-        let ms: String, en: String, metric: CharterMetric, standard: Int, unit: CharterUnit? = nil, target: Int, subject: String
+        let ms: String, en: String, metric: CharterMetric, standard: Int
+        var unit: CharterUnit? = nil
+        let target: Int, subject: String
     }
 
     static let first: [Line] = [
@@ -40,6 +42,9 @@ enum DemoCharter {
                           metric: .telephoneAnswer, standard: 10, target: 80, subject: ""))
         lines.append(Line(ms: "Pesanan untuk pegawai yang tiada dibalas dalam tempoh 1 hari bekerja.", en: "Messages for absent officers are returned within 1 working day.",
                           metric: .messageReturned, standard: 1, target: 90, subject: ""))
+        lines.append(Line(ms: "Lesen premis diluluskan dalam tempoh 7 hari bekerja selepas permohonan lengkap.",
+                          en: "Premises licences are approved within 7 working days of a complete application.",
+                          metric: .manual, standard: 7, unit: .workingDays, target: 90, subject: ""))
         return lines
     }
 
@@ -71,7 +76,21 @@ enum DemoCharter {
             }
         }
         try await loadCaseHistory(on: db, application: app)
+        try await loadManualFigures(on: db, lineage: lineages[lineages.count - 1], author: head?.name ?? "Ketua Unit", today: today)
         try await explainMisses(on: db, application: app, author: head?.name ?? "Ketua Unit")
+    }
+
+    /// The licensing unit's monthly return for the last six months, each with its report as evidence.
+    static func loadManualFigures(on db: any Database, lineage: UUID, author: String, today: LocalDate) async throws {
+        for (i, month) in CharterMonth(containing: today).previous.lastMonths(6).enumerated() {
+            let total = 40 + i * 3, met = total - [2, 5, 3, 6, 1, 4][i]
+            let figure = CharterManualFigure()
+            figure.lineage = lineage; figure.month = month.key; figure.branchID = nil; figure.met = met; figure.total = total
+            figure.evidenceName = "laporan-lesen-\(month.key).pdf"; figure.evidenceType = "application/pdf"
+            figure.evidence = Data("%PDF-1.4\n% Laporan bulanan lesen premis \(month.key): \(met) daripada \(total) dalam 7 hari bekerja\n%%EOF\n".utf8)
+            figure.enteredBy = author; figure.enteredAt = month.next.adding(days: 3).startInstant.addingTimeInterval(9 * 3600)
+            try await figure.create(on: db)
+        }
     }
 
     /// Two complaints and an inquiry per branch each month of the year, resolved, most within their standard.

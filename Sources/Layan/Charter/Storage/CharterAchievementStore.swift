@@ -45,7 +45,7 @@ struct CharterAchievementStore {
 
     /// Every commitment's figure per month and branch over `months`, as of `today` (open cases already late count as
     /// missed). A fixed number of queries: one per commitment and version in force in the range.
-    func figures(months: [CharterMonth], today: LocalDate, versions given: [CharterVersion]? = nil) async throws -> [Figure] {
+    func figures(months: [CharterMonth], today: LocalDate, branchID: UUID? = nil, versions given: [CharterVersion]? = nil) async throws -> [Figure] {
         guard let first = months.first, let last = months.last else { return [] }
         let versions: [CharterVersion]
         if let given { versions = given } else { versions = try await self.versions() }
@@ -54,7 +54,7 @@ struct CharterAchievementStore {
         for period in Self.periods(versions, from: first.first, until: last.next) {
             for commitment in period.version.commitments {
                 guard let standard = commitment.standard else { continue }
-                for row in try await counts(commitment, standard: standard, period: period, today: today, services: services) {
+                for row in try await counts(commitment, standard: standard, period: period, today: today, branchID: branchID, services: services) {
                     let key = "\(commitment.lineage)|\(row.month)|\(row.branchID?.uuidString ?? "")"
                     let cell = CharterCell(met: row.met, missed: row.missed, open: row.open, targetPercent: commitment.targetPercent)
                     if let known = sums[key] {
@@ -78,7 +78,8 @@ struct CharterAchievementStore {
         return byLetter
     }
 
-    private func counts(_ commitment: CharterCommitmentRecord, standard: Int, period: Period, today: LocalDate,
+    /// One commitment's counts over one version's days, per month and branch (only `branchID`'s when given).
+    private func counts(_ commitment: CharterCommitmentRecord, standard: Int, period: Period, today: LocalDate, branchID: UUID?,
                         services: [String: [UUID]]) async throws -> [Counted] {
         let sql = db.sql
         let from = SQLBind(period.from.iso), until = SQLBind(period.until.iso)
@@ -98,6 +99,7 @@ struct CharterAchievementStore {
                 .column(SQLRaw("0"), as: "open")
                 .from(commitment.metric == .counterWait ? CreateCharter.waitCounts : CreateCharter.serviceCounts)
                 .where("day", .greaterThanOrEqual, from).where("day", .lessThan, until)
+            if let branchID { query = query.where("branch_id", .equal, SQLBind(branchID)) }
             if !commitment.subject.isEmpty {
                 let ids = services[commitment.subject] ?? []
                 if ids.isEmpty { return [] }
@@ -113,6 +115,7 @@ struct CharterAchievementStore {
                 .from(CreateCharter.caseCounts)
                 .where("clock", .equal, SQLBind(commitment.metric == .caseAcknowledged ? "acknowledge" : "resolve"))
                 .where("day", .greaterThanOrEqual, from).where("day", .lessThan, until)
+            if let branchID { query = query.where("branch_id", .equal, SQLBind(branchID)) }
             let subject = CaseSubject(commitment.subject)
             if let type = subject.type { query = query.where("type", .equal, SQLBind(type.rawValue)) }
             if let category = subject.categoryID { query = query.where("category_id", .equal, SQLBind(category)) }

@@ -30,16 +30,22 @@ struct CharterMissList {
     static let limit = 2000
 
     /// The misses of commitment `lineage` in `month` (for one branch, or all), oldest first, with their reasons.
-    func misses(lineage: UUID, month: CharterMonth, branchID: UUID?, today: LocalDate) async throws -> [Miss] {
+    /// `limit` bounds what a page lists; publishing and "one reason for all" read every miss.
+    func misses(lineage: UUID, month: CharterMonth, branchID: UUID?, today: LocalDate, limit: Int = CharterMissList.limit) async throws -> [Miss] {
         let store = CharterAchievementStore(db: db)
         let versions = try await store.versions()
         var found: [Miss] = []
         for period in CharterAchievementStore.periods(versions, from: month.first, until: month.next) {
             guard let commitment = period.version.commitments.first(where: { $0.lineage == lineage }), let standard = commitment.standard else { continue }
-            found += try await misses(commitment, standard: standard, from: period.from, until: period.until, branchID: branchID, today: today)
+            found += try await misses(commitment, standard: standard, from: period.from, until: period.until, branchID: branchID, today: today,
+                                      limit: limit - found.count)
         }
         guard !found.isEmpty else { return [] }
-        let reasons = try await CharterMissReason.query(on: db).filter(\.$recordID ~~ found.map(\.recordID)).all()
+        var reasons: [CharterMissReason] = []
+        // In groups, within every engine's limit on bound values.
+        for start in stride(from: 0, to: found.count, by: 1000) {
+            reasons += try await CharterMissReason.query(on: db).filter(\.$recordID ~~ found[start..<min(found.count, start + 1000)].map(\.recordID)).all()
+        }
         let byRecord = Dictionary(reasons.map { ("\($0.metric.rawValue)|\($0.recordID)", $0) }, uniquingKeysWith: { a, _ in a })
         return found.map { miss in
             var miss = miss
@@ -54,13 +60,14 @@ struct CharterMissList {
         let lineages = Set(versions.flatMap(\.commitments).filter { $0.metric != .manual }.map(\.lineage))
         var count = 0
         for lineage in lineages {
-            count += try await misses(lineage: lineage, month: month, branchID: nil, today: today).filter { $0.reason == nil }.count
+            count += try await misses(lineage: lineage, month: month, branchID: nil, today: today, limit: Int.max).filter { $0.reason == nil }.count
         }
         return count
     }
 
     private func misses(_ commitment: CharterCommitmentRecord, standard: Int, from: LocalDate, until: LocalDate, branchID: UUID?,
-                        today: LocalDate) async throws -> [Miss] {
+                        today: LocalDate, limit: Int) async throws -> [Miss] {
+        guard limit > 0 else { return [] }
         let sql = db.sql
         let metric = commitment.metric
         switch metric {
@@ -78,7 +85,7 @@ struct CharterMissList {
                 if ids.isEmpty { return [] }
                 query = query.where("first_service_id", .in, SQLGroupExpression(ids.map { SQLBind($0) }))
             }
-            return try await query.orderBy("service_date").orderBy("number").limit(Self.limit).all().map { row in
+            return try await query.orderBy("service_date").orderBy("number").limit(limit).all().map { row in
                 Miss(metric: metric, recordID: try row.decode(column: "id", as: UUID.self).uuidString, label: try row.decode(column: "label", as: String.self),
                      day: try row.decode(column: "service_date", as: String.self), branchID: try row.decode(column: "branch_id", as: UUID.self),
                      measured: (try row.decode(column: "measured", as: Double.self) / 60 * 10).rounded(.up) / 10, standard: standard, stillOpen: false)
@@ -93,7 +100,7 @@ struct CharterMissList {
             let subject = CaseSubject(commitment.subject)
             if let type = subject.type { query = query.where("type", .equal, SQLBind(type.rawValue)) }
             if let category = subject.categoryID { query = query.where("category_id", .equal, SQLBind(category)) }
-            return try await query.orderBy("received_on").orderBy("reference").limit(Self.limit).all().map { row in
+            return try await query.orderBy("received_on").orderBy("reference").limit(limit).all().map { row in
                 Miss(metric: metric, recordID: try row.decode(column: "id", as: UUID.self).uuidString, label: try row.decode(column: "reference", as: String.self),
                      day: try row.decode(column: "received_on", as: String.self), branchID: try row.decode(column: "branch_id", as: UUID.self),
                      measured: nil, standard: standard, stillOpen: try row.decode(column: "met", as: Bool?.self) == nil)
@@ -105,7 +112,7 @@ struct CharterMissList {
                 .where("local_day", .greaterThanOrEqual, SQLBind(from.iso)).where("local_day", .lessThan, SQLBind(until.iso))
                 .where("wait_seconds", .greaterThan, SQLBind(standard))
             if !commitment.subject.isEmpty { query = query.where("queue", .equal, SQLBind(commitment.subject)) }
-            return try await query.orderBy("entered_epoch").limit(Self.limit).all().map { row in
+            return try await query.orderBy("entered_epoch").limit(limit).all().map { row in
                 let caller = try row.decode(column: "caller", as: String?.self) ?? ""
                 return Miss(metric: metric, recordID: try row.decode(column: "call_key", as: String.self),
                             label: "\(try row.decode(column: "queue", as: String.self)) · \(caller.isEmpty ? "—" : caller)",
@@ -118,7 +125,7 @@ struct CharterMissList {
             return try await PhoneMessage.query(on: db).filter(\.$takenAt >= from.startInstant).filter(\.$takenAt < until.startInstant)
                 .sort(\.$takenAt).all()
                 .filter { $0.returnedInTime == false || ($0.returnedInTime == nil && $0.dueAt < now) }
-                .prefix(Self.limit)
+                .prefix(limit)
                 .map { message in
                     Miss(metric: metric, recordID: message.id!.uuidString, label: message.callerNumber, day: LocalDate(message.takenAt).iso,
                          branchID: nil, measured: nil, standard: standard, stillOpen: message.calledBackAt == nil)
