@@ -168,10 +168,8 @@ struct CharterEngine {
         guard !text.isEmpty else { throw Failure.reasonEmpty }
         let now = app.clock.now()
         try await db.writeTransaction { db in
-            let row = try await CharterMissReason.query(on: db).filter(\.$metric == metric).filter(\.$recordID == recordID).first() ?? CharterMissReason()
-            row.metric = metric; row.recordID = recordID; row.reason = String(text.prefix(1000))
-            row.writtenBy = staff.name; row.writtenAt = now
-            try await row.save(on: db)
+            try await CharterMissReason.query(on: db).filter(\.$metric == metric).filter(\.$recordID == recordID).delete()
+            try await CharterMissReason(metric: metric, recordID: recordID, reason: text, by: staff.name, at: now).create(on: db)
         }
     }
 
@@ -183,12 +181,7 @@ struct CharterEngine {
                                                              limit: Int.max).filter { $0.reason == nil }
         let now = app.clock.now()
         try await db.writeTransaction { db in
-            let rows = misses.map { miss in
-                let row = CharterMissReason()
-                row.metric = miss.metric; row.recordID = miss.recordID; row.reason = String(text.prefix(1000))
-                row.writtenBy = staff.name; row.writtenAt = now
-                return row
-            }
+            let rows = misses.map { CharterMissReason(metric: $0.metric, recordID: $0.recordID, reason: text, by: staff.name, at: now) }
             // In groups: a month at national scale can hold tens of thousands of misses.
             for start in stride(from: 0, to: rows.count, by: 500) { try await Array(rows[start..<min(rows.count, start + 500)]).create(on: db) }
         }

@@ -148,10 +148,8 @@ enum DemoCharter {
         for month in CharterMonth(containing: today).previous.previous.lastMonths(6) {
             for lineage in lineages {
                 for (i, miss) in try await list.misses(lineage: lineage, month: month, branchID: nil, today: today).enumerated() {
-                    let reason = CharterMissReason()
-                    reason.metric = miss.metric; reason.recordID = miss.recordID; reason.reason = reasons[i % reasons.count]
-                    reason.writtenBy = author; reason.writtenAt = month.next.startInstant.addingTimeInterval(9 * 3600)
-                    try await reason.create(on: db)
+                    try await CharterMissReason(metric: miss.metric, recordID: miss.recordID, reason: reasons[i % reasons.count], by: author,
+                                                at: month.next.startInstant.addingTimeInterval(9 * 3600)).create(on: db)
                 }
             }
             let published = CharterPublishedMonth()

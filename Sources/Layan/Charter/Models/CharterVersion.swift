@@ -91,7 +91,18 @@ final class CharterMissReason: Model, @unchecked Sendable {
     @Field(key: "written_by") var writtenBy: String
     @Field(key: "written_at") var writtenAt: Date
 
+    /// Reasons are kept to 1,000 characters.
+    static let maximumLength = 1000
+
     init() {}
+
+    init(metric: CharterMetric, recordID: String, reason: String, by author: String, at: Date) {
+        self.metric = metric
+        self.recordID = recordID
+        self.reason = String(reason.prefix(Self.maximumLength))
+        self.writtenBy = author
+        self.writtenAt = at
+    }
 }
 
 /// A month's achievement published by a head of unit: only once the month is over and every miss has its reason.
