@@ -277,12 +277,12 @@ import VaporTesting
             let bad = try await browser.get("/api/v1/charter/achievement?from=2026-13")
             let backwards = try await browser.get("/api/v1/charter/achievement?from=2026-03&to=2026-01")
             let misses = try await browser.get("/api/v1/charter/misses?commitment=x&month=2026-01")
-            // then the good one lists TB, C, TB; the bad ones are 400 problems; the misses need a token
+            // then the good one lists TB, C, TB; a month that is not one is 400, a range backwards 422; the misses need a token
             #expect(good.status == .ok)
             let body = try JSONSerialization.jsonObject(with: Data(good.body.readableBytesView)) as! [String: Any]
             let months = ((body["rows"] as! [[String: Any]])[0]["months"] as! [[String: Any]]).map { $0["state"] as! String }
             #expect(months == ["TB", "C", "TB"])
-            #expect(bad.status == .badRequest && backwards.status == .badRequest && misses.status == .unauthorized)
+            #expect(bad.status == .badRequest && backwards.status == .unprocessableEntity && misses.status == .unauthorized)
         }
     }
 

@@ -73,22 +73,23 @@ struct CharterAPIController: RouteCollection {
         }
         let to = try month("to", CharterMonth(containing: today))
         let from = try month("from", to.lastMonths(12)[0])
-        guard from.first <= to.first else { throw ValidationFailure(["from": "is after to"], reason: "from must not be after to", status: .badRequest) }
+        // Well-formed but not answerable: 422, as the document says (400 is for what is not a month at all).
+        guard from.first <= to.first else { throw ValidationFailure(["from": "is after to"], reason: "from must not be after to") }
         var months = [from]
         while months.last!.first < to.first {
             months.append(months.last!.following)
             if months.count > Self.maximumMonths {
-                throw ValidationFailure(["from": "more than \(Self.maximumMonths) months"], reason: "Ask for \(Self.maximumMonths) months at most", status: .badRequest)
+                throw ValidationFailure(["from": "more than \(Self.maximumMonths) months"], reason: "Ask for \(Self.maximumMonths) months at most")
             }
         }
         var branchID: UUID?
         if let code = req.query[String.self, at: "branch"], !code.isEmpty {
             guard let branch = try await Branch.query(on: req.db).filter(\.$code == code.uppercased()).first() else {
-                throw ValidationFailure(["branch": "no branch has this code"], reason: "Unknown branch \(code)", status: .badRequest)
+                throw ValidationFailure(["branch": "no branch has this code"], reason: "Unknown branch \(code)")
             }
             branchID = branch.id
         }
-        let commitment = req.query[String.self, at: "commitment"].flatMap { $0.isEmpty ? nil : $0 }
+        let commitment = req.query[String.self, at: "commitment"]
         if let commitment, UUID(uuidString: commitment) == nil {
             throw ValidationFailure(["commitment": "is not a commitment id"], reason: "commitment is a UUID", status: .badRequest)
         }

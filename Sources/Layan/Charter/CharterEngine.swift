@@ -60,18 +60,27 @@ struct CharterEngine {
         if let draft = try await CharterVersion.query(on: db).filter(\.$status == .draft).with(\.$commitments).first() { return draft }
         let latest = try await CharterVersion.query(on: db).sort(\.$number, .descending).with(\.$commitments).first()
         let draft = CharterVersion(number: (latest?.number ?? 0) + 1, changeNote: "")
-        try await db.writeTransaction { db in
-            try await draft.create(on: db)
-            for old in latest?.commitments.sorted(by: { $0.position < $1.position }) ?? [] {
-                try await CharterCommitmentRecord(versionID: draft.id!, position: old.position, draft: old.draft, lineage: old.lineage).create(on: db)
+        do {
+            try await db.writeTransaction { db in
+                try await draft.create(on: db)
+                for old in latest?.commitments.sorted(by: { $0.position < $1.position }) ?? [] {
+                    try await CharterCommitmentRecord(versionID: draft.id!, position: old.position, draft: old.draft, lineage: old.lineage).create(on: db)
+                }
             }
+        } catch {
+            // Two managers opened the editor at once: the other made the draft (its number is unique).
+            if let other = try await CharterVersion.query(on: db).filter(\.$status == .draft).with(\.$commitments).first() { return other }
+            throw error
         }
         return try await CharterVersion.query(on: db).filter(\.$id == draft.id!).with(\.$commitments).first()!
     }
 
-    /// Replaces the draft's commitments; a row keeps its lineage (its line in the 12-month table) by its position's id.
+    /// Replaces the draft's commitments. A row keeps its lineage (its line in the 12-month table) while it measures the
+    /// same metric; bound to another metric it is a new commitment with a line of its own.
     func save(_ rows: [(lineage: UUID?, draft: CharterCommitmentDraft)], note: String) async throws {
         let version = try await draft()
+        let known = Dictionary(try await CharterCommitmentRecord.query(on: db).all().map { ($0.lineage, $0.metric) }, uniquingKeysWith: { a, _ in a })
+        let rows = rows.map { row in (lineage: row.lineage.flatMap { known[$0] == row.draft.metric ? $0 : nil }, draft: row.draft) }
         try await db.writeTransaction { db in
             try await CharterCommitmentRecord.query(on: db).filter(\.$version.$id == version.id!).delete()
             for (i, row) in rows.enumerated() {

@@ -58,8 +58,7 @@ struct CharterAchievementStore {
                     let key = "\(commitment.lineage)|\(row.month)|\(row.branchID?.uuidString ?? "")"
                     let cell = CharterCell(met: row.met, missed: row.missed, open: row.open, targetPercent: commitment.targetPercent)
                     if let known = sums[key] {
-                        sums[key]!.cell = CharterCell(met: known.cell.met + cell.met, missed: known.cell.missed + cell.missed,
-                                                      open: known.cell.open + cell.open, targetPercent: commitment.targetPercent)
+                        sums[key]!.cell = known.cell + cell
                     } else {
                         sums[key] = Figure(lineage: commitment.lineage, month: row.month, branchID: row.branchID, cell: cell)
                     }
