@@ -315,11 +315,7 @@ struct CaseStaffController: RouteCollection {
               let file = try await CaseAttachment.query(on: req.db).filter(\.$id == id).filter(\.$caseRecord.$id == record.requireID()).first() else {
             throw Abort(.notFound)
         }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType.parse(file.contentType) ?? .binary
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file.fileName.filter { $0.isASCII && $0 != "\"" })\"")
-        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        return Response(status: .ok, headers: headers, body: .init(data: file.data))
+        return .download(file.data, contentType: file.contentType, fileName: file.fileName)
     }
 }
 

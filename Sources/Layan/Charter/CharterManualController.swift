@@ -71,10 +71,6 @@ struct CharterManualController: RouteCollection {
     func evidence(req: Request) async throws -> Response {
         guard let id = req.parameters.get("figureID").flatMap(UUID.init(uuidString:)),
               let figure = try await CharterManualFigure.find(id, on: req.db) else { throw Abort(.notFound) }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType.fileExtension(figure.evidenceType == "application/pdf" ? "pdf" : figure.evidenceType == "image/png" ? "png" : "jpg")
-        headers.add(name: .contentDisposition, value: "attachment; filename=\"\(figure.evidenceName)\"")
-        headers.add(name: "X-Content-Type-Options", value: "nosniff")
-        return Response(status: .ok, headers: headers, body: .init(data: figure.evidence))
+        return .download(figure.evidence, contentType: figure.evidenceType, fileName: figure.evidenceName)
     }
 }
