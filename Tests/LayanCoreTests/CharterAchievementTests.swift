@@ -114,10 +114,37 @@ import Testing
     }
 
     @Test func aTargetNoBranchReachedIsQuestionedAsImpractical() {
-        // given the best branch reached 85 % against a 90 % target
-        let found = CharterQualityCheck.findings([good]) { _ in 85 }
+        // given no branch reached its target in the last three months
+        let found = CharterQualityCheck.findings([good]) { _ in false }
         // then a "practical?" warning
         #expect(found == [.neverMet(index: 0)])
+    }
+
+    @Test func aBranchStandardIsHeldToTheSameRulesAsTheAgencys() {
+        // given a branch given no time and a branch given a target of 120 %
+        var bad = good
+        bad.branchStandards = [CharterBranchStandard(branchID: UUID(), standard: 0, targetPercent: nil),
+                               CharterBranchStandard(branchID: UUID(), standard: nil, targetPercent: 120)]
+        // then neither can be published
+        #expect(CharterQualityCheck.findings([bad]) == [.notMeasurable(index: 0), .targetOutOfRange(index: 0)])
+    }
+
+    @Test func aBranchKeepsItsOwnStandardAndTargetAndOthersTheAgencys() {
+        // given a branch promising 20 minutes at 85 %
+        let own = UUID()
+        var draft = good
+        draft.branchStandards = [CharterBranchStandard(branchID: own, standard: 20, targetPercent: 85)]
+        // then it is judged by its own, every other branch and the agency by the charter's
+        #expect(draft.standard(at: own) == 20 && draft.targetPercent(at: own) == 85)
+        #expect(draft.standard(at: UUID()) == good.standard && draft.targetPercent(at: nil) == good.targetPercent)
+    }
+
+    @Test func onlyCounterAndCaseCommitmentsHoldBranchStandards() {
+        // given a telephone commitment written with a branch standard
+        let call = CharterCommitmentDraft(textMS: "Panggilan dijawab dalam 10 saat", textEN: "Calls answered within 10 seconds", metric: .telephoneAnswer,
+                                          standard: 10, targetPercent: 90, branchStandards: [CharterBranchStandard(branchID: UUID(), standard: 20, targetPercent: nil)])
+        // then it is dropped: calls are counted for the agency
+        #expect(call.branchStandards.isEmpty)
     }
 
     @Test func anEmptyCharterCannotBePublished() {

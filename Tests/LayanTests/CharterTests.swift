@@ -34,13 +34,27 @@ import VaporTesting
 
     /// A ticket of `service` on `day` that waited `wait` seconds (and was served for `served`).
     static func ticket(_ app: Application, _ q: QueueFixture, day: String, wait: Double, served: Double? = nil) async throws {
+        try await ticket(app, at: q.registration, day: day, wait: wait, served: served)
+    }
+
+    /// The same at any branch's service.
+    static func ticket(_ app: Application, at service: QueueService, day: String, wait: Double, served: Double? = nil) async throws {
         let at = LocalDate(day)!.startInstant.addingTimeInterval(9 * 3600)
         let number = Int.random(in: 1...999_999)
         try await app.db.sql.insertRows(into: Ticket.schema, columns: DemoQueueHistory.columns, [[
-            UUID(), q.branch.id!, q.registration.id!, day, number, "A\(number)", CustomerCategory.regular.rawValue, false,
+            UUID(), service.$branch.id, service.id!, day, number, "A\(number)", CustomerCategory.regular.rawValue, false,
             TicketStatus.done.rawValue, "kiosk", at, at, at.addingTimeInterval(wait), 0, at.addingTimeInterval(wait),
-            at.addingTimeInterval(wait + (served ?? 60)), 0, q.registration.id!, "k", wait, 15, wait <= 900, served,
+            at.addingTimeInterval(wait + (served ?? 60)), 0, service.id!, "k", wait, 15, wait <= 900, served,
         ]])
+    }
+
+    /// A second branch with its own registration service (letter A).
+    static func secondBranch(_ app: Application) async throws -> (Branch, QueueService) {
+        let branch = Branch(code: "PGT", name: "Pengkalan Tok", state: .kelantan, address: "Jalan Pantai", phone: "09-700 1000")
+        try await branch.create(on: app.db)
+        let service = QueueService(branchID: branch.id!, letter: "A", nameMs: "Pendaftaran", nameEn: "Registration", targetWaitMinutes: 15, averageHandlingSeconds: 240)
+        try await service.create(on: app.db)
+        return (branch, service)
     }
 
     static func table(_ app: Application, _ months: [String], branch: UUID? = nil, today: String) async throws -> CharterTable {
@@ -89,6 +103,70 @@ import VaporTesting
             // then they are the 20-minute wait of the 10th (against 15) and the 12-minute one of the 20th (against 10)
             #expect(misses.map(\.day) == ["2026-03-10", "2026-03-20"])
             #expect(misses.map(\.standard) == [15, 10] && misses.map(\.measured) == [20, 12])
+        }
+    }
+
+    @Test func aBranchWithItsOwnStandardIsJudgedByItAndItsMissesAgree() async throws {
+        try await withLayan(clock: FixedClock(Self.march10)) { app in
+            // given "called within 10 minutes, 90 %" for the agency, and Pengkalan Tok's own "within 20 minutes, 75 %"
+            let q = try await QueueFixture.make(app)
+            let (small, smallService) = try await Self.secondBranch(app)
+            let lineage = UUID()
+            let version = try await Self.charter(app, number: 1, effective: "2026-01-01", [(.counterWait, "A", 10, 90)], lineages: [lineage])
+            let record = try await CharterCommitmentRecord.query(on: app.db).filter(\.$version.$id == version.id!).first()!
+            record.branchStandards = .init(branches: [CharterBranchStandard(branchID: small.id!, standard: 20, targetPercent: 75)])
+            try await record.save(on: app.db)
+            // and in March, Kota Bharu's customers waited 9 and 15 minutes; Pengkalan Tok's 9, 15, 19 and 25 minutes
+            for wait in [540.0, 900] { try await Self.ticket(app, q, day: "2026-03-05", wait: wait) }
+            for wait in [540.0, 900, 1140, 1500] { try await Self.ticket(app, at: smallService, day: "2026-03-05", wait: wait) }
+
+            // when March is read for each branch and the agency
+            let kota = try await Self.table(app, ["2026-03"], branch: q.branch.id, today: "2026-04-02")
+            let own = try await Self.table(app, ["2026-03"], branch: small.id, today: "2026-04-02")
+            let agency = try await Self.table(app, ["2026-03"], today: "2026-04-02")
+
+            // then Kota Bharu is 1/2 against 10 minutes and 90 % (TC); Pengkalan Tok 3/4 against 20 minutes and 75 % (C);
+            // the agency sums them, 4/6, against the charter's 90 % (TC)
+            #expect(kota.rows[0].cells[0] == CharterCell(met: 1, missed: 1, open: 0, targetPercent: 90) && kota.rows[0].cells[0].state == .notMet)
+            #expect(own.rows[0].cells[0] == CharterCell(met: 3, missed: 1, open: 0, targetPercent: 75) && own.rows[0].cells[0].state == .met)
+            #expect(agency.rows[0].cells[0] == CharterCell(met: 4, missed: 2, open: 0, targetPercent: 90))
+            // and the misses are the 15-minute wait against 10 and the 25-minute one against 20
+            let misses = try await CharterMissList(db: app.db).misses(lineage: lineage, month: CharterMonth(key: "2026-03")!, branchID: nil,
+                                                                      today: LocalDate("2026-04-02")!)
+            #expect(Set(misses.map { "\($0.measured ?? 0)/\($0.standard)" }) == ["15.0/10", "25.0/20"])
+        }
+    }
+
+    @Test func publishingGivesABranchItsOwnQueueTargetAndCaseDueDays() async throws {
+        try await withLayan(clock: FixedClock(Self.march10)) { app in
+            // given a draft: registration called within 12 minutes (Pengkalan Tok 20), complaints resolved in 15 working days (Shah Alam 10)
+            let q = try await QueueFixture.make(app)
+            let (small, smallService) = try await Self.secondBranch(app)
+            let f = try await CaseFixture.make(app)
+            let engine = CharterEngine(app: app)
+            let today = LocalDate("2026-03-10")!
+            let head = StaffIdentity(id: UUID(), name: "Ketua", email: "k@test.layan.my", roles: [.headOfUnit], branchID: nil)
+            try await engine.save([
+                (nil, CharterCommitmentDraft(textMS: "Dipanggil dalam 12 minit", textEN: "Called within 12 minutes", metric: .counterWait, standard: 12,
+                                             targetPercent: 90, subject: "A",
+                                             branchStandards: [CharterBranchStandard(branchID: small.id!, standard: 20, targetPercent: nil)])),
+                (nil, CharterCommitmentDraft(textMS: "Aduan diselesaikan dalam 15 hari bekerja", textEN: "Complaints resolved within 15 working days",
+                                             metric: .caseResolved, standard: 15, targetPercent: 90, subject: "complaint",
+                                             branchStandards: [CharterBranchStandard(branchID: f.branch.id!, standard: 10, targetPercent: nil)])),
+            ], note: "")
+            // when it is published today
+            _ = try await engine.publish(effective: today, note: "", acceptWarnings: true, by: head, today: today)
+            // then each branch's registration works to its own target
+            #expect(try await QueueService.find(q.registration.id, on: app.db)?.targetWaitMinutes == 12)
+            #expect(try await QueueService.find(smallService.id, on: app.db)?.targetWaitMinutes == 20)
+            // and a complaint filed at Shah Alam is due in 10 working days, one at Kota Bharu in 15
+            var resolveDays: [Int] = []
+            for branch in [f.branch, q.branch] {
+                let filed = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, categoryID: nil, subject: "Lampu", details: "Rosak",
+                                                                   name: "Siti", email: "siti@example.my", branchID: branch.id!), by: .system)
+                resolveDays.append(filed.resolveDays)
+            }
+            #expect(resolveDays == [10, 15])
         }
     }
 

@@ -42,6 +42,12 @@ import VaporTesting
                 #expect(row.cells.allSatisfy { $0.transactions > 0 })
             }
             #expect(table.rows.contains { $0.cells.contains { $0.state == .notMet } } && table.rows.contains { $0.cells.contains { $0.state == .met } })
+            // and Kota Bharu keeps its own licence standard, which its queue works to
+            let kota = try #require(try await Branch.query(on: app.db).filter(\.$code == "KBR").first())
+            let licences = try #require(inForce.commitments.first { $0.subject == "B" })
+            #expect(licences.draft.standard(at: kota.id) == 30 && licences.draft.targetPercent(at: kota.id) == 85)
+            let kotaLicences = try await QueueService.query(on: app.db).filter(\.$branch.$id == kota.id!).filter(\.$letter == "B").first()
+            #expect(kotaLicences?.targetWaitMinutes == 30)
             // and the months before last are published with every miss explained, and the review reminder is in the outbox
             #expect(try await CharterPublishedMonth.query(on: app.db).count() == 6)
             #expect(try await OutboxMessage.query(on: app.db).all().contains { $0.subject.contains("piagam") })

@@ -84,6 +84,38 @@ def test_the_draft_names_vague_wording_before_it_is_published(server, browser):
     assert browser.find_elements(By.ID, "effective")
 
 
+def test_a_branch_keeps_its_own_standard_from_the_editor_to_the_public_page(server, browser):
+    # given the head of unit's draft, where Kota Bharu promises licences within 30 minutes at 85 %
+    sign_in(browser, server, "ketua@demo.layan.my")
+    browser.get(server + "/charter/edit?lang=en")
+    licences = browser.find_elements(By.CSS_SELECTOR, "fieldset.charter-editor")[1]
+    own = licences.find_element(By.CSS_SELECTOR, "details.charter-branches")
+    assert own.get_attribute("open") is not None and "(1)" in own.find_element(By.TAG_NAME, "summary").text
+    kota = [row for row in own.find_elements(By.CSS_SELECTOR, "tbody tr") if "KBR" in row.text][0]
+    inputs = kota.find_elements(By.TAG_NAME, "input")
+    assert [i.get_attribute("value") for i in inputs] == ["30", "85"]
+    # when it is changed to 25 minutes and saved
+    inputs[0].clear()
+    inputs[0].send_keys("25")
+    submit(browser, "form[action='/charter/edit'] button[type=submit]")
+    # then the draft keeps it
+    licences = browser.find_elements(By.CSS_SELECTOR, "fieldset.charter-editor")[1]
+    kota = [row for row in licences.find_elements(By.CSS_SELECTOR, "details.charter-branches tbody tr") if "KBR" in row.text][0]
+    assert [i.get_attribute("value") for i in kota.find_elements(By.TAG_NAME, "input")] == ["25", "85"]
+    # and the public page, showing the version in force, names Kota Bharu's own standard
+    browser.get(server + "/piagam?lang=en")
+    assert "At Pejabat Negeri Kelantan, Kota Bharu: standard 30 minutes, target 85 %" in browser.find_element(By.CSS_SELECTOR, ".charter-commitments").text
+    assert_clean(browser)
+    # (the draft is put back for the tests after this one)
+    browser.get(server + "/charter/edit?lang=en")
+    licences = browser.find_elements(By.CSS_SELECTOR, "fieldset.charter-editor")[1]
+    kota = [row for row in licences.find_elements(By.CSS_SELECTOR, "details.charter-branches tbody tr") if "KBR" in row.text][0]
+    box = kota.find_elements(By.TAG_NAME, "input")[0]
+    box.clear()
+    box.send_keys("30")
+    submit(browser, "form[action='/charter/edit'] button[type=submit]")
+
+
 def test_a_manual_figure_is_entered_with_its_evidence(server, browser, tmp_path):
     # given a supervisor on the achievement page, with the month's licensing report as a PDF
     report = tmp_path / "laporan-lesen.pdf"

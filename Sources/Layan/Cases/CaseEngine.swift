@@ -95,7 +95,7 @@ struct CaseEngine {
         if let division = new.divisionID, !(try await CaseFilingSQL.divisionExists(division, on: sql)) {
             throw CaseInvalid(problems: ["division": "form.error.choose"])
         }
-        let typeStandard = try await app.caseSetupCache.standard(for: new.type, on: sql)
+        let typeStandard = try await app.caseSetupCache.standard(for: new.type, branch: branch.id, on: sql)
         let standard = ServiceStandard.resolve(typeOverride: typeStandard, categoryOverride: categoryStandard)
         let calendar = try await app.calendarService.calendar(on: db, now: now)
         let now = self.now

@@ -22,11 +22,22 @@ struct CharterAPIController: RouteCollection {
         let unit: CharterUnit?
         let targetPercent: Int
         let subject: String
+        /// Branches keeping their own standard or target, by branch code (the values that apply there).
+        let branchStandards: [BranchStandardDTO]
 
-        init(_ c: CharterCommitmentRecord) {
+        init(_ c: CharterCommitmentRecord, codes: [UUID: String]) {
             id = c.lineage; textMs = c.textMS; textEn = c.textEN; metric = c.metric; standard = c.standard
             unit = c.draft.unit; targetPercent = c.targetPercent; subject = c.subject
+            let draft = c.draft
+            branchStandards = draft.branchStandards.compactMap { own in
+                codes[own.branchID].map { BranchStandardDTO(branch: $0, standard: draft.standard(at: own.branchID), targetPercent: draft.targetPercent(at: own.branchID)) }
+            }
         }
+    }
+    struct BranchStandardDTO: Content { let branch: String; let standard: Int?; let targetPercent: Int }
+
+    static func branchCodes(on db: any Database) async throws -> [UUID: String] {
+        Dictionary(try await Branch.query(on: db).all().map { ($0.id!, $0.code) }, uniquingKeysWith: { a, _ in a })
     }
     struct CharterDTO: Content {
         let version: Int
@@ -41,9 +52,10 @@ struct CharterAPIController: RouteCollection {
         guard let version = try await CharterEngine(app: req.application).inForce(on: today), let review = version.review else {
             throw Abort(.notFound, reason: "No charter has been published yet")
         }
+        let codes = try await Self.branchCodes(on: req.db)
         return CharterDTO(version: version.number, effectiveFrom: version.effectiveFrom ?? "", reviewDue: review.due.iso,
                           reviewOverdue: review.isOverdue(on: today),
-                          commitments: version.commitments.sorted { $0.position < $1.position }.map(CommitmentDTO.init))
+                          commitments: version.commitments.sorted { $0.position < $1.position }.map { CommitmentDTO($0, codes: codes) })
     }
 
     struct CellDTO: Content {
@@ -94,8 +106,9 @@ struct CharterAPIController: RouteCollection {
             throw ValidationFailure(["commitment": "is not a commitment id"], reason: "commitment is a UUID", status: .badRequest)
         }
         let table = try await CharterTable.read(on: req.db, months: months, branchID: branchID, today: today)
+        let codes = try await Self.branchCodes(on: req.db)
         let rows = table.rows.filter { commitment == nil || $0.lineage.uuidString == commitment?.uppercased() }.map { row in
-            RowDTO(commitment: CommitmentDTO(row.commitment), months: zip(months, row.cells).map { month, cell in
+            RowDTO(commitment: CommitmentDTO(row.commitment, codes: codes), months: zip(months, row.cells).map { month, cell in
                 CellDTO(month: month.key, transactions: cell.transactions, met: cell.met, missed: cell.missed, open: cell.open,
                         percentMet: cell.percentMet, targetPercent: cell.targetPercent, state: cell.state)
             })

@@ -12,7 +12,7 @@ struct CharterController: RouteCollection {
         open.get(.charterCSV, use: csv)
     }
 
-    struct Commitment: Encodable, Sendable { let text: String; let standard: String; let target: Int }
+    struct Commitment: Encodable, Sendable { let text: String; let standard: String; let target: Int; let branches: [String] }
     struct Page: Encodable, Sendable {
         let layout: LayoutContext
         let published: Bool
@@ -33,8 +33,10 @@ struct CharterController: RouteCollection {
 
     func page(req: Request) async throws -> View {
         let table = try await Self.table(req)
+        let names = try await CharterTable.branchNames(on: req.db)
         let commitments = (table.inForce?.commitments ?? []).sorted { $0.position < $1.position }.map {
-            Commitment(text: $0.text(in: req.language), standard: CharterTable.standardText($0, req), target: $0.targetPercent)
+            Commitment(text: $0.text(in: req.language), standard: CharterTable.standardText($0, req), target: $0.targetPercent,
+                       branches: CharterTable.branchLines($0, names: names, req))
         }
         return try await req.view.render("Charter/charter", Page(
             layout: await LayoutContext.make(for: req, title: req.t("charter.title")), published: table.inForce != nil,

@@ -27,7 +27,12 @@ struct CharterEditorController: RouteCollection {
         let units: [Choice]
         let target: String
         let subjects: [Choice]
+        let branches: [BranchInput]
+        /// How many branches keep their own standard or target (shown on the closed list).
+        let ownCount: Int
     }
+    /// A branch's own standard and target for a commitment; blank keeps the charter's.
+    struct BranchInput: Encodable, Sendable { let id: String; let name: String; let standard: String; let target: String }
     struct FindingLine: Encodable, Sendable { let text: String; let error: Bool }
     struct EditorPage: Encodable, Sendable {
         let layout: LayoutContext
@@ -53,7 +58,9 @@ struct CharterEditorController: RouteCollection {
         var unit: String?
         var target: String?
         var subject: String?
+        var branches: [String: BranchForm]?
     }
+    struct BranchForm: Content { var standard: String?; var target: String? }
     struct DraftForm: Content { var rows: [RowForm]?; var note: String? }
     struct PublishForm: Content { var effective: String?; var note: String?; var acceptWarnings: String? }
 
@@ -66,12 +73,13 @@ struct CharterEditorController: RouteCollection {
         let draft = try await engine.draft()
         let commitments = draft.commitments.sorted { $0.position < $1.position }
         let subjects = try await subjectChoices(req)
+        let branches = try await Branch.query(on: req.db).sort(\.$code).all().map { ($0.id!, "\($0.code) — \($0.name)") }
         var rows = commitments.enumerated().map { i, c in
-            editorRow(i, lineage: c.lineage.uuidString, draft: c.draft, subjects: subjects, req)
+            editorRow(i, lineage: c.lineage.uuidString, draft: c.draft, subjects: subjects, branches: branches, req)
         }
         for i in rows.count..<(rows.count + Self.blankRows) {
             rows.append(editorRow(i, lineage: "", draft: CharterCommitmentDraft(textMS: "", textEN: "", metric: .counterWait, standard: nil, targetPercent: 90),
-                                  subjects: subjects, req))
+                                  subjects: subjects, branches: branches, req))
         }
         let findings = try await engine.findings(for: draft, today: today)
         let inForce = try await engine.inForce(on: today)
@@ -83,14 +91,20 @@ struct CharterEditorController: RouteCollection {
             saveAction: SiteURL.charterDesk(.edit).path, publishAction: SiteURL.charterDesk(.publish).path))
     }
 
-    private func editorRow(_ i: Int, lineage: String, draft: CharterCommitmentDraft, subjects: [(String, String)], _ req: Request) -> EditorRow {
+    private func editorRow(_ i: Int, lineage: String, draft: CharterCommitmentDraft, subjects: [(String, String)], branches: [(UUID, String)],
+                           _ req: Request) -> EditorRow {
         EditorRow(index: i, number: i + 1, lineage: lineage, textMS: draft.textMS, textEN: draft.textEN,
                   metrics: CharterMetric.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: $0 == draft.metric) },
                   standard: draft.standard.map(String.init) ?? "",
                   units: [Choice(value: "", label: req.t("charter.edit.unitOfMetric"), selected: draft.manualUnit == nil)]
                       + CharterUnit.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: $0 == draft.manualUnit) },
                   target: "\(draft.targetPercent)",
-                  subjects: subjects.map { Choice(value: $0.0, label: $0.1, selected: $0.0 == draft.subject) })
+                  subjects: subjects.map { Choice(value: $0.0, label: $0.1, selected: $0.0 == draft.subject) },
+                  branches: branches.map { id, name in
+                      let own = draft.branchStandards.first { $0.branchID == id }
+                      return BranchInput(id: id.uuidString, name: name, standard: own?.standard.map(String.init) ?? "", target: own?.targetPercent.map(String.init) ?? "")
+                  },
+                  ownCount: draft.branchStandards.count)
     }
 
     /// What a commitment may cover: everything, a counter service (by letter), a case type or type and category, a PBX queue.
@@ -140,13 +154,33 @@ struct CharterEditorController: RouteCollection {
             }
             rows.append((UUID(uuidString: row.lineage ?? ""), CharterCommitmentDraft(
                 textMS: String(ms.prefix(500)), textEN: String(en.prefix(500)), metric: metric,
-                standard: row.standard.flatMap { Int($0.trimmed) }.map { min($0, 100_000) },
+                standard: Self.number(row.standard, blank: nil),
                 manualUnit: row.unit.flatMap(CharterUnit.init(rawValue:)),
-                targetPercent: row.target.flatMap { Int($0.trimmed) } ?? 0, subject: subject)))
+                targetPercent: Self.number(row.target, blank: nil) ?? 0, subject: subject,
+                branchStandards: try await Self.branchStandards(row.branches ?? [:], on: req.db))))
         }
         try await CharterEngine(app: req.application).save(rows, note: String((form.note ?? "").trimmed.prefix(4000)))
         try await req.flash("success", req.t("charter.edit.saved"))
         return req.seeOther(.charterDesk(.edit))
+    }
+
+    /// A number typed in a box: blank is `blank`, anything else not a whole number is 0 (which the quality check
+    /// names as not measurable), capped so a slip of the finger cannot overflow a sum.
+    static func number(_ text: String?, blank: Int?) -> Int? {
+        guard let text = text?.trimmed, !text.isEmpty else { return blank }
+        return min(Int(text) ?? 0, 100_000)
+    }
+
+    /// The branches given their own standard or target; only known branches are kept.
+    static func branchStandards(_ form: [String: BranchForm], on db: any Database) async throws -> [CharterBranchStandard] {
+        let typed = form.compactMap { key, value -> CharterBranchStandard? in
+            guard let id = UUID(uuidString: key) else { return nil }
+            let own = CharterBranchStandard(branchID: id, standard: number(value.standard, blank: nil), targetPercent: number(value.target, blank: nil))
+            return own.standard == nil && own.targetPercent == nil ? nil : own
+        }
+        guard !typed.isEmpty else { return [] }
+        let known = Set(try await Branch.query(on: db).filter(\.$id ~~ typed.map(\.branchID)).all().compactMap(\.id))
+        return typed.filter { known.contains($0.branchID) }.sorted { $0.branchID.uuidString < $1.branchID.uuidString }
     }
 
     /// A counter metric covers a service letter, a case metric a case type, a telephone one a queue name.
@@ -202,6 +236,7 @@ struct CharterEditorController: RouteCollection {
 
     func versions(req: Request) async throws -> View {
         let versions = try await CharterVersion.query(on: req.db).filter(\.$status != .draft).with(\.$commitments).sort(\.$number, .descending).all()
+        let names = try await CharterTable.branchNames(on: req.db)
         return try await req.view.render("Charter/versions", VersionsPage(
             layout: await LayoutContext.make(for: req, title: req.t("charter.versions.title")),
             versions: versions.map { v in
@@ -209,7 +244,10 @@ struct CharterEditorController: RouteCollection {
                            effective: v.effective.map { MalaysianTime.longDate($0, in: req.language) } ?? "—",
                            publishedBy: v.publishedBy ?? "—", publishedAt: v.publishedAt.map { MalaysianTime.dateTime($0, in: req.language) } ?? "—",
                            note: v.changeNote,
-                           commitments: v.commitments.sorted { $0.position < $1.position }.map { "\($0.text(in: req.language)) (\(CharterTable.standardText($0, req)), \($0.targetPercent) %)" })
+                           commitments: v.commitments.sorted { $0.position < $1.position }.map { c in
+                               (["\(c.text(in: req.language)) (\(CharterTable.standardText(c, req)), \(c.targetPercent) %)"] + CharterTable.branchLines(c, names: names, req))
+                                   .joined(separator: " · ")
+                           })
             }, back: SiteURL.charterDesk(.achievement).path))
     }
 }

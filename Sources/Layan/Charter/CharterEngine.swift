@@ -107,7 +107,9 @@ struct CharterEngine {
                 let key = figure.branchID?.uuidString ?? ""
                 byBranch[key] = byBranch[key].map { $0 + figure.cell } ?? figure.cell
             }
-            return byBranch.values.compactMap(\.percentMet).max()
+            // Each branch against its own target.
+            let judged = byBranch.values.compactMap { cell in cell.percentMet.map { $0 >= Double(cell.targetPercent) } }
+            return judged.isEmpty ? nil : judged.contains(true)
         }
     }
 
@@ -140,26 +142,46 @@ struct CharterEngine {
         return version
     }
 
-    /// The queue services and case types work to the standards in force (PKPA 1/2008: the charter is what is measured).
+    /// The queue services and case types work to the standards in force (PKPA 1/2008: the charter is what is measured),
+    /// each branch to its own where the charter gives it one.
     func applyTargets(_ commitments: [CharterCommitmentRecord], on db: any Database) async throws {
+        // A branch's case days hold only while a version in force gives them.
+        try await CaseBranchStandard.query(on: db).delete()
         for commitment in commitments {
             guard let standard = commitment.standard else { continue }
+            let draft = commitment.draft
             switch commitment.metric {
             case .counterWait:
                 var query = QueueService.query(on: db)
                 if !commitment.subject.isEmpty { query = query.filter(\.$letter == commitment.subject) }
                 try await query.set(\.$targetWaitMinutes, to: standard).update()
+                for own in draft.branchStandards {
+                    guard let minutes = own.standard else { continue }
+                    var query = QueueService.query(on: db).filter(\.$branch.$id == own.branchID)
+                    if !commitment.subject.isEmpty { query = query.filter(\.$letter == commitment.subject) }
+                    try await query.set(\.$targetWaitMinutes, to: minutes).update()
+                }
             case .caseAcknowledged, .caseResolved:
                 let subject = CaseSubject(commitment.subject)
                 guard subject.categoryID == nil else { continue }
+                let acknowledge = commitment.metric == .caseAcknowledged
                 for type in subject.type.map({ [$0] }) ?? CaseType.allCases {
                     let row = try await CaseTypeStandard.query(on: db).filter(\.$type == type).first() ?? {
                         let row = CaseTypeStandard(); row.type = type
                         row.acknowledgeDays = ServiceStandard.pkpaDefault.acknowledgeWorkingDays; row.resolveDays = ServiceStandard.pkpaDefault.resolveWorkingDays
                         return row
                     }()
-                    if commitment.metric == .caseAcknowledged { row.acknowledgeDays = standard } else { row.resolveDays = standard }
+                    if acknowledge { row.acknowledgeDays = standard } else { row.resolveDays = standard }
                     try await row.save(on: db)
+                    for own in draft.branchStandards {
+                        guard let days = own.standard else { continue }
+                        let branchRow = try await CaseBranchStandard.query(on: db).filter(\.$type == type).filter(\.$branchID == own.branchID).first() ?? {
+                            let row = CaseBranchStandard(); row.type = type; row.branchID = own.branchID
+                            return row
+                        }()
+                        if acknowledge { branchRow.acknowledgeDays = days } else { branchRow.resolveDays = days }
+                        try await branchRow.save(on: db)
+                    }
                 }
             case .telephoneAnswer:
                 let settings = try await TelephoneSettings.current(on: db)

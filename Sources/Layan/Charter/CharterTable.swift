@@ -39,24 +39,43 @@ struct CharterTable: Sendable {
         let rows = commitments.map { commitment in
             let cells = months.map { month in
                 let matching = figures.filter { $0.lineage == commitment.lineage && $0.month == month.key && (branchID == nil || $0.branchID == branchID) }
-                let target = Self.target(of: commitment.lineage, in: month, periods: periods) ?? commitment.targetPercent
+                let target = Self.target(of: commitment.lineage, in: month, periods: periods, branchID: branchID) ?? commitment.draft.targetPercent(at: branchID)
                 return matching.reduce(CharterCell(met: 0, missed: 0, open: 0, targetPercent: target)) { $0 + $1.cell }
             }
-            let year = cells.reduce(CharterCell(met: 0, missed: 0, open: 0, targetPercent: commitment.targetPercent)) { $0 + $1 }
+            let year = cells.reduce(CharterCell(met: 0, missed: 0, open: 0, targetPercent: commitment.draft.targetPercent(at: branchID))) { $0 + $1 }
             return Row(lineage: commitment.lineage, commitment: commitment, cells: cells, year: year)
         }
         return CharterTable(months: months, rows: rows, inForce: inForce)
     }
 
-    /// The target share in force at the end of `month` for a commitment.
-    private static func target(of lineage: UUID, in month: CharterMonth, periods: [CharterAchievementStore.Period]) -> Int? {
-        periods.last { $0.from < month.next && $0.until > month.first }?.version.commitments.first { $0.lineage == lineage }?.targetPercent
+    /// The target share in force at the end of `month` for a commitment (the branch's own, where it has one).
+    private static func target(of lineage: UUID, in month: CharterMonth, periods: [CharterAchievementStore.Period], branchID: UUID?) -> Int? {
+        periods.last { $0.from < month.next && $0.until > month.first }?.version.commitments.first { $0.lineage == lineage }?.draft.targetPercent(at: branchID)
     }
 
     /// The standard as people read it: "15 minit" / "15 minutes".
     static func standardText(_ commitment: CharterCommitmentRecord, _ req: Request) -> String {
         guard let standard = commitment.standard, let unit = commitment.draft.unit else { return "—" }
-        return "\(standard) \(req.t(unit.catalogueKey + (standard == 1 ? ".one" : "")))"
+        return unitText(standard, unit, req)
+    }
+
+    static func unitText(_ number: Int, _ unit: CharterUnit, _ req: Request) -> String {
+        "\(number) \(req.t(unit.catalogueKey + (number == 1 ? ".one" : "")))"
+    }
+
+    /// The branches keeping their own standard or target, as people read them ("At PG — Pulau Pinang: standard 20 minutes, target 85 %").
+    static func branchLines(_ commitment: CharterCommitmentRecord, names: [UUID: String], _ req: Request) -> [String] {
+        let draft = commitment.draft
+        return draft.branchStandards.compactMap { own in
+            guard let name = names[own.branchID], let standard = draft.standard(at: own.branchID), let unit = draft.unit else { return nil }
+            return req.t("charter.branchOwn", ["branch": name, "standard": unitText(standard, unit, req),
+                                               "target": "\(draft.targetPercent(at: own.branchID))"])
+        }
+    }
+
+    /// Branch names for `branchLines`.
+    static func branchNames(on db: any Database) async throws -> [UUID: String] {
+        Dictionary(try await Branch.query(on: db).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// CSV as a spreadsheet opens it: a line per commitment and month.

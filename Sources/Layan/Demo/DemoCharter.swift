@@ -14,6 +14,8 @@ enum DemoCharter {
         let ms: String, en: String, metric: CharterMetric, standard: Int
         var unit: CharterUnit? = nil
         let target: Int, subject: String
+        /// Branches with their own standard or target, by code.
+        var own: [(branch: String, standard: Int?, target: Int?)] = []
     }
 
     static let first: [Line] = [
@@ -31,9 +33,11 @@ enum DemoCharter {
              metric: .caseResolved, standard: 7, target: 90, subject: "inquiry"),
     ]
 
-    /// Last year's review: payments called within 10 minutes, service at the counter and the telephone measured too.
+    /// Last year's review: payments called within 10 minutes, service at the counter and the telephone measured too;
+    /// Kota Bharu, with one licensing officer, promises licences within 30 minutes at 85 %.
     static var second: [Line] {
         var lines = first
+        lines[1].own = [("KBR", 30, 85)]
         lines[2] = Line(ms: "Pelanggan kaunter bayaran dipanggil dalam tempoh 10 minit.", en: "Payment customers are called within 10 minutes.",
                         metric: .counterWait, standard: 10, target: 90, subject: "C")
         lines.insert(Line(ms: "Urusan di kaunter pendaftaran selesai dalam tempoh 10 minit.", en: "Registration is completed at the counter within 10 minutes.",
@@ -62,6 +66,7 @@ enum DemoCharter {
                 + "Annual review: payments called within 10 minutes (a third counter opened); registration service time and telephone answering now measured.",
              .published),
         ]
+        let branchIDs = Dictionary(try await Branch.query(on: db).all().map { ($0.code, $0.id!) }, uniquingKeysWith: { a, _ in a })
         for (number, lines, ids, effective, note, status) in versions {
             let version = CharterVersion(number: number, changeNote: note)
             version.status = status
@@ -71,9 +76,14 @@ enum DemoCharter {
             try await version.create(on: db)
             for (i, line) in lines.enumerated() {
                 let draft = CharterCommitmentDraft(textMS: line.ms, textEN: line.en, metric: line.metric, standard: line.standard,
-                                                   manualUnit: line.unit, targetPercent: line.target, subject: line.subject)
+                                                   manualUnit: line.unit, targetPercent: line.target, subject: line.subject,
+                                                   branchStandards: line.own.compactMap { own in
+                                                       branchIDs[own.branch].map { CharterBranchStandard(branchID: $0, standard: own.standard, targetPercent: own.target) }
+                                                   })
                 try await CharterCommitmentRecord(versionID: version.id!, position: i, draft: draft, lineage: ids[i]).create(on: db)
             }
+            // The queue and cases work to the version in force, as publishing it did.
+            if status == .published { try await CharterEngine(app: app).applyTargets(try await CharterCommitmentRecord.query(on: db).filter(\.$version.$id == version.id!).all(), on: db) }
         }
         try await loadCaseHistory(on: db, application: app)
         try await loadManualFigures(on: db, lineage: lineages[lineages.count - 1], author: head?.name ?? "Ketua Unit", today: today)

@@ -39,5 +39,6 @@ enum LayanMigrations {
         AddIntakeSenderIndex(),
         CreateTelephone(),
         CreateCharter(),
+        AddCharterBranchStandards(),
     ] }
 }

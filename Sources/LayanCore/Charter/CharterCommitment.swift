@@ -30,6 +30,29 @@ public enum CharterMetric: String, Codable, CaseIterable, Sendable {
     }
 
     public var catalogueKey: String { "charter.metric.\(rawValue)" }
+
+    /// Counter and case transactions happen at a branch, so a branch may hold its own standard; calls, messages and
+    /// manual figures are counted for the agency.
+    public var measuredPerBranch: Bool {
+        switch self {
+        case .counterWait, .counterService, .caseAcknowledged, .caseResolved: true
+        case .telephoneAnswer, .messageReturned, .manual: false
+        }
+    }
+}
+
+/// A branch's own standard or target for a commitment (issue #19: "per agency with branch-level overrides"), e.g. a
+/// branch with one counter promising 20 minutes where the agency promises 15. Nil keeps the commitment's.
+public struct CharterBranchStandard: Sendable, Equatable, Codable {
+    public var branchID: UUID
+    public var standard: Int?
+    public var targetPercent: Int?
+
+    public init(branchID: UUID, standard: Int?, targetPercent: Int?) {
+        self.branchID = branchID
+        self.standard = standard
+        self.targetPercent = targetPercent
+    }
 }
 
 public enum CharterUnit: String, Codable, CaseIterable, Sendable {
@@ -51,9 +74,11 @@ public struct CharterCommitmentDraft: Sendable, Equatable, Codable {
     public var targetPercent: Int
     /// The queue service letter, case type (`type` or `type:category-id`) or PBX queue it covers; empty for all.
     public var subject: String
+    /// Branches that keep their own standard or target (counter and case metrics only).
+    public var branchStandards: [CharterBranchStandard]
 
     public init(textMS: String, textEN: String, metric: CharterMetric, standard: Int?, manualUnit: CharterUnit? = nil,
-                targetPercent: Int, subject: String = "") {
+                targetPercent: Int, subject: String = "", branchStandards: [CharterBranchStandard] = []) {
         self.textMS = textMS
         self.textEN = textEN
         self.metric = metric
@@ -61,9 +86,20 @@ public struct CharterCommitmentDraft: Sendable, Equatable, Codable {
         self.manualUnit = manualUnit
         self.targetPercent = targetPercent
         self.subject = subject
+        self.branchStandards = metric.measuredPerBranch ? branchStandards.filter { $0.standard != nil || $0.targetPercent != nil } : []
     }
 
     public var unit: CharterUnit? { metric.unit ?? manualUnit }
+
+    /// The standard a transaction at `branch` is judged by (nil: the agency's own figure).
+    public func standard(at branch: UUID?) -> Int? {
+        branch.flatMap { id in branchStandards.first { $0.branchID == id }?.standard } ?? standard
+    }
+
+    /// The target share for `branch` (nil: the agency's).
+    public func targetPercent(at branch: UUID?) -> Int {
+        branch.flatMap { id in branchStandards.first { $0.branchID == id }?.targetPercent } ?? targetPercent
+    }
 }
 
 /// The five PKPA qualities checked before a charter version is published: clear, reliable, practical, specific and
@@ -95,22 +131,27 @@ public enum CharterQualityCheck {
     public static let vagueWords = ["segera", "secepat mungkin", "dengan kadar segera", "secepat yang mungkin", "dalam masa terdekat",
                                     "as soon as possible", "asap", "promptly", "immediately", "quickly", "in due course", "timely"]
 
-    /// Every finding for `commitments`; `bestRecentShare(i)` is the best percent any branch reached for commitment
+    /// Every finding for `commitments`; `reachedRecently(i)` says whether any branch reached its target for commitment
     /// `i` in the last three months (nil when there were no transactions to judge by).
-    public static func findings(_ commitments: [CharterCommitmentDraft], bestRecentShare: (Int) -> Double? = { _ in nil }) -> [Finding] {
+    public static func findings(_ commitments: [CharterCommitmentDraft], reachedRecently: (Int) -> Bool? = { _ in nil }) -> [Finding] {
         if commitments.isEmpty { return [.empty] }
         var found: [Finding] = []
         for (i, c) in commitments.enumerated() {
             if c.textMS.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || c.textEN.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 found.append(.missingText(index: i))
             }
-            if (c.standard ?? 0) <= 0 || c.unit == nil { found.append(.notMeasurable(index: i)) }
-            if !(1...100).contains(c.targetPercent) { found.append(.targetOutOfRange(index: i)) }
+            // A branch's own standard and target are held to the same rules as the agency's.
+            if (c.standard ?? 0) <= 0 || c.unit == nil || c.branchStandards.contains(where: { ($0.standard ?? 1) <= 0 }) {
+                found.append(.notMeasurable(index: i))
+            }
+            if !(1...100).contains(c.targetPercent) || c.branchStandards.contains(where: { !(1...100).contains($0.targetPercent ?? 1) }) {
+                found.append(.targetOutOfRange(index: i))
+            }
             let words = (c.textMS + " \n " + c.textEN).lowercased()
             for word in vagueWords where containsWord(word, in: words) {
                 found.append(.vagueWording(index: i, word: word))
             }
-            if let best = bestRecentShare(i), best < Double(c.targetPercent) { found.append(.neverMet(index: i)) }
+            if reachedRecently(i) == false { found.append(.neverMet(index: i)) }
         }
         return found
     }

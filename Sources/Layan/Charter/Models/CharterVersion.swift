@@ -54,6 +54,10 @@ final class CharterCommitmentRecord: Model, @unchecked Sendable {
     @Field(key: "subject") var subject: String
     /// Commitments keep one id across versions while they mean the same thing, so a 12-month row reads on.
     @Field(key: "lineage") var lineage: UUID
+    /// Branches keeping their own standard or target; a keyed object, so both engines store it as one JSON value.
+    @OptionalField(key: "branch_standards") var branchStandards: BranchStandards?
+
+    struct BranchStandards: Codable, Sendable { var branches: [CharterBranchStandard] }
 
     init() {}
 
@@ -68,11 +72,12 @@ final class CharterCommitmentRecord: Model, @unchecked Sendable {
         self.targetPercent = draft.targetPercent
         self.subject = draft.subject
         self.lineage = lineage
+        self.branchStandards = draft.branchStandards.isEmpty ? nil : BranchStandards(branches: draft.branchStandards)
     }
 
     var draft: CharterCommitmentDraft {
         CharterCommitmentDraft(textMS: textMS, textEN: textEN, metric: metric, standard: standard, manualUnit: manualUnit,
-                               targetPercent: targetPercent, subject: subject)
+                               targetPercent: targetPercent, subject: subject, branchStandards: branchStandards?.branches ?? [])
     }
 
     func text(in language: Language) -> String { language == .en ? textEN : textMS }

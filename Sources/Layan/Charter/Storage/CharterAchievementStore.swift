@@ -56,7 +56,7 @@ struct CharterAchievementStore {
                 guard let standard = commitment.standard else { continue }
                 for row in try await counts(commitment, standard: standard, period: period, today: today, branchID: branchID, services: services) {
                     let key = "\(commitment.lineage)|\(row.month)|\(row.branchID?.uuidString ?? "")"
-                    let cell = CharterCell(met: row.met, missed: row.missed, open: row.open, targetPercent: commitment.targetPercent)
+                    let cell = CharterCell(met: row.met, missed: row.missed, open: row.open, targetPercent: commitment.draft.targetPercent(at: row.branchID))
                     if let known = sums[key] {
                         sums[key]!.cell = known.cell + cell
                     } else {
@@ -92,9 +92,10 @@ struct CharterAchievementStore {
         }
         switch commitment.metric {
         case .counterWait, .counterService:
+            let limit = Self.standardByBranch(commitment.draft, scale: 1)
             var query = sql.select().column(month, as: "month").column("branch_id")
-                .column(SQLRaw("CAST(SUM(CASE WHEN minutes <= \(standard) THEN n ELSE 0 END) AS BIGINT)"), as: "met")
-                .column(SQLRaw("CAST(SUM(CASE WHEN minutes > \(standard) THEN n ELSE 0 END) AS BIGINT)"), as: "missed")
+                .column(SQLQueryString("CAST(SUM(CASE WHEN minutes <= \(limit) THEN n ELSE 0 END) AS BIGINT)"), as: "met")
+                .column(SQLQueryString("CAST(SUM(CASE WHEN minutes > \(limit) THEN n ELSE 0 END) AS BIGINT)"), as: "missed")
                 .column(SQLRaw("0"), as: "open")
                 .from(commitment.metric == .counterWait ? CreateCharter.waitCounts : CreateCharter.serviceCounts)
                 .where("day", .greaterThanOrEqual, from).where("day", .lessThan, until)
@@ -142,6 +143,17 @@ struct CharterAchievementStore {
                 return Counted(month: figure.month, branchID: figure.branchID, met: figure.met, missed: figure.total - figure.met, open: 0)
             }
         }
+    }
+
+    /// A counter commitment's standard (times `scale`) as SQL: each branch with its own, the rest the charter's.
+    static func standardByBranch(_ draft: CharterCommitmentDraft, scale: Int) -> any SQLExpression {
+        let own = draft.branchStandards.compactMap { b in b.standard.map { (b.branchID, $0 * scale) } }
+        let fallback = SQLLiteral.numeric("\((draft.standard ?? 0) * scale)")
+        guard !own.isEmpty else { return fallback }
+        var sql = SQLQueryString("(CASE")
+        for (branch, limit) in own { sql.appendInterpolation(SQLQueryString(" WHEN branch_id = \(bind: branch) THEN \(literal: limit)")) }
+        sql.appendInterpolation(SQLQueryString(" ELSE \(fallback) END)"))
+        return sql
     }
 
     /// Messages for absent officers by the day they were taken (Malaysian time): returned in time, late, or still

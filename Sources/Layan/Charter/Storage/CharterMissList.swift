@@ -78,7 +78,7 @@ struct CharterMissList {
                 .where("service_date", .greaterThanOrEqual, SQLBind(from.iso)).where("service_date", .lessThan, SQLBind(until.iso))
                 .where(SQLColumn(column), .isNot, SQLLiteral.null)
                 // The same rounding as the counts: to the millisecond, so a figure and its list never disagree.
-                .where(SQLRaw("CAST(ROUND(\(column) * 1000) AS BIGINT)"), .greaterThan, SQLLiteral.numeric("\(standard * 60_000)"))
+                .where(SQLRaw("CAST(ROUND(\(column) * 1000) AS BIGINT)"), .greaterThan, CharterAchievementStore.standardByBranch(commitment.draft, scale: 60_000))
             if let branchID { query = query.where("branch_id", .equal, SQLBind(branchID)) }
             if !commitment.subject.isEmpty {
                 let ids = try await QueueService.query(on: db).filter(\.$letter == commitment.subject).all().compactMap(\.id)
@@ -86,9 +86,11 @@ struct CharterMissList {
                 query = query.where("first_service_id", .in, SQLGroupExpression(ids.map { SQLBind($0) }))
             }
             return try await query.orderBy("service_date").orderBy("number").limit(limit).all().map { row in
-                Miss(metric: metric, recordID: try row.decode(column: "id", as: UUID.self).uuidString, label: try row.decode(column: "label", as: String.self),
-                     day: try row.decode(column: "service_date", as: String.self), branchID: try row.decode(column: "branch_id", as: UUID.self),
-                     measured: (try row.decode(column: "measured", as: Double.self) / 60 * 10).rounded(.up) / 10, standard: standard, stillOpen: false)
+                let branch = try row.decode(column: "branch_id", as: UUID.self)
+                return Miss(metric: metric, recordID: try row.decode(column: "id", as: UUID.self).uuidString, label: try row.decode(column: "label", as: String.self),
+                            day: try row.decode(column: "service_date", as: String.self), branchID: branch,
+                            measured: (try row.decode(column: "measured", as: Double.self) / 60 * 10).rounded(.up) / 10,
+                            standard: commitment.draft.standard(at: branch) ?? standard, stillOpen: false)
             }
         case .caseAcknowledged, .caseResolved:
             let clock = metric == .caseAcknowledged ? "acknowledge" : "resolve"
@@ -101,9 +103,10 @@ struct CharterMissList {
             if let type = subject.type { query = query.where("type", .equal, SQLBind(type.rawValue)) }
             if let category = subject.categoryID { query = query.where("category_id", .equal, SQLBind(category)) }
             return try await query.orderBy("received_on").orderBy("reference").limit(limit).all().map { row in
-                Miss(metric: metric, recordID: try row.decode(column: "id", as: UUID.self).uuidString, label: try row.decode(column: "reference", as: String.self),
-                     day: try row.decode(column: "received_on", as: String.self), branchID: try row.decode(column: "branch_id", as: UUID.self),
-                     measured: nil, standard: standard, stillOpen: try row.decode(column: "met", as: Bool?.self) == nil)
+                let branch = try row.decode(column: "branch_id", as: UUID.self)
+                return Miss(metric: metric, recordID: try row.decode(column: "id", as: UUID.self).uuidString, label: try row.decode(column: "reference", as: String.self),
+                            day: try row.decode(column: "received_on", as: String.self), branchID: branch,
+                            measured: nil, standard: commitment.draft.standard(at: branch) ?? standard, stillOpen: try row.decode(column: "met", as: Bool?.self) == nil)
             }
         case .telephoneAnswer:
             guard branchID == nil else { return [] }
