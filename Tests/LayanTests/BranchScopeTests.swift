@@ -38,7 +38,9 @@ import VaporTesting
             let eventsBefore = try await CaseEvent.query(on: app.db).count()
             // when each tries every route that takes such a record, with the other branch's ids
             var tried = 0
+            // Routes open to anyone, or proven by the request itself (a ticket's key, a signed link), are not the staff's to scope.
             for route in app.routes.all where route.access != .anyone {
+                if case .integration = route.access { continue }
                 let names = route.path.compactMap { component -> String? in if case let .parameter(name) = component { name } else { nil } }
                 guard !names.isEmpty else { continue }
                 let caseRoute = names.contains("caseID") || names.contains("shiftID")

@@ -282,7 +282,7 @@ import VaporTesting
             let page = try await desk.browser.get(SiteURL.telephone(.figures).path(["from": "2026-11-02", "to": "2026-11-02"]))
             #expect(page.status == .ok && page.body.string.contains("63.6 %"))
             let csv = try await desk.browser.get(SiteURL.telephone(.figuresCSV).path(["from": "2026-11-02", "to": "2026-11-02"]))
-            #expect(csv.body.string.contains("total,all,12,6,4,5,3,1,0.6667,0.6364,0.6364"))
+            #expect(csv.body.string.contains("total,\"all\",12,6,4,5,3,1,0.6667,0.6364,0.6364"))
         }
     }
 

@@ -47,7 +47,7 @@ def test_the_supervisor_reads_the_months_figures_with_their_formulas_and_downloa
     assert_clean(browser)
     session = http_sign_in(server, "penyelia@demo.layan.my")
     csv = session.get(server + "/telephone/figures.csv", timeout=10)
-    assert csv.status_code == 200 and csv.text.startswith("grouping,group,offered") and "\r\nqueue,aduan," in csv.text
+    assert csv.status_code == 200 and csv.text.startswith("grouping,group,offered") and "\r\nqueue,\"aduan\"," in csv.text
 
 
 def test_the_wallboard_polls_without_errors(server, browser):

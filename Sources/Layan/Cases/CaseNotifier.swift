@@ -16,7 +16,10 @@ struct CaseNotifier: Sendable {
     func tell(_ record: CaseRecord, about occasion: Occasion, note: String?, on db: any Database) async throws {
         // A case that came by a conversation is answered in it (issue #17, item 3).
         let conversation = Self.conversationChannels.contains(record.channel) ? try await CaseReplyRoute.find(record.id, on: db)?.route : nil
-        guard let message = message(for: record, about: occasion, note: note, conversation: conversation) else { return }
+        guard conversation != nil || Self.route(record) != nil else { return }
+        // Issue #20: the resolution carries the survey's link (signed, single-use, expiring).
+        let survey = occasion == .statusChanged && record.status == .resolved ? try await CaseSurveys(app: app).link(for: record, on: db) : nil
+        guard let message = message(for: record, about: occasion, note: note, conversation: conversation, survey: survey) else { return }
         try await db.sql.insert(message, as: OutboxMessage.shape)
     }
 
@@ -24,7 +27,8 @@ struct CaseNotifier: Sendable {
 
     /// The message for the customer, in their language, as an outbox row: back into the conversation the case came
     /// from, else by the contact they chose; nil when they cannot be reached (anonymous).
-    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?, conversation: ReplyRoute? = nil) -> OutboxMessage.New? {
+    func message(for record: some CustomerNotice, about occasion: Occasion, note: String?, conversation: ReplyRoute? = nil,
+                 survey: String? = nil) -> OutboxMessage.New? {
         guard let (channel, recipient) = conversation.map({ ($0.channel, $0.recipient) }) ?? Self.route(record) else { return nil }
         let catalogue = app.catalogue
         let language = record.language
@@ -46,18 +50,24 @@ struct CaseNotifier: Sendable {
         let subject = catalogue.text("notify.case.subject", language, values)
         var lines = [catalogue.text("notify.case.greeting", language, values), "", opening]
         if let note { lines += ["", note] }
+        let surveyLine = survey.map { catalogue.text("notify.case.survey", language, ["link": $0]) }
+        if let surveyLine { lines += ["", surveyLine] }
         lines += ["", catalogue.text("notify.case.link", language, values), "", catalogue.text("notify.case.signature", language, values)]
         let body: String = switch channel {
-        case .sms: [opening, note.map { String($0.prefix(200)) }, values["link"]].compactMap { $0 }.joined(separator: " ")
+        case .sms: [opening, note.map { String($0.prefix(200)) }, values["link"], surveyLine].compactMap { $0 }.joined(separator: " ")
         // A conversation: the officer's words in full, under the one line that says which case; the providers' limits
         // are 1,600 characters (Twilio) and 2,000 (Messenger), so the whole message keeps under them.
         case .twilio, .whatsappCloud, .messenger, .x:
-            String(([subject, opening] + (note.map { [String($0.prefix(1300))] } ?? []) + [values["link"] ?? ""]).joined(separator: "\n\n").prefix(1600))
+            Self.conversationBody([subject, opening, note.map { String($0.prefix(1100)) }, values["link"] ?? "", surveyLine])
         case .email: lines.joined(separator: "\n")
         }
         var message = OutboxMessage.New(channel: channel, recipient: recipient, subject: subject, body: body, caseID: record.caseID, at: app.clock.now())
         message.sender = conversation?.sender
         return message
+    }
+
+    static func conversationBody(_ parts: [String?]) -> String {
+        String(parts.compactMap { $0 }.joined(separator: "\n\n").prefix(1600))
     }
 
     /// How to reach the customer: the channel they chose when we have it, else the other; nobody for anonymous cases.

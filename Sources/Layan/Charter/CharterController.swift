@@ -45,10 +45,6 @@ struct CharterController: RouteCollection {
     }
 
     func csv(req: Request) async throws -> Response {
-        let table = try await Self.table(req)
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.add(name: .contentDisposition, value: "attachment; filename=\"piagam-pelanggan.csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: table.csv(req)))
+        CSV.response(try await Self.table(req).csv(req), filename: "piagam-pelanggan.csv")
     }
 }

@@ -81,14 +81,9 @@ struct CharterTable: Sendable {
     /// CSV as a spreadsheet opens it: a line per commitment and month.
     func csv(_ req: Request) -> String {
         var lines = ["commitment,metric,standard,target_percent,month,transactions,met,missed,open,percent_met,state"]
-        // A leading = + - @ would be read as a formula by a spreadsheet.
-        func quoted(_ text: String) -> String {
-            let safe = text.first.map { "=+-@".contains($0) } == true ? "'" + text : text
-            return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
         for row in rows {
             for (month, cell) in zip(months, row.cells) {
-                lines.append([quoted(row.commitment.text(in: req.language)), row.commitment.metric.rawValue, "\(row.commitment.standard ?? 0)",
+                lines.append([CSV.field(row.commitment.text(in: req.language)), row.commitment.metric.rawValue, "\(row.commitment.standard ?? 0)",
                               "\(cell.targetPercent)", month.key, "\(cell.transactions)", "\(cell.met)", "\(cell.missed)", "\(cell.open)",
                               cell.percentMet.map { String(format: "%.1f", $0) } ?? "", cell.state.rawValue].joined(separator: ","))
             }

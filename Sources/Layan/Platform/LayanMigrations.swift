@@ -40,5 +40,6 @@ enum LayanMigrations {
         CreateTelephone(),
         CreateCharter(),
         AddCharterBranchStandards(),
+        CreateSatisfaction(),
     ] }
 }

@@ -127,6 +127,8 @@ struct PublicQueueController: RouteCollection {
         /// Where "take another number" leads: back to the kiosk at the kiosk, the web page on a phone.
         let anotherHref: String
         let refreshSeconds: Int?
+        /// The five faces once served (issue #20), then the reason, then thanks.
+        let rating: RatingController.TicketRating?
     }
 
     /// A ticket only opens with its secret key, so ticket ids cannot be enumerated.
@@ -150,7 +152,7 @@ struct PublicQueueController: RouteCollection {
             position: dto.position, estimate: dto.estimatedWaitMinutes, counter: dto.counter,
             issued: MalaysianTime.dateTime(ticket.issuedAt, in: req.language), qr: QueueURL.qr(ticket), branchName: branch.name,
             kiosk: kiosk, anotherHref: kiosk ? QueueURL.kiosk(branch.code) : QueueURL.branch(branch.code),
-            refreshSeconds: kiosk ? 20 : (ticket.status.isOpen ? 20 : nil))
+            refreshSeconds: kiosk ? 20 : (ticket.status.isOpen ? 20 : nil), rating: kiosk ? nil : try await RatingController.ticketRating(ticket, req))
         let response = try await req.render("Queue/ticket", page)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

@@ -136,8 +136,7 @@ struct TelephoneFiguresController: RouteCollection {
         func share(_ f: TelephoneFigure) -> String { f.value.map { String(format: "%.4f", $0) } ?? "" }
         func line(_ grouping: String, _ row: Row) {
             let f = row.figures, c = f.counts
-            let group = row.group.contains(",") || row.group.contains("\"") ? "\"" + row.group.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : row.group
-            let safe = group.first.map { "=+-@".contains($0) } == true ? "'" + group : group
+            let safe = CSV.field(row.group)
             text += "\(grouping),\(safe),\(c.offered),\(c.answered),\(c.answeredWithin),\(c.abandoned),\(c.abandonedWithin),\(c.leftByKey),"
             text += "\(share(f.serviceLevel)),\(share(f.serviceLevel2)),\(share(f.charterServiceLevel)),\(f.averageSpeedOfAnswer.map { String(format: "%.2f", $0) } ?? ""),"
             text += "\(f.longestWait),\(share(f.abandonment)),\(share(f.ringNoAnswerRate)),\(c.transferred),\(c.returned)\r\n"

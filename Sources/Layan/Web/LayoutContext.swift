@@ -82,6 +82,7 @@ enum Navigation {
                 (.queue(.supervise), "nav.supervise", .superviseQueue),
                 (.telephone(.console), "nav.telephone", .answerTelephone),
                 (.charterDesk(.achievement), "nav.charter", .viewCharter),
+                (.satisfaction(.report), "nav.satisfaction", .viewSatisfaction),
                 (.directory, "nav.directory", .viewDirectory),
                 (.adminStaffList, "nav.admin", .manageStaff),
                 (.adminAudit, "nav.audit", .viewAuditTrail),

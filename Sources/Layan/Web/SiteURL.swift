@@ -44,6 +44,7 @@ public enum SiteURL: Sendable {
     case channels(Channels)
     case telephone(Telephone)
     case charterDesk(CharterDesk)
+    case satisfaction(Satisfaction)
 
 
     /// Open311 GeoReport v2 (`/open311/v2`); each resource ends in `.json` or `.xml`, so a parameter is the file name.
@@ -263,6 +264,9 @@ public enum SiteURL: Sendable {
         case charter
         case charterAchievement
         case charterMisses
+        case ticketRating(String)
+        case surveyResponse
+        case satisfactionReport
 
         var path: String {
             switch self {
@@ -289,6 +293,9 @@ public enum SiteURL: Sendable {
             case .charter: "/api/v1/charter"
             case .charterAchievement: "/api/v1/charter/achievement"
             case .charterMisses: "/api/v1/charter/misses"
+            case let .ticketRating(id): "/api/v1/queue/tickets/\(id)/rating"
+            case .surveyResponse: "/api/v1/satisfaction/survey-responses"
+            case .satisfactionReport: "/api/v1/satisfaction/report"
             }
         }
     }
@@ -331,6 +338,7 @@ public enum SiteURL: Sendable {
         case let .channels(url): url.path
         case let .telephone(url): url.path
         case let .charterDesk(url): url.path
+        case let .satisfaction(url): url.path
         }
     }
 

@@ -21,6 +21,8 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case telephoneWrite = "telephone:write"
     /// Reading the transactions that missed the charter's standards (`GET /api/v1/charter/misses`).
     case charterRead = "charter:read"
+    /// Reading satisfaction reports and improvement proposals (`getSatisfactionReport`, `listImprovementProposals`).
+    case satisfactionRead = "satisfaction:read"
 
     /// The staff permission that gives the same access through a signed-in browser session.
     public var permission: Permission {
@@ -33,6 +35,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .open311, .mailInbound: .handleCases
         case .telephoneRead, .telephoneWrite: .superviseTelephone
         case .charterRead: .viewCharter
+        case .satisfactionRead: .viewSatisfaction
         }
     }
 

@@ -37,6 +37,10 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case explainCharterMisses = "explain_charter_misses"
     /// Edit the charter, publish a version (the 12-month review) and publish a month's achievement.
     case manageCharter = "manage_charter"
+    /// Customer satisfaction: the indices and reports, and the follow-ups of low scores (never who answered).
+    case viewSatisfaction = "view_satisfaction"
+    /// Pair counter rating tablets, close follow-ups, set the satisfaction settings, run surveys and proposals.
+    case manageSatisfaction = "manage_satisfaction"
 
     public var catalogueKey: String { "permission.\(rawValue)" }
 }
@@ -55,12 +59,12 @@ extension StaffRole {
             return Set(Permission.allCases)
         case .headOfUnit:
             return everyone.union([.viewAuditTrail, .superviseQueue, .handleCases, .superviseCases, .superviseTelephone,
-                                   .viewCharter, .explainCharterMisses, .manageCharter])
+                                   .viewCharter, .explainCharterMisses, .manageCharter, .viewSatisfaction, .manageSatisfaction])
         case .managementViewer:
-            return everyone.union([.viewAuditTrail, .superviseQueue, .viewCases, .superviseTelephone, .viewCharter])
+            return everyone.union([.viewAuditTrail, .superviseQueue, .viewCases, .superviseTelephone, .viewCharter, .viewSatisfaction])
         case .supervisor:
             return everyone.union([.operateCounter, .issueTickets, .superviseQueue, .handleCases, .superviseCases, .answerTelephone, .superviseTelephone,
-                                   .viewCharter, .explainCharterMisses])
+                                   .viewCharter, .explainCharterMisses, .viewSatisfaction, .manageSatisfaction])
         case .counterOfficer:
             // Counter forms: the officer files the customer's complaint at the counter (PKPA §4d(3)).
             return everyone.union([.operateCounter, .issueTickets, .handleCases])

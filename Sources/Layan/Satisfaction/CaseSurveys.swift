@@ -1,0 +1,90 @@
+import Crypto
+import Fluent
+import Foundation
+import LayanCore
+import Vapor
+
+/// The survey that goes with a resolved case (issue #20): made when the customer is told it is resolved, answered
+/// once through its signed, expiring link; a low score opens a follow-up for the unit head.
+struct CaseSurveys {
+    let app: Application
+
+    /// The survey link for `record`, made when it is first resolved (a case resolved again after reopening keeps its
+    /// survey, unanswered ones with a fresh expiry); nil when it was already answered.
+    func link(for record: CaseRecord, on db: any Database) async throws -> String? {
+        let now = app.clock.now()
+        let settings = try await SatisfactionSettings.current(on: db)
+        let expires = now.addingTimeInterval(Double(settings.surveyDays) * 86_400)
+        let survey: CaseSurvey
+        if let existing = try await CaseSurvey.query(on: db).filter(\.$caseID == record.id!).first() {
+            guard existing.answeredAt == nil else { return nil }
+            existing.expiresAt = expires
+            try await existing.save(on: db)
+            survey = existing
+        } else {
+            survey = CaseSurvey()
+            survey.caseID = record.id!; survey.branchID = record.$branch.id
+            survey.officerID = record.$assignee.id ?? UUID(uuidString: CreateSatisfaction.none)!
+            survey.caseType = record.type; survey.channel = record.channel; survey.day = LocalDate(now).iso
+            survey.sentAt = now; survey.expiresAt = expires
+            try await survey.create(on: db)
+        }
+        return app.settings.messaging.publicBaseURL + SiteURL.satisfaction(.survey(app.surveyLink.token(for: survey.id!, expires: expires))).path
+    }
+
+    struct Answers: Sendable {
+        var outcome: Int
+        var timeTaken: Int
+        var manner: Int
+        var useAgain: Bool?
+        var comment: String?
+    }
+
+    /// The survey a link opens, if it is genuine (expired and answered ones included, to say so).
+    func survey(token: String) async throws -> (CaseSurvey, SurveyLink.Check) {
+        let check = app.surveyLink.check(token, now: app.clock.now())
+        switch check {
+        case let .valid(id), let .expired(id):
+            guard let survey = try await CaseSurvey.find(id, on: app.db) else { throw SatisfactionEngine.Failure.unknownSurvey }
+            return (survey, check)
+        case .invalid:
+            throw SatisfactionEngine.Failure.unknownSurvey
+        }
+    }
+
+    /// Stores the customer's answers: only through a genuine link, before it expires, once.
+    func answer(token: String, _ answers: Answers) async throws -> CaseSurvey {
+        guard [answers.outcome, answers.timeTaken, answers.manner].allSatisfy({ (1...5).contains($0) }) else { throw SatisfactionEngine.Failure.badScore }
+        let (survey, check) = try await survey(token: token)
+        guard case .valid = check, survey.expiresAt > app.clock.now() else { throw SatisfactionEngine.Failure.expired }
+        guard survey.answeredAt == nil else { throw SatisfactionEngine.Failure.alreadyAnswered }
+        let now = app.clock.now()
+        let settings = try await SatisfactionSettings.current(on: app.db)
+        try await app.db.writeTransaction { db in
+            // Answered once: the update only takes a survey still unanswered, whoever else is submitting it.
+            let claimed = try await CaseSurvey.query(on: db).filter(\.$id == survey.id!).filter(\.$answeredAt == nil)
+                .set(\.$answeredAt, to: now).set(\.$outcome, to: answers.outcome).set(\.$timeTaken, to: answers.timeTaken)
+                .set(\.$manner, to: answers.manner).set(\.$useAgain, to: answers.useAgain)
+                .set(\.$comment, to: SatisfactionEngine.cleanComment(answers.comment)).update()
+            _ = claimed
+            guard let stored = try await CaseSurvey.find(survey.id, on: db), stored.answeredAt == now else { throw SatisfactionEngine.Failure.alreadyAnswered }
+            let lowest = min(answers.outcome, answers.timeTaken, answers.manner)
+            if lowest <= settings.followUpAtOrBelow {
+                let row = SatisfactionFollowUp()
+                row.source = .case; row.recordID = survey.id!; row.branchID = survey.branchID; row.caseID = survey.caseID; row.lowest = lowest
+                row.summary = ["outcome \(answers.outcome)/5", "time \(answers.timeTaken)/5", "manner \(answers.manner)/5",
+                               SatisfactionEngine.cleanComment(answers.comment)].compactMap { $0 }.joined(separator: " · ")
+                row.status = .open; row.createdAt = now
+                try await row.create(on: db)
+            }
+        }
+        return try await CaseSurvey.find(survey.id, on: app.db)!
+    }
+}
+
+extension Application {
+    /// The key that signs survey links, derived from the personal-data key (one secret to keep, a key per use).
+    var surveyLink: SurveyLink {
+        SurveyLink(key: HKDF<SHA256>.deriveKey(inputKeyMaterial: personalDataCipher.key, info: Data("layan survey links".utf8), outputByteCount: 32))
+    }
+}

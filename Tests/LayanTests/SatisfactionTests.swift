@@ -1,0 +1,226 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import Layan
+@testable import LayanCore
+
+/// Customer satisfaction (issue #20) on both engines: counter ratings and their guards, the case survey's signed
+/// single-use link, follow-ups of low scores, and the report's figures worked out by hand.
+@Suite struct SatisfactionTests {
+    static let now = Date(timeIntervalSince1970: 1_773_108_000) // 2026-03-10 10:00 MYT
+
+    /// A ticket served to the end at `counter` by `officer`, `minutesAgo` minutes ago.
+    @discardableResult
+    static func served(_ app: Application, _ q: QueueFixture, counter: Int = 0, officer: StaffIdentity, minutesAgo: Double = 1,
+                       day: String = "2026-03-10") async throws -> Ticket {
+        let done = app.clock.now().addingTimeInterval(-minutesAgo * 60)
+        let ticket = Ticket()
+        ticket.$branch.id = q.branch.id!; ticket.$service.id = q.registration.id!; ticket.serviceDate = day
+        ticket.number = Int.random(in: 1...999_999); ticket.label = "A\(ticket.number)"; ticket.category = .regular; ticket.isPriority = false
+        ticket.status = .done; ticket.channel = "kiosk"; ticket.issuedAt = done.addingTimeInterval(-900); ticket.arrivedAt = ticket.issuedAt
+        ticket.$counter.id = q.counters[counter].id; ticket.$officer.id = officer.id; ticket.calledAt = done.addingTimeInterval(-300)
+        ticket.recalls = 0; ticket.servingStartedAt = ticket.calledAt; ticket.completedAt = done; ticket.transfers = 0
+        ticket.firstServiceID = q.registration.id!; ticket.statusKey = "key-\(ticket.number)"
+        try await ticket.create(on: app.db)
+        return ticket
+    }
+
+    static func device(_ app: Application, _ q: QueueFixture, counter: Int = 0) async throws -> RatingDevice {
+        let head = StaffIdentity(id: UUID(), name: "Penyelia", email: "p@test.layan.my", roles: [.supervisor], branchID: nil)
+        let cookie = try await SatisfactionEngine(app: app).pair(counterID: q.counters[counter].id!, by: head)
+        return try #require(try await SatisfactionEngine(app: app).device(cookie: cookie))
+    }
+
+    @Test func aTabletRatesItsOwnCountersCustomerOnceAndNoOtherCounters() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a customer just served at counter 1, and tablets at counters 1 and 2
+            let q = try await QueueFixture.make(app)
+            let officer = try await q.officer(1, app)
+            let ticket = try await Self.served(app, q, officer: officer)
+            let own = try await Self.device(app, q, counter: 0), other = try await Self.device(app, q, counter: 1)
+            let engine = SatisfactionEngine(app: app)
+            // then counter 1's tablet offers that ticket and counter 2's does not
+            let offered = try await engine.ticketToRate(at: own), elsewhere = try await engine.ticketToRate(at: other)
+            #expect(offered?.id == ticket.id && elsewhere == nil)
+            // when the customer touches four faces on their counter's tablet
+            let rating = try await engine.rate(ticket, score: 4, reason: nil, comment: nil, via: .tablet, device: own, staff: nil)
+            // then it is stored with the ticket's officer, counter and service, and not offered again
+            #expect(rating.officerID == officer.id && rating.counterID == q.counters[0].id && rating.serviceID == q.registration.id)
+            let offeredAgain = try await engine.ticketToRate(at: own)
+            #expect(offeredAgain == nil)
+            // and a second rating, or one from another counter's tablet, is refused
+            await #expect(throws: SatisfactionEngine.Failure.alreadyRated) {
+                try await engine.rate(ticket, score: 1, reason: nil, comment: nil, via: .phone, device: nil, staff: nil)
+            }
+            let next = try await Self.served(app, q, officer: officer)
+            await #expect(throws: SatisfactionEngine.Failure.wrongCounter) {
+                try await engine.rate(next, score: 5, reason: nil, comment: nil, via: .tablet, device: other, staff: nil)
+            }
+        }
+    }
+
+    @Test func anOfficerCannotRateTheirOwnServiceAndLateOrUnservedTicketsAreRefused() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a ticket served by officer 1, one served 11 minutes ago, and one still waiting
+            let q = try await QueueFixture.make(app)
+            let officer = try await q.officer(1, app)
+            let engine = SatisfactionEngine(app: app)
+            let ticket = try await Self.served(app, q, officer: officer)
+            let earlier = try await Self.served(app, q, officer: officer, minutesAgo: 11)
+            let waiting = try await Self.served(app, q, officer: officer)
+            waiting.status = .waiting
+            let device = try await Self.device(app, q)
+            // then the officer's own rating, the tablet's after its 10 minutes, and a rating of a waiting ticket are refused
+            await #expect(throws: SatisfactionEngine.Failure.ownService) {
+                try await engine.rate(ticket, score: 5, reason: nil, comment: nil, via: .phone, device: nil, staff: officer)
+            }
+            await #expect(throws: SatisfactionEngine.Failure.tooLate) {
+                try await engine.rate(earlier, score: 5, reason: nil, comment: nil, via: .tablet, device: device, staff: nil)
+            }
+            await #expect(throws: SatisfactionEngine.Failure.notServed) {
+                try await engine.rate(waiting, score: 5, reason: nil, comment: nil, via: .phone, device: nil, staff: nil)
+            }
+            // and a reason that does not fit the face is refused
+            await #expect(throws: SatisfactionEngine.Failure.badReason) {
+                try await engine.rate(ticket, score: 5, reason: .notFriendly, comment: nil, via: .phone, device: nil, staff: nil)
+            }
+        }
+    }
+
+    @Test func aLowRatingOpensAFollowUpAndItsReasonMayFollowWithinTwoMinutes() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a customer who gave two faces
+            let q = try await QueueFixture.make(app)
+            let engine = SatisfactionEngine(app: app)
+            let ticket = try await Self.served(app, q, officer: try await q.officer(1, app))
+            let rating = try await engine.rate(ticket, score: 2, reason: nil, comment: nil, via: .phone, device: nil, staff: nil)
+            // when they add "officer not friendly" and a comment with markup
+            try await engine.addReason(to: rating.id!, reason: .notFriendly, comment: "<b>tiada senyuman</b>", device: nil, ticketID: ticket.id)
+            // then the unit head's follow-up says so, stored as text
+            let followUp = try #require(try await SatisfactionFollowUp.query(on: app.db).first())
+            #expect(followUp.status == .open && followUp.lowest == 2 && followUp.summary.contains("<b>tiada senyuman</b>"))
+            // and it cannot be changed again, nor after two minutes
+            await #expect(throws: SatisfactionEngine.Failure.alreadyRated) {
+                try await engine.addReason(to: rating.id!, reason: .waitedTooLong, comment: nil, device: nil, ticketID: ticket.id)
+            }
+            let later = try await Self.served(app, q, officer: try await q.officer(1, app))
+            let second = try await engine.rate(later, score: 3, reason: nil, comment: nil, via: .phone, device: nil, staff: nil)
+            (app.clock as! FixedClock).set(Self.now.addingTimeInterval(121))
+            await #expect(throws: SatisfactionEngine.Failure.tooLate) {
+                try await engine.addReason(to: second.id!, reason: .unclear, comment: nil, device: nil, ticketID: later.id)
+            }
+        }
+    }
+
+    @Test func theReportsFiguresAreWorkedOutByHandAndSmallGroupsSuppressed() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given officer 1 served four customers who rated 5, 4 and 2 (one did not rate), officer 2 one who rated 1
+            let q = try await QueueFixture.make(app)
+            let engine = SatisfactionEngine(app: app)
+            let one = try await q.officer(1, app), two = try await q.officer(2, app)
+            for score in [5, 4, 2, 0] {
+                let ticket = try await Self.served(app, q, officer: one)
+                if score > 0 { _ = try await engine.rate(ticket, score: score, reason: score == 2 ? .waitedTooLong : nil, comment: nil, via: .phone, device: nil, staff: nil) }
+            }
+            _ = try await engine.rate(try await Self.served(app, q, counter: 1, officer: two), score: 1, reason: nil, comment: nil, via: .phone, device: nil, staff: nil)
+            // and the agency shows figures from two respondents
+            let settings = try await SatisfactionSettings.current(on: app.db)
+            settings.minimumResponses = 2
+            try await settings.save(on: app.db)
+
+            // when March is read by officer
+            let filter = SatisfactionFigures.Filter(from: LocalDate("2026-03-01")!, until: LocalDate("2026-04-01")!, branchID: nil, source: nil)
+            let report = try await SatisfactionReport.read(filter, by: .officer, on: app.db, catalogue: app.catalogue, language: .en)
+
+            // then officer 1: 3 respondents of 4 served (75.0 %), 11 of 15 points = index 73.3 (three stars), 2 of 3 satisfied (66.7 %)
+            let first = try #require(report.lines.first { $0.key == one.id.uuidString })
+            #expect(first.figures.respondents == 3 && first.figures.eligible == 4 && first.figures.responseRate == 75.0)
+            #expect(first.figures.tally.index == 73.3 && first.figures.tally.stars?.stars == 3 && first.figures.tally.shareSatisfied == 66.7)
+            #expect(!first.suppressed && first.figures.reasons == [.waitedTooLong: 1])
+            // and officer 2, one respondent, is suppressed; the agency: 12 of 20 points = 60.0, two stars
+            #expect(try #require(report.lines.first { $0.key == two.id.uuidString }).suppressed)
+            #expect(report.total.figures.tally.index == 60.0 && report.total.figures.tally.stars?.stars == 2 && report.total.figures.eligible == 5)
+        }
+    }
+
+    @Test func aResolvedCaseCarriesASignedSurveyLinkAnsweredOnce() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a complaint filed by e-mail and resolved
+            let f = try await CaseFixture.make(app)
+            let filed = try await f.engine(app).create(NewCase(type: .complaint, channel: .web, categoryID: nil, subject: "Lampu", details: "Rosak",
+                                                               name: "Siti", email: "siti@example.my", branchID: f.branch.id!), by: .system)
+            for action in [CaseAction.acknowledge, .start, .resolve] {
+                _ = try await f.engine(app).transition(filed.id!, action, details: .init(note: action == .resolve ? "Lampu dibaiki." : nil), by: .system)
+            }
+            // then the resolution's e-mail carries the survey link
+            let mail = try #require(try await OutboxMessage.query(on: app.db).all().last { $0.body.contains("/tinjauan/") })
+            let token = try #require(mail.body.components(separatedBy: "/tinjauan/").last?.split(whereSeparator: \.isWhitespace).first.map(String.init))
+            // when the customer answers 2, 3, 4 and would use the channel again
+            let survey = try await CaseSurveys(app: app).answer(token: token, .init(outcome: 2, timeTaken: 3, manner: 4, useAgain: true, comment: "Lambat"))
+            // then it is stored, a follow-up opened for the case (lowest 2), and a second answer refused
+            #expect(survey.answeredAt != nil && survey.outcome == 2)
+            let followUp = try #require(try await SatisfactionFollowUp.query(on: app.db).first())
+            #expect(followUp.caseID == filed.id && followUp.lowest == 2)
+            await #expect(throws: SatisfactionEngine.Failure.alreadyAnswered) {
+                try await CaseSurveys(app: app).answer(token: token, .init(outcome: 5, timeTaken: 5, manner: 5))
+            }
+            // and the report counts its three answers (9 of 15 points = 60.0) for one respondent of one sent
+            let filter = SatisfactionFigures.Filter(from: LocalDate("2026-03-01")!, until: LocalDate("2026-04-01")!, branchID: nil, source: .case)
+            let lines = try await SatisfactionFigures(db: app.db).lines(by: .channel, filter)
+            #expect(lines.count == 1 && lines[0].key == "web" && lines[0].respondents == 1 && lines[0].eligible == 1)
+            #expect(lines[0].tally.index == 60.0 && lines[0].questions["manner"]?.mean == 4 && lines[0].wouldUseAgain == 1)
+        }
+    }
+
+    @Test func aSurveyLinkMadeUpOrExpiredIsRefused() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a resolved case's survey
+            let f = try await CaseFixture.make(app)
+            let filed = try await f.engine(app).create(NewCase(type: .inquiry, channel: .web, categoryID: nil, subject: "Soalan", details: "Waktu operasi",
+                                                               name: "Ali", email: "ali@example.my", branchID: f.branch.id!), by: .system)
+            let record = try #require(try await CaseRecord.find(filed.id, on: app.db))
+            let link = try #require(try await CaseSurveys(app: app).link(for: record, on: app.db))
+            let token = String(link.split(separator: "/").last!)
+            // then a made-up token is unknown, and the real one refused after its 14 days
+            await #expect(throws: SatisfactionEngine.Failure.unknownSurvey) {
+                try await CaseSurveys(app: app).answer(token: "AAAA.BBBB", .init(outcome: 5, timeTaken: 5, manner: 5))
+            }
+            (app.clock as! FixedClock).set(Self.now.addingTimeInterval(15 * 86_400))
+            await #expect(throws: SatisfactionEngine.Failure.expired) {
+                try await CaseSurveys(app: app).answer(token: token, .init(outcome: 5, timeTaken: 5, manner: 5))
+            }
+        }
+    }
+
+    @Test func aPairedTabletShowsTheFacesAndTheAPIRatesByTheTicketsKey() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a supervisor pairing the tablet at counter 1, then a customer served there
+            let q = try await QueueFixture.make(app)
+            try await TestStaff.create(.supervisor, in: app)
+            let tablet = TestBrowser(app)
+            try await tablet.signIn(TestStaff.email(.supervisor))
+            try await tablet.get(SiteURL.satisfaction(.devices).path)
+            let paired = try await tablet.post(SiteURL.satisfaction(.pair(q.counters[0].id!.uuidString)).path)
+            #expect(paired.status == .seeOther && tablet.cookies[RatingController.tabletCookie] != nil)
+            let ticket = try await Self.served(app, q, officer: try await q.officer(1, app))
+            // when the tablet's page is opened
+            let page = try await tablet.get(SiteURL.satisfaction(.tablet).path)
+            // then it offers five faces for that ticket
+            #expect(page.body.string.contains(ticket.label) && page.body.string.components(separatedBy: "name=\"score\"").count == 6)
+            // and through the API, the ticket's key rates it once (201, then 409), a wrong key finds nothing (404)
+            let api = TestBrowser(app)
+            let path = SiteURL.api(.ticketRating(ticket.id!.uuidString)).path
+            let wrong = try await api.send(.POST, path, headers: ["Content-Type": "application/json"], body: ByteBuffer(string: #"{"key":"nope","score":5}"#))
+            let first = try await api.send(.POST, path, headers: ["Content-Type": "application/json"],
+                                           body: ByteBuffer(string: #"{"key":"\#(ticket.statusKey)","score":5,"reason":"friendly"}"#))
+            let again = try await api.send(.POST, path, headers: ["Content-Type": "application/json"],
+                                           body: ByteBuffer(string: #"{"key":"\#(ticket.statusKey)","score":4}"#))
+            #expect(wrong.status == .forbidden)
+            #expect(first.status == .created && again.status == .conflict)
+            #expect(again.headers.contentType?.subType.contains("json") == true)
+        }
+    }
+}
