@@ -54,6 +54,26 @@ import VaporTesting
         }
     }
 
+    @Test func demoAgencyHasAYearOfSatisfactionWithItsPatternsToFind() async throws {
+        try await withLayan { app in
+            // when the demo agency is loaded
+            _ = try await DemoLoader.load(on: app.db, application: app)
+            let today = LocalDate(app.clock.now())
+            let filter = SatisfactionFigures.Filter(from: today.adding(days: -365), until: today.adding(days: 1), branchID: nil, source: nil)
+            // then every month of the year has ratings, with a response rate below 100 %
+            let months = try await SatisfactionFigures(db: app.db).lines(by: .month, filter)
+            #expect(months.count >= 12 && months.allSatisfy { $0.respondents > 0 && $0.respondents < $0.eligible })
+            // and the officer rated "not friendly" most is the demo's pattern
+            let officers = try await SatisfactionFigures(db: app.db).lines(by: .officer, filter)
+            let worst = try #require(officers.max { ($0.reasons[.notFriendly] ?? 0) < ($1.reasons[.notFriendly] ?? 0) })
+            let nik = try #require(try await Staff.query(on: app.db).filter(\.$email == DemoSatisfaction.unfriendlyOfficer).first())
+            #expect(worst.key == nik.id!.uuidString)
+            // and case surveys were answered, and last month's low scores wait as open follow-ups
+            #expect(try await CaseSurvey.query(on: app.db).filter(\.$answeredAt != nil).count() > 20)
+            #expect(try await SatisfactionFollowUp.query(on: app.db).filter(\.$status == .open).count() > 0)
+        }
+    }
+
     @Test func demoAgencyHasOpen311ServicesAndRequestsFromThem() async throws {
         try await withLayan { app in
             // when

@@ -102,6 +102,12 @@ import VaporTesting
             // then the unit head's follow-up says so, stored as text
             let followUp = try #require(try await SatisfactionFollowUp.query(on: app.db).first())
             #expect(followUp.status == .open && followUp.lowest == 2 && followUp.summary.contains("<b>tiada senyuman</b>"))
+            // and the unit head's page lists it, escaped
+            try await TestStaff.create(.headOfUnit, in: app)
+            let head = TestBrowser(app)
+            try await head.signIn(TestStaff.email(.headOfUnit))
+            let page = try await head.get(SiteURL.satisfaction(.followUps).path)
+            #expect(page.status == .ok && page.body.string.contains("&lt;b&gt;tiada senyuman&lt;/b&gt;"))
             // and it cannot be changed again, nor after two minutes
             await #expect(throws: SatisfactionEngine.Failure.alreadyRated) {
                 try await engine.addReason(to: rating.id!, reason: .waitedTooLong, comment: nil, device: nil, ticketID: ticket.id)

@@ -73,6 +73,7 @@ enum DemoLoader {
         try await DemoQueueHistory.load(on: db, application: app)
         try await DemoTelephone.load(on: db, application: app)
         try await DemoCharter.load(on: db, application: app)
+        try await DemoSatisfaction.load(on: db, application: app)
         // The charter in force sets the targets, and its review reminder (due within the month) goes out.
         try await CharterReviewJob(app: app).runOnce()
         return true

@@ -15,6 +15,8 @@ enum DemoQueueHistory {
     static let columns = ["id", "branch_id", "service_id", "service_date", "number", "label", "category", "is_priority", "status", "channel",
                           "issued_at", "arrived_at", "called_at", "recalls", "serving_started_at", "completed_at", "transfers", "first_service_id",
                           "status_key", "wait_seconds", "target_wait_minutes", "met_target", "service_seconds"]
+    /// The demo's visits also name the counter and the officer who served them (for the satisfaction figures).
+    static let servedColumns = columns + ["counter_id", "officer_id"]
 
     static func load(on db: any Database, application app: Application) async throws {
         let calendar = try await app.calendarService.calendar(on: db, now: app.clock.now())
@@ -23,6 +25,9 @@ enum DemoQueueHistory {
         for (index, branch) in try await Branch.query(on: db).sort(\.$code).all().enumerated() {
             let services = try await QueueService.query(on: db).filter(\.$branch.$id == branch.id!).sort(\.$letter).all()
             var random = SeededGenerator(seed: 2008 + UInt64(index))
+            let counters = try await Counter.query(on: db).filter(\.$branch.$id == branch.id!).sort(\.$number).all()
+            let officers = try await Staff.query(on: db).filter(\.$branch.$id == branch.id!).sort(\.$email).all()
+                .filter { $0.roles.contains(.counterOfficer) || $0.roles.contains(.supervisor) }
             var rows: [[SQLValue]] = []
             for back in 1...days {
                 let day = today.adding(days: -back)
@@ -39,16 +44,24 @@ enum DemoQueueHistory {
                         rows.append([UUID(), branch.id!, service.id!, day.iso, n, TicketLabel.make(letter: service.letter, number: n),
                                      CustomerCategory.regular.rawValue, false, TicketStatus.done.rawValue, "kiosk", arrived, arrived,
                                      arrived.addingTimeInterval(wait), 0, arrived.addingTimeInterval(wait), arrived.addingTimeInterval(wait + served), 0,
-                                     service.id!, SessionToken.make(), wait, service.targetWaitMinutes, wait <= target, served])
+                                     service.id!, SessionToken.make(), wait, service.targetWaitMinutes, wait <= target, served]
+                                    + Self.servedBy(service.id!, n: n, counters: counters, officers: officers))
                     }
                 }
             }
             let all = rows
             try await db.transaction { db in
                 for start in stride(from: 0, to: all.count, by: 500) {
-                    try await db.sql.insertRows(into: Ticket.schema, columns: columns, Array(all[start..<min(all.count, start + 500)]))
+                    try await db.sql.insertRows(into: Ticket.schema, columns: servedColumns, Array(all[start..<min(all.count, start + 500)]))
                 }
             }
         }
+    }
+
+    /// A counter that serves the service and an officer at it, taking turns (both nil when the branch has none).
+    static func servedBy(_ service: UUID, n: Int, counters: [Counter], officers: [Staff]) -> [SQLValue] {
+        let serving = counters.filter { $0.serviceIDs.contains(service) }
+        guard !serving.isEmpty, !officers.isEmpty else { return [nil, nil] }
+        return [serving[n % serving.count].id!, officers[n % officers.count].id!]
     }
 }

@@ -41,7 +41,7 @@ struct CreateSatisfaction: AsyncMigration {
     }
 
     /// Tickets served to the end at a counter: what could have been rated.
-    static let keptServed = kept(source: "tickets", watched: "status", name: "tickets_satisfaction_served",
+    static let keptServed = kept(source: "tickets", watched: "status, counter_id, officer_id, service_id", name: "tickets_satisfaction_served",
                                  counts: { "\($0).status = 'done' AND \($0).counter_id IS NOT NULL AND \($0).officer_id IS NOT NULL" }) { row in
         [("day", "\(row).service_date"), ("source", "'counter'"), ("question", "'served'"), ("branch_id", "\(row).branch_id"),
          ("counter_id", "\(row).counter_id"), ("officer_id", "\(row).officer_id"), ("service_id", "\(row).service_id"), ("case_type", "''"),
