@@ -33,6 +33,8 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: RatingController())
     try app.routes.register(collection: SatisfactionDeskController())
     try app.routes.register(collection: SatisfactionAPIController())
+    try app.routes.register(collection: ProposalController())
+    try app.routes.register(collection: EngagementController())
     try app.routes.register(collection: Open311Controller())
     try app.routes.register(collection: Open311ServicesController())
     try app.routes.register(collection: IntakeLogController())

@@ -71,6 +71,11 @@ import VaporTesting
             // and case surveys were answered, and last month's low scores wait as open follow-ups
             #expect(try await CaseSurvey.query(on: app.db).filter(\.$answeredAt != nil).count() > 20)
             #expect(try await SatisfactionFollowUp.query(on: app.db).filter(\.$status == .open).count() > 0)
+            // and proposals stand in every status, two published, and two engagement sessions were recorded
+            let proposals = try await ImprovementProposal.query(on: app.db).all()
+            #expect(Set(proposals.map(\.status)) == Set(ProposalStatus.allCases) && proposals.filter(\.published).count == 2)
+            let sessions = try await EngagementSession.query(on: app.db).count(), items = try await EngagementItem.query(on: app.db).count()
+            #expect(sessions == 2 && items == 3)
         }
     }
 

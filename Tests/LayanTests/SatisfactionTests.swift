@@ -230,3 +230,107 @@ import VaporTesting
         }
     }
 }
+
+/// Improvement proposals (issue #20): opened from evidence, reviewed monthly, escalated when overdue, published.
+@Suite struct ProposalTests {
+    static let now = SatisfactionTests.now
+
+    static func open(_ app: Application, due: String = "2026-04-30") async throws -> (ImprovementProposal, StaffIdentity) {
+        let owner = try await TestStaff.create(.supervisor, in: app)
+        let head = StaffIdentity(staff: try await TestStaff.create(.headOfUnit, in: app))
+        let proposal = try await ProposalDesk(app: app).open(.init(
+            title: "Kaunter tambahan waktu tengah hari", details: "Buka kaunter 4 dari 12:00 hingga 14:00.", source: .lowScore,
+            evidence: "Indeks Shah Alam 12:00–14:00: 61.2", branchID: nil, ownerID: owner.id!, due: LocalDate(due)!), by: head)
+        return (proposal, head)
+    }
+
+    @Test func aProposalMovesOnlyForwardWithAReviewEachTime() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a proposal opened from a low score
+            let (proposal, head) = try await Self.open(app)
+            let desk = ProposalDesk(app: app)
+            // when it is approved, then done, each with its progress
+            try await desk.review(proposal, note: "Diluluskan mesyuarat JKPP.", to: .approved, by: head)
+            try await desk.review(proposal, note: "Kaunter 4 dibuka.", to: .done, by: head)
+            // then it is done with both reviews recorded for March, and cannot go back, nor be reviewed without a note
+            #expect(proposal.status == .done && proposal.doneAt != nil)
+            #expect(try await ProposalReview.query(on: app.db).filter(\.$month == "2026-03").count() == 2)
+            await #expect(throws: ProposalDesk.Failure.notAllowed(from: .done, to: .inProgress)) {
+                try await desk.review(proposal, note: "x", to: .inProgress, by: head)
+            }
+            await #expect(throws: ProposalDesk.Failure.noteRequired) { try await desk.review(proposal, note: "  ", to: nil, by: head) }
+        }
+    }
+
+    @Test func anOverdueProposalEscalatesOnceToItsOwnerAndTheHeads() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a proposal due on 20 March, still open on the 21st
+            let (proposal, _) = try await Self.open(app, due: "2026-03-20")
+            (app.clock as! FixedClock).set(LocalDate("2026-03-21")!.startInstant.addingTimeInterval(9 * 3600))
+            // when the job runs twice
+            let first = try await ProposalDesk(app: app).escalateOverdue()
+            let second = try await ProposalDesk(app: app).escalateOverdue()
+            // then its owner and the head of unit are told once
+            #expect(first == 1 && second == 0)
+            let mail = try await OutboxMessage.query(on: app.db).all().filter { $0.subject.contains(proposal.title) }
+            #expect(Set(mail.map(\.recipient)) == [TestStaff.email(.supervisor), TestStaff.email(.headOfUnit)])
+        }
+    }
+
+    @Test func onlyADoneProposalIsPublishedAndThePublicPageShowsItInItsLanguage() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a proposal still in progress
+            let (proposal, head) = try await Self.open(app)
+            let desk = ProposalDesk(app: app)
+            // then it cannot be published yet
+            await #expect(throws: ProposalDesk.Failure.notDone) {
+                try await desk.publish(proposal, said: ("a", "b"), did: ("c", "d"), published: true)
+            }
+            // when it is done and published in both languages
+            try await desk.review(proposal, note: "Diluluskan.", to: .approved, by: head)
+            try await desk.review(proposal, note: "Siap.", to: .done, by: head)
+            try await desk.publish(proposal, said: ("Menunggu lama waktu tengah hari", "Long waits at lunchtime"),
+                                   did: ("Kaunter tambahan dibuka 12:00–14:00", "An extra counter opens 12:00–14:00"), published: true)
+            // then the public page shows it, in English to an English reader
+            let page = try await TestBrowser(app).get(SiteURL.satisfaction(.youSaidWeDid).path(["lang": "en"]))
+            #expect(page.status == .ok && page.body.string.contains("Long waits at lunchtime") && page.body.string.contains("An extra counter opens"))
+        }
+    }
+}
+
+/// Two-way engagement (issue #20, PKPA §4d(6)): a session planned, attended, and what was raised followed up.
+@Suite struct EngagementTests {
+    @Test func whatIsRaisedAtASessionBecomesACaseAProposalOrANote() async throws {
+        try await withLayan(clock: FixedClock(SatisfactionTests.now)) { app in
+            // given a head of unit who planned a dialogue session at Shah Alam
+            let f = try await CaseFixture.make(app)
+            try await TestStaff.create(.headOfUnit, in: app)
+            let head = TestBrowser(app)
+            try await head.signIn(TestStaff.email(.headOfUnit))
+            try await head.get(SiteURL.satisfaction(.engagement).path)
+            let planned = try await head.post(SiteURL.satisfaction(.engagement).path, form: [
+                "kind": "dialogue", "title": "Dialog bersama penduduk", "heldOn": "2026-03-12", "place": "Dewan Seksyen 7", "branch": f.branch.id!.uuidString,
+                "audience": "Penduduk", "invitees": "Persatuan Penduduk"])
+            let session = try #require(try await EngagementSession.query(on: app.db).first())
+            #expect(planned.status == .seeOther)
+            // when 40 attended and three points are recorded: one as a case, one as a proposal, one as a note
+            let page = SiteURL.satisfaction(.engagementSession(session.id!.uuidString)).path
+            try await head.get(page)
+            try await head.post(page, form: ["attendance": "40"])
+            for (raised, outcome) in [("Tempat letak motosikal berbumbung", "case"), ("SMS apabila giliran hampir", "proposal"), ("Terima kasih kepada kaunter", "note")] {
+                try await head.get(page)
+                try await head.post(SiteURL.satisfaction(.engagementItems(session.id!.uuidString)).path, form: ["raised": raised, "outcome": outcome])
+            }
+            // then the session counts 40, a suggestion case was filed at its branch, and a proposal opened from it
+            #expect(try await EngagementSession.find(session.id, on: app.db)?.attendance == 40)
+            let items = try await EngagementItem.query(on: app.db).all()
+            let filed = try #require(try await CaseRecord.find(try #require(items.first { $0.outcome == .case }?.caseID), on: app.db))
+            #expect(filed.type == .suggestion && filed.channel == .walkIn && filed.$branch.id == f.branch.id)
+            let proposal = try #require(try await ImprovementProposal.find(items.first { $0.outcome == .proposal }?.proposalID, on: app.db))
+            #expect(proposal.source == .engagement && proposal.evidence.contains("Dialog bersama penduduk"))
+            // and the page lists all three
+            let shown = try await head.get(page)
+            #expect(shown.status == .ok && shown.body.string.contains(filed.reference) && shown.body.string.contains("Terima kasih kepada kaunter"))
+        }
+    }
+}

@@ -133,6 +133,7 @@ struct BackgroundJobs: LifecycleHandler {
                         try await Self.withLease(app, key: 7_402_001) { try await CaseDeadlineJob(app: app).runOnce() }
                         try await Self.withLease(app, key: 7_402_002) { try await PhoneMessageEscalationJob(app: app).runOnce() }
                         try await Self.withLease(app, key: 7_402_003) { try await CharterReviewJob(app: app).runOnce() }
+                        try await Self.withLease(app, key: 7_402_004) { try await ProposalDesk(app: app).escalateOverdue() }
                     }
                 } catch {
                     app.logger.warning("background job failed: \(error)")

@@ -63,6 +63,105 @@ enum DemoSatisfaction {
             }
         }
         try await loadCaseSurveys(on: db, application: app)
+        try await loadProposals(on: db, application: app)
+        try await loadEngagement(on: db, application: app)
+    }
+
+    /// Two engagement sessions: a dialogue held two months ago whose points became a case, a proposal and a note, and
+    /// a focus group planned for next fortnight.
+    static func loadEngagement(on db: any Database, application app: Application) async throws {
+        let today = LocalDate(app.clock.now())
+        let head = try await Staff.query(on: db).filter(\.$email == "norazman@demo.layan.my").first()!
+        let sha = try await Branch.query(on: db).filter(\.$code == "SHA").first()!
+        let held = EngagementSession()
+        held.kind = .dialogue; held.title = "Dialog pelanggan bersama Persatuan Penduduk Seksyen 7"; held.heldOn = today.adding(days: -60).iso
+        held.place = "Dewan Serbaguna Seksyen 7, Shah Alam"; held.audience = "Penduduk dan peniaga Seksyen 7"
+        held.invitees = "Persatuan Penduduk Seksyen 7\nPersatuan Peniaga Pasar Seksyen 7\nAhli Majlis Zon 7"; held.attendance = 64
+        held.branchID = sha.id; held.createdBy = head.name; held.createdAt = today.adding(days: -80).startInstant
+        try await held.create(on: db)
+        let planned = EngagementSession()
+        planned.kind = .focusGroup; planned.title = "Kumpulan fokus: permohonan lesen dalam talian"; planned.heldOn = today.adding(days: 14).iso
+        planned.place = "Bilik Mesyuarat Utama, Ibu Pejabat Putrajaya"; planned.audience = "Pemohon lesen premis kali pertama"
+        planned.invitees = "12 pemohon lesen (dipilih rawak daripada permohonan 6 bulan lepas)"; planned.branchID = nil
+        planned.createdBy = head.name; planned.createdAt = today.adding(days: -7).startInstant
+        try await planned.create(on: db)
+        let staff = StaffIdentity(staff: head)
+        var new = NewCase(type: .suggestion, channel: .walkIn, categoryID: nil, subject: held.title, details: "Sediakan tempat letak motosikal berbumbung di pejabat Shah Alam.", branchID: sha.id!)
+        new.anonymous = true
+        let filed = try await CaseEngine(app: app).create(new, by: .staff(staff))
+        let sms = try await ImprovementProposal.query(on: db).filter(\.$source == .engagement).first()
+        let items: [(String, EngagementItem.Outcome, UUID?, UUID?, String)] = [
+            ("Tempat letak motosikal berbumbung di pejabat Shah Alam.", .case, filed.id, nil, "Dirujuk kepada Bahagian Khidmat Pengurusan; sebut harga diminta."),
+            ("Pelanggan mahu tahu bila giliran hampir tanpa menunggu di dewan.", .proposal, nil, sms?.id, "Cadangan SMS peringatan giliran dibuka."),
+            ("Penghargaan kepada kaunter bayaran yang pantas.", .note, nil, nil, "Disampaikan kepada pegawai kaunter bayaran dalam perhimpunan bulanan."),
+        ]
+        for (raised, outcome, caseID, proposalID, action) in items {
+            let item = EngagementItem()
+            item.sessionID = held.id!; item.raised = raised; item.outcome = outcome; item.caseID = caseID; item.proposalID = proposalID
+            item.action = action; item.recordedBy = head.name; item.recordedAt = today.adding(days: -59).startInstant
+            try await item.create(on: db)
+        }
+    }
+
+    /// Proposals in every status: two done and published (one from the midday dip), one under way, one approved and
+    /// overdue, one proposed, one dropped.
+    static func loadProposals(on db: any Database, application app: Application) async throws {
+        let today = LocalDate(app.clock.now())
+        let staff = try await Staff.query(on: db).all()
+        func person(_ email: String) -> Staff { staff.first { $0.email == email } ?? staff[0] }
+        let head = person("ketua@demo.layan.my"), sha = person("norazman@demo.layan.my"), kbr = person("wan.azlina@demo.layan.my")
+        let branches = Dictionary(try await Branch.query(on: db).all().map { ($0.code, $0.id!) }, uniquingKeysWith: { a, _ in a })
+        struct Seed {
+            let title: String, details: String, source: ProposalSource, evidence: String, branch: String?, owner: Staff
+            let opened: Int, due: Int, status: ProposalStatus
+            var said: (String, String)? = nil, did: (String, String)? = nil
+        }
+        let seeds = [
+            Seed(title: "Kaunter tambahan waktu rehat tengah hari di Shah Alam", details: "Buka kaunter 4 untuk semua perkhidmatan dari 12:00 hingga 14:00, dengan giliran rehat pegawai disusun semula.",
+                 source: .lowScore, evidence: "Laporan kepuasan mengikut bulan, Shah Alam: indeks pelanggan yang dilayan 12:00–14:00 jauh lebih rendah; sebab utama 'menunggu terlalu lama'.",
+                 branch: "SHA", owner: sha, opened: 150, due: 90, status: .done,
+                 said: ("Menunggu terlalu lama di kaunter waktu tengah hari.", "Waiting too long at the counter at lunchtime."),
+                 did: ("Kaunter tambahan kini dibuka dari 12:00 hingga 14:00 setiap hari bekerja.", "An extra counter now opens from 12:00 to 14:00 every working day.")),
+            Seed(title: "Papan tanda arah ke kaunter lesen", details: "Pasang papan tanda dwibahasa dari pintu masuk ke kaunter lesen dan permit.",
+                 source: .suggestion, evidence: "Cadangan pelanggan melalui peti cadangan, tiga bulan berturut-turut.", branch: "PJY", owner: head,
+                 opened: 200, due: 120, status: .done,
+                 said: ("Sukar mencari kaunter lesen.", "Hard to find the licence counter."),
+                 did: ("Papan tanda dwibahasa dipasang dari pintu masuk ke kaunter lesen.", "Bilingual signs now lead from the entrance to the licence counter.")),
+            Seed(title: "Latihan amalan 8S untuk pegawai kaunter Kota Bharu", details: "Bengkel sehari amalan 8S (Senyum, Sopan, Salam) dan bimbingan di kaunter selama sebulan.",
+                 source: .lowScore, evidence: "Laporan kepuasan mengikut pegawai: sebab 'pegawai kurang mesra' tertumpu pada seorang pegawai di Kota Bharu.",
+                 branch: "KBR", owner: kbr, opened: 40, due: 30, status: .inProgress),
+            Seed(title: "Borang permohonan lesen premis dipermudah", details: "Kurangkan borang daripada lapan kepada empat muka surat; panduan mengisi dalam dua bahasa.",
+                 source: .complaints, evidence: "Aduan berulang tentang borang yang mengelirukan (kategori 'Prosedur').", branch: nil, owner: head,
+                 opened: 90, due: -10, status: .approved),
+            Seed(title: "Sistem SMS peringatan giliran", details: "Hantar SMS apabila tinggal lima nombor sebelum giliran pelanggan.",
+                 source: .engagement, evidence: "Dialog pelanggan bersama persatuan penduduk.", branch: nil, owner: head,
+                 opened: 10, due: 120, status: .proposed),
+            Seed(title: "Kaunter bergerak di pasar mingguan", details: "Kaunter bergerak sebulan sekali di pasar mingguan.",
+                 source: .suggestion, evidence: "Cadangan pelanggan.", branch: "KBR", owner: kbr, opened: 120, due: 60, status: .dropped),
+        ]
+        for seed in seeds {
+            let opened = today.adding(days: -seed.opened).startInstant.addingTimeInterval(10 * 3600)
+            let proposal = ImprovementProposal()
+            proposal.title = seed.title; proposal.details = seed.details; proposal.source = seed.source; proposal.evidence = seed.evidence
+            proposal.branchID = seed.branch.flatMap { branches[$0] }; proposal.ownerID = seed.owner.id!
+            proposal.due = today.adding(days: seed.due).iso; proposal.status = seed.status
+            proposal.createdBy = head.name; proposal.createdAt = opened
+            proposal.doneAt = seed.status == .done ? opened.addingTimeInterval(60 * 86_400) : nil
+            proposal.published = seed.said != nil
+            proposal.saidMS = seed.said?.0 ?? ""; proposal.saidEN = seed.said?.1 ?? ""; proposal.didMS = seed.did?.0 ?? ""; proposal.didEN = seed.did?.1 ?? ""
+            try await proposal.create(on: db)
+            // A review each month it was open, the last one moving it to where it stands.
+            let months = max(1, min(seed.opened / 30, 5))
+            for m in 0..<months {
+                let at = opened.addingTimeInterval(Double(m * 30 + 5) * 86_400)
+                let review = ProposalReview()
+                review.proposalID = proposal.id!; review.month = CharterMonth(containing: LocalDate(at)).key
+                review.status = m == months - 1 && seed.status != .proposed ? seed.status : nil
+                review.note = m == months - 1 && seed.status == .dropped ? "Tidak diteruskan: kos kenderaan tidak diluluskan." : "Kemajuan dibincangkan dalam mesyuarat bulanan unit."
+                review.writtenBy = seed.owner.name; review.writtenAt = at
+                try await review.create(on: db)
+            }
+        }
     }
 
     /// A survey for every resolved demo case with a customer to reach; about three in four answered.

@@ -41,5 +41,7 @@ enum LayanMigrations {
         CreateCharter(),
         AddCharterBranchStandards(),
         CreateSatisfaction(),
+        CreateImprovementProposals(),
+        CreateEngagement(),
     ] }
 }

@@ -105,6 +105,9 @@ struct SatisfactionDeskController: RouteCollection {
         let csvHref: String
         let followUpsHref: String
         let openFollowUps: Int
+        let proposalsHref: String
+        let engagementHref: String
+        let tabletsHref: String
     }
 
     func report(req: Request) async throws -> View {
@@ -141,7 +144,9 @@ struct SatisfactionDeskController: RouteCollection {
                 .map { Count(label: req.t($0.key.catalogueKey), count: $0.value) },
             bars: bars, bands: bands, chartLabel: req.t("satisfaction.chartLabel"), chartWidth: 50 + report.months.count * 26, minimum: report.minimumResponses,
             csvHref: SiteURL.satisfaction(.reportCSV).path + query, followUpsHref: SiteURL.satisfaction(.followUps).path,
-            openFollowUps: try await SatisfactionFollowUp.query(on: req.db).filter(\.$status == .open).count()))
+            openFollowUps: try await SatisfactionFollowUp.query(on: req.db).filter(\.$status == .open).count(),
+            proposalsHref: SiteURL.satisfaction(.proposals).path, engagementHref: SiteURL.satisfaction(.engagement).path,
+            tabletsHref: SiteURL.satisfaction(.devices).path))
     }
 
     func csv(req: Request) async throws -> Response {

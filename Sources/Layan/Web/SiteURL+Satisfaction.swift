@@ -17,6 +17,16 @@ extension SiteURL {
         case followUps
         case closeFollowUp(String)
         case settings
+        case proposals
+        case newProposal
+        case proposal(String)
+        case reviewProposal(String)
+        case publishProposal(String)
+        case youSaidWeDid
+        case engagement
+        case engagementSession(String)
+        case engagementItems(String)
+        case engagementItem(String)
 
         var path: String {
             switch self {
@@ -34,6 +44,16 @@ extension SiteURL {
             case .followUps: "/satisfaction/follow-ups"
             case let .closeFollowUp(id): "/satisfaction/follow-ups/\(id)/close"
             case .settings: "/satisfaction/settings"
+            case .proposals: "/satisfaction/proposals"
+            case .newProposal: "/satisfaction/proposals/new"
+            case let .proposal(id): "/satisfaction/proposals/\(id)"
+            case let .reviewProposal(id): "/satisfaction/proposals/\(id)/review"
+            case let .publishProposal(id): "/satisfaction/proposals/\(id)/publish"
+            case .youSaidWeDid: "/kami-dengar"
+            case .engagement: "/satisfaction/engagement"
+            case let .engagementSession(id): "/satisfaction/engagement/\(id)"
+            case let .engagementItems(id): "/satisfaction/engagement/\(id)/items"
+            case let .engagementItem(id): "/satisfaction/engagement/items/\(id)"
             }
         }
     }

@@ -267,6 +267,7 @@ public enum SiteURL: Sendable {
         case ticketRating(String)
         case surveyResponse
         case satisfactionReport
+        case improvementProposals
 
         var path: String {
             switch self {
@@ -296,6 +297,7 @@ public enum SiteURL: Sendable {
             case let .ticketRating(id): "/api/v1/queue/tickets/\(id)/rating"
             case .surveyResponse: "/api/v1/satisfaction/survey-responses"
             case .satisfactionReport: "/api/v1/satisfaction/report"
+            case .improvementProposals: "/api/v1/satisfaction/proposals"
             }
         }
     }
