@@ -35,6 +35,8 @@ func routes(_ app: Application) throws {
     try app.routes.register(collection: SatisfactionAPIController())
     try app.routes.register(collection: ProposalController())
     try app.routes.register(collection: EngagementController())
+    try app.routes.register(collection: PeriodicSurveyController())
+    try app.routes.register(collection: SurveyDeskController())
     try app.routes.register(collection: Open311Controller())
     try app.routes.register(collection: Open311ServicesController())
     try app.routes.register(collection: IntakeLogController())

@@ -76,6 +76,11 @@ import VaporTesting
             #expect(Set(proposals.map(\.status)) == Set(ProposalStatus.allCases) && proposals.filter(\.published).count == 2)
             let sessions = try await EngagementSession.query(on: app.db).count(), items = try await EngagementItem.query(on: app.db).count()
             #expect(sessions == 2 && items == 3)
+            // and the PKPA survey's year shows customers finding less than they expect on timeliness
+            let survey = try #require(try await PeriodicSurvey.query(on: app.db).filter(\.$code == "pkpa").first())
+            let results = try await PeriodicSurveyResults.read(survey, from: CharterMonth(containing: today).lastMonths(13)[0], to: CharterMonth(containing: today),
+                                                               branchID: nil, on: app.db)
+            #expect(results.responses == 400 && (results.items.first { $0.item.quality == .timeliness }?.gap.gap ?? 0) < 0)
         }
     }
 

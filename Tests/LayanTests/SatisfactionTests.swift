@@ -334,3 +334,98 @@ import VaporTesting
         }
     }
 }
+
+/// The periodic survey on PKPA's 14 quality items (issue #20): gaps worked out by hand, versions that keep past
+/// answers with their questions, paper entry, and the public form.
+@Suite struct PeriodicSurveyTests {
+    static func answers(_ items: [PeriodicSurveyItem], _ quality: QualityItem, e: Int, p: Int) -> [UUID: PeriodicSurveys.Answer] {
+        [items.first { $0.quality == quality }!.id!: .init(expectation: e, perception: p)]
+    }
+
+    @Test func gapsPerItemAndGroupAreWorkedOutByHand() async throws {
+        try await withLayan(clock: FixedClock(SatisfactionTests.now)) { app in
+            // given the PKPA survey, and three respondents' timeliness (E 5, 5, 4 / P 4, 3, 4) and respect (E 4 / P 5)
+            let engine = PeriodicSurveys(app: app)
+            let survey = try await engine.createFromTemplate(code: "pkpa-2026", titleMS: "Tinjauan", titleEN: "Survey")
+            let items = try await engine.asked(survey)
+            #expect(items.filter { $0.kind == SurveyItemKind.servqual }.count == 14)
+            for (e, p) in [(5, 4), (5, 3), (4, 4)] {
+                _ = try await engine.submit(survey, answers: Self.answers(items, .timeliness, e: e, p: p), channel: .web, branchID: nil, enteredBy: nil)
+            }
+            let recommend = try #require(items.firstIndex { $0.kind == SurveyItemKind.recommend }.map { items[$0].id! })
+            var last = Self.answers(items, .respect, e: 4, p: 5)
+            last[recommend] = PeriodicSurveys.Answer(value: 9)
+            _ = try await engine.submit(survey, answers: last, channel: .paper, branchID: nil, enteredBy: "Kerani")
+            // when March is read
+            let results = try await PeriodicSurveyResults.read(survey, from: CharterMonth(key: "2026-03")!, to: CharterMonth(key: "2026-03")!,
+                                                               branchID: nil, on: app.db)
+            // then timeliness' gap is (11 − 14) / 3 = −1.00, respect's +1.00; delivery's group −1.00, emotion's +1.00, physical none
+            #expect(results.responses == 4)
+            #expect(results.items.first { $0.item.quality == .timeliness }?.gap.gap == -1.0)
+            #expect(results.items.first { $0.item.quality == .respect }?.gap.gap == 1.0)
+            let groups = Dictionary(results.groups.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+            #expect(groups[.delivery]?.gap == -1.0 && groups[.emotion]?.gap == 1.0 && groups[.physical]?.gap == nil)
+            // and the perception index is 16 of 20 points = 80.0 (four stars); NPS with one promoter is 100
+            #expect(results.perceptionIndex.index == 80.0 && results.perceptionIndex.stars?.stars == 4)
+            #expect(results.items.first { $0.item.kind == SurveyItemKind.recommend }?.recommend.nps == 100)
+        }
+    }
+
+    @Test func aChangedSurveyKeepsPastAnswersWithTheirQuestions() async throws {
+        try await withLayan(clock: FixedClock(SatisfactionTests.now)) { app in
+            // given the PKPA survey answered once on support facilities
+            let engine = PeriodicSurveys(app: app)
+            let survey = try await engine.createFromTemplate(code: "pkpa", titleMS: "Tinjauan", titleEN: "Survey")
+            let items = try await engine.asked(survey)
+            _ = try await engine.submit(survey, answers: Self.answers(items, .supportFacilities, e: 3, p: 2), channel: .web, branchID: nil, enteredBy: nil)
+            // when support facilities is retired and a parking question added
+            let facilities = items.first { $0.quality == .supportFacilities }!
+            try await engine.retire(facilities, of: survey)
+            try await engine.add(SurveyItemDraft(kind: .rating, textMS: "Tempat letak kereta mencukupi", textEN: "Enough parking"), to: survey)
+            // then the survey is at version 2, no longer asks it, asks the new one — and the past answer still reads
+            let now = try await engine.asked(survey)
+            #expect(survey.version == 2 && !now.contains { $0.id == facilities.id } && now.contains { $0.textEN == "Enough parking" })
+            let results = try await PeriodicSurveyResults.read(survey, from: CharterMonth(key: "2026-03")!, to: CharterMonth(key: "2026-03")!,
+                                                               branchID: nil, on: app.db)
+            #expect(results.items.first { $0.item.id == facilities.id }?.gap.gap == -1.0)
+            // and an answer to the retired item, or off its scale, or half a pair, is refused
+            await #expect(throws: PeriodicSurveys.Failure.invalid(item: facilities.id!)) {
+                try await engine.submit(survey, answers: [facilities.id!: .init(expectation: 3, perception: 3)], channel: .web, branchID: nil, enteredBy: nil)
+            }
+            let accuracy = now.first { $0.quality == .accuracy }!.id!
+            await #expect(throws: PeriodicSurveys.Failure.invalid(item: accuracy)) {
+                try await engine.submit(survey, answers: [accuracy: .init(expectation: 6, perception: 3)], channel: .web, branchID: nil, enteredBy: nil)
+            }
+            await #expect(throws: PeriodicSurveys.Failure.invalid(item: accuracy)) {
+                try await engine.submit(survey, answers: [accuracy: .init(expectation: 4)], channel: .web, branchID: nil, enteredBy: nil)
+            }
+        }
+    }
+
+    @Test func thePublicFormTakesOneResponsePerBrowserAndTheAPITakesAnswersByCode() async throws {
+        try await withLayan(clock: FixedClock(SatisfactionTests.now)) { app in
+            // given the PKPA survey open under "pkpa"
+            let survey = try await PeriodicSurveys(app: app).createFromTemplate(code: "pkpa", titleMS: "Tinjauan", titleEN: "Survey")
+            let items = try await PeriodicSurveys(app: app).asked(survey)
+            let accuracy = items.first { $0.quality == .accuracy }!.id!.uuidString
+            // when a customer answers accuracy on the public form, then sends the form again
+            let customer = TestBrowser(app)
+            let page = try await customer.get(SiteURL.satisfaction(.periodic("pkpa")).path)
+            #expect(page.status == .ok && page.body.string.contains("name=\"e-\(accuracy)\""))
+            let sent = try await customer.post(SiteURL.satisfaction(.periodic("pkpa")).path, form: ["e-\(accuracy)": "5", "p-\(accuracy)": "4"])
+            try await customer.post(SiteURL.satisfaction(.periodic("pkpa")).path, form: ["e-\(accuracy)": "1", "p-\(accuracy)": "1"])
+            // then one response is stored
+            #expect(sent.status == .seeOther)
+            #expect(try await PeriodicSurveyResponse.query(on: app.db).count() == 1)
+            // and the API takes another by the survey's code, refusing an unknown code (403) and an off-scale answer (422)
+            let api = TestBrowser(app)
+            func post(_ body: String) async throws -> HTTPStatus {
+                try await api.send(.POST, SiteURL.api(.surveyResponse).path, headers: ["Content-Type": "application/json"], body: ByteBuffer(string: body)).status
+            }
+            #expect(try await post(#"{"survey":"pkpa","answers":[{"item":"\#(accuracy)","expectation":4,"perception":4}]}"#) == .created)
+            #expect(try await post(#"{"survey":"nope","answers":[]}"#) == .forbidden)
+            #expect(try await post(#"{"survey":"pkpa","answers":[{"item":"\#(accuracy)","expectation":9,"perception":4}]}"#) == .unprocessableEntity)
+            #expect(try await PeriodicSurveyResponse.query(on: app.db).count() == 2)
+        }
+    }
+}

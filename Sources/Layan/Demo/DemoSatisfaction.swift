@@ -65,6 +65,60 @@ enum DemoSatisfaction {
         try await loadCaseSurveys(on: db, application: app)
         try await loadProposals(on: db, application: app)
         try await loadEngagement(on: db, application: app)
+        try await loadPeriodicSurvey(on: db, application: app)
+    }
+
+    /// The PKPA survey, open all year, with about 400 responses (a fifth typed in from paper): customers expect more
+    /// than they find on timeliness and accessibility, and Shah Alam's waiting area scores low.
+    static func loadPeriodicSurvey(on db: any Database, application app: Application) async throws {
+        let today = LocalDate(app.clock.now())
+        let survey = try await PeriodicSurveys(app: app).createFromTemplate(code: "pkpa", titleMS: "Tinjauan Kepuasan Pelanggan \(today.components.year)",
+                                                                              titleEN: "Customer Satisfaction Survey \(today.components.year)")
+        survey.createdAt = today.adding(days: -365).startInstant
+        try await survey.save(on: db)
+        let items = try await PeriodicSurveys(app: app).asked(survey)
+        let branches = try await Branch.query(on: db).sort(\.$code).all()
+        var random = SeededGenerator(seed: 2022)
+        var responses: [[SQLValue]] = [], answers: [[SQLValue]] = []
+        for n in 0..<400 {
+            let day = today.adding(days: -Int(random.next() % 360) - 1)
+            let branch = branches[n % branches.count]
+            let id = UUID()
+            let paper = n % 5 == 0
+            responses.append([id, survey.id!, 1, paper ? "paper" : "web", branch.id!, day.iso, day.startInstant.addingTimeInterval(11 * 3600),
+                              paper ? "Kerani Kaunter" : nil])
+            for item in items {
+                var e: Int?, p: Int?, v: Int?, text: String?
+                switch item.kind {
+                case .servqual:
+                    guard random.next() % 10 != 0 else { continue } // one in ten leaves an item blank
+                    e = Int(random.next() % 2) + 4
+                    var found = Int(random.next() % 3) + 3
+                    if [.timeliness, .accessibility].contains(item.quality) { found -= 1 }
+                    if item.quality == .conduciveEnvironment, branch.code == "SHA" { found -= 1 }
+                    p = max(1, min(5, found))
+                case .recommend: v = [10, 9, 9, 8, 8, 7, 6, 10, 9, 5][Int(random.next() % 10)]
+                case .choice: v = Int(random.next() % UInt64(item.choices(in: .ms).count))
+                case .comment:
+                    guard n % 12 == 0 else { continue }
+                    text = ["Ruang menunggu panas waktu tengah hari.", "Pegawai sangat membantu.", "Borang dalam talian lebih mudah.",
+                            "Perlukan lebih banyak tempat letak kereta."][n / 12 % 4]
+                case .rating, .effort: continue
+                }
+                answers.append([UUID(), id, survey.id!, item.id!, day.iso, branch.id!, e, p, v, text])
+            }
+        }
+        let allResponses = responses, allAnswers = answers
+        try await db.transaction { db in
+            let responseColumns = ["id", "survey_id", "version", "channel", "branch_id", "day", "submitted_at", "entered_by"]
+            for start in stride(from: 0, to: allResponses.count, by: 500) {
+                try await db.sql.insertRows(into: PeriodicSurveyResponse.schema, columns: responseColumns, Array(allResponses[start..<min(allResponses.count, start + 500)]))
+            }
+            let answerColumns = ["id", "response_id", "survey_id", "item_id", "day", "branch_id", "expectation", "perception", "value", "text"]
+            for start in stride(from: 0, to: allAnswers.count, by: 500) {
+                try await db.sql.insertRows(into: PeriodicSurveyAnswer.schema, columns: answerColumns, Array(allAnswers[start..<min(allAnswers.count, start + 500)]))
+            }
+        }
     }
 
     /// Two engagement sessions: a dialogue held two months ago whose points became a case, a proposal and a note, and

@@ -43,5 +43,6 @@ enum LayanMigrations {
         CreateSatisfaction(),
         CreateImprovementProposals(),
         CreateEngagement(),
+        CreatePeriodicSurveys(),
     ] }
 }

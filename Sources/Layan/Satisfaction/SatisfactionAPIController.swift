@@ -32,23 +32,53 @@ struct SatisfactionAPIController: RouteCollection {
             .encodeResponse(status: .created, for: req)
     }
 
+    /// A case survey's answers (`token` and the three scores), or a periodic survey's (`survey` and `answers`).
     struct SurveyInput: Content {
-        var token: String
-        var outcome: Int
-        var timeTaken: Int
-        var manner: Int
+        var token: String?
+        var outcome: Int?
+        var timeTaken: Int?
+        var manner: Int?
         var useAgain: Bool?
         var comment: String?
+        var survey: String?
+        var branch: String?
+        var answers: [PeriodicAnswer]?
     }
+    struct PeriodicAnswer: Content { var item: UUID; var expectation: Int?; var perception: Int?; var value: Int?; var text: String? }
     struct SurveyDTO: Content { let id: UUID; let answeredAt: Date }
 
     func answer(req: Request) async throws -> Response {
-        guard let token = try? req.content.get(String.self, at: "token"), req.application.surveyLink.check(token, now: req.application.clock.now()) != .invalid else {
-            throw NoProof()
-        }
+        // The proof first: a genuine case survey link, or the code of an open periodic survey.
+        let token = try? req.content.get(String.self, at: "token")
+        let code = try? req.content.get(String.self, at: "survey")
+        var periodic: PeriodicSurvey?
+        if let code { periodic = try await PeriodicSurvey.query(on: req.db).filter(\.$code == code.lowercased()).filter(\.$status == .open).first() }
+        let genuine = token.map { req.application.surveyLink.check($0, now: req.application.clock.now()) != .invalid } ?? false
+        guard genuine || periodic != nil else { throw NoProof() }
         let input = try req.content.decode(SurveyInput.self)
-        let survey = try await CaseSurveys(app: req.application).answer(token: input.token, .init(
-            outcome: input.outcome, timeTaken: input.timeTaken, manner: input.manner, useAgain: input.useAgain, comment: input.comment))
+        if let periodic, !genuine {
+            var branchID: UUID?
+            if let branch = input.branch, !branch.isEmpty {
+                guard let found = try await Branch.query(on: req.db).filter(\.$code == branch.uppercased()).first() else {
+                    throw ValidationFailure(["branch": "no branch has this code"], reason: "Unknown branch \(branch)")
+                }
+                branchID = found.id
+            }
+            let answers = Dictionary((input.answers ?? []).map { ($0.item, PeriodicSurveys.Answer(expectation: $0.expectation, perception: $0.perception,
+                                                                                                   value: $0.value, text: $0.text)) },
+                                     uniquingKeysWith: { a, _ in a })
+            do {
+                let response = try await PeriodicSurveys(app: req.application).submit(periodic, answers: answers, channel: .api, branchID: branchID, enteredBy: nil)
+                return try await SurveyDTO(id: response.id!, answeredAt: response.submittedAt).encodeResponse(status: .created, for: req)
+            } catch let failure as PeriodicSurveys.Failure {
+                throw ValidationFailure(["answers": "\(failure)"], reason: "The answers do not fit the survey's questions and scales")
+            }
+        }
+        guard let token, let outcome = input.outcome, let timeTaken = input.timeTaken, let manner = input.manner else {
+            throw ValidationFailure(["outcome": "outcome, timeTaken and manner are each 1–5"], reason: "A case survey's three answers are needed")
+        }
+        let survey = try await CaseSurveys(app: req.application).answer(token: token, .init(
+            outcome: outcome, timeTaken: timeTaken, manner: manner, useAgain: input.useAgain, comment: input.comment))
         return try await SurveyDTO(id: survey.id!, answeredAt: survey.answeredAt!).encodeResponse(status: .created, for: req)
     }
 

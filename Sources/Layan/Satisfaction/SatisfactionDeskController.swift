@@ -108,6 +108,7 @@ struct SatisfactionDeskController: RouteCollection {
         let proposalsHref: String
         let engagementHref: String
         let tabletsHref: String
+        let surveysHref: String
     }
 
     func report(req: Request) async throws -> View {
@@ -146,7 +147,7 @@ struct SatisfactionDeskController: RouteCollection {
             csvHref: SiteURL.satisfaction(.reportCSV).path + query, followUpsHref: SiteURL.satisfaction(.followUps).path,
             openFollowUps: try await SatisfactionFollowUp.query(on: req.db).filter(\.$status == .open).count(),
             proposalsHref: SiteURL.satisfaction(.proposals).path, engagementHref: SiteURL.satisfaction(.engagement).path,
-            tabletsHref: SiteURL.satisfaction(.devices).path))
+            tabletsHref: SiteURL.satisfaction(.devices).path, surveysHref: SiteURL.satisfaction(.surveys).path))
     }
 
     func csv(req: Request) async throws -> Response {

@@ -27,6 +27,15 @@ extension SiteURL {
         case engagementSession(String)
         case engagementItems(String)
         case engagementItem(String)
+        case surveys
+        case surveyDesk(String)
+        case surveyItems(String)
+        case surveyItem(String, String)
+        case surveyEntry(String)
+        case surveyStatus(String)
+        case periodic(String)
+        case periodicQR(String)
+        case periodicPrint(String)
 
         var path: String {
             switch self {
@@ -54,6 +63,15 @@ extension SiteURL {
             case let .engagementSession(id): "/satisfaction/engagement/\(id)"
             case let .engagementItems(id): "/satisfaction/engagement/\(id)/items"
             case let .engagementItem(id): "/satisfaction/engagement/items/\(id)"
+            case .surveys: "/satisfaction/surveys"
+            case let .surveyDesk(id): "/satisfaction/surveys/\(id)"
+            case let .surveyItems(id): "/satisfaction/surveys/\(id)/items"
+            case let .surveyItem(id, action): "/satisfaction/surveys/items/\(id)/\(action)"
+            case let .surveyEntry(id): "/satisfaction/surveys/\(id)/entry"
+            case let .surveyStatus(id): "/satisfaction/surveys/\(id)/status"
+            case let .periodic(code): "/tinjauan-berkala/\(code)"
+            case let .periodicQR(code): "/tinjauan-berkala/\(code)/qr.svg"
+            case let .periodicPrint(code): "/tinjauan-berkala/\(code)/cetak"
             }
         }
     }
