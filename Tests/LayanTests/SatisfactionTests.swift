@@ -164,6 +164,9 @@ import VaporTesting
             // then the resolution's e-mail carries the survey link
             let mail = try #require(try await OutboxMessage.query(on: app.db).all().last { $0.body.contains("/tinjauan/") })
             let token = try #require(mail.body.components(separatedBy: "/tinjauan/").last?.split(whereSeparator: \.isWhitespace).first.map(String.init))
+            // and the link opens the survey's page
+            let page = try await TestBrowser(app).get(SiteURL.satisfaction(.survey(token)).path)
+            #expect(page.status == .ok && page.body.string.contains(filed.reference) && page.body.string.contains("name=\"outcome\""))
             // when the customer answers 2, 3, 4 and would use the channel again
             let survey = try await CaseSurveys(app: app).answer(token: token, .init(outcome: 2, timeTaken: 3, manner: 4, useAgain: true, comment: "Lambat"))
             // then it is stored, a follow-up opened for the case (lowest 2), and a second answer refused

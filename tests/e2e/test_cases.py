@@ -90,7 +90,8 @@ def test_a_complaint_from_the_portal_to_the_customers_confirmation(browser, serv
     browser.find_element(By.ID, "note").send_keys("Lesen anda telah diluluskan pada hari ini.")
     submit(browser, "form[action$='/transition'] button[type=submit]")
     assert browser.find_element(By.ID, "case-status").text == "Selesai"
-    box.wait_for(CUSTOMER, lambda m: "Lesen anda telah diluluskan" in m["body"])
+    resolution = box.wait_for(CUSTOMER, lambda m: "Lesen anda telah diluluskan" in m["body"])[0]["body"]
+    survey_link = re.search(r"https?://\S+/tinjauan/\S+", resolution).group(0)
     browser.refresh()
     assert "Dihantar" in browser.find_element(By.CSS_SELECTOR, ".delivery-state").text
 
@@ -102,6 +103,16 @@ def test_a_complaint_from_the_portal_to_the_customers_confirmation(browser, serv
     assert_clean(browser)
     submit(browser, "form[action*='/puas-hati'] button[type=submit]")
     assert browser.find_element(By.ID, "case-status").text == "Ditutup"
+
+    # The resolution e-mail carried the survey (issue 20): three faces by touch, thanks, and the link used up.
+    browser.get(server + "/tinjauan/" + survey_link.split("/tinjauan/")[1])
+    assert reference in browser.page_source
+    assert_clean(browser)
+    for name, score in [("outcome", 5), ("time_taken", 4), ("manner", 5)]:
+        browser.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{score}']").click()
+    submit(browser, "form button[type=submit]")
+    assert "Terima kasih" in browser.find_element(By.CSS_SELECTOR, ".lead").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "input[name='outcome']")
 
     # And a stranger with the reference but another e-mail learns nothing.
     browser.get(server + "/kes/semak")

@@ -4,6 +4,7 @@ rating tablet paired by a supervisor, and the public pages clean for accessibili
 import re
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from test_queue import csrf_of, drain, officer_session
 from test_staff_pages import assert_clean, sign_in, submit
@@ -62,9 +63,36 @@ def test_a_paired_tablet_waits_for_its_counters_customers(server, browser):
     browser.get(server + "/satisfaction/tablets?lang=en")
     row = [r for r in browser.find_elements(By.CSS_SELECTOR, "main tbody tr") if "KBR · Counter 3" in r.text][0]
     row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "/nilai" in d.current_url and d.find_elements(By.CSS_SELECTOR, ".rating__agency"))
     # then it shows the counter and waits for the next customer, in both languages
     assert "Counter 3" in browser.find_element(By.CSS_SELECTOR, ".rating__agency").text
     assert browser.find_element(By.TAG_NAME, "h1").text
     assert_clean(browser)
     browser.get(server + "/nilai?lang=ms")
     assert "Kaunter 3" in browser.find_element(By.CSS_SELECTOR, ".rating__agency").text
+
+
+def test_the_periodic_survey_is_answered_on_a_phone_and_prints_for_paper(server, browser):
+    # given a member of the public opening the PKPA survey's link, in both languages
+    browser.delete_all_cookies()
+    for lang in ["en", "ms"]:
+        browser.get(server + f"/tinjauan-berkala/pkpa?lang={lang}")
+        assert len(browser.find_elements(By.CSS_SELECTOR, "fieldset.survey-question--servqual")) == 14
+        assert_clean(browser)
+    # and its printable form for paper, with no submit button
+    browser.get(server + "/tinjauan-berkala/pkpa/cetak")
+    assert not browser.find_elements(By.CSS_SELECTOR, "form button[type=submit]")
+    assert_clean(browser)
+    # when they answer timeliness (expects 5, found 3) and send it
+    browser.get(server + "/tinjauan-berkala/pkpa?lang=en")
+    question = [q for q in browser.find_elements(By.CSS_SELECTOR, "fieldset.survey-question") if "Timeliness" in q.text][0]
+    question.find_element(By.CSS_SELECTOR, "input[name^='e-'][value='5']").click()
+    question.find_element(By.CSS_SELECTOR, "input[name^='p-'][value='3']").click()
+    submit(browser, "form button[type=submit]")
+    # then they are thanked, and the unit head's results page shows the gaps
+    assert browser.find_elements(By.CSS_SELECTOR, "p.lead[role=status]")
+    sign_in(browser, server, "ketua@demo.layan.my")
+    browser.get(server + "/satisfaction/surveys?lang=en")
+    browser.find_element(By.CSS_SELECTOR, "main table a").click()
+    assert "Gap by group" in browser.page_source and browser.find_elements(By.CSS_SELECTOR, ".gap--negative")
+    assert_clean(browser)

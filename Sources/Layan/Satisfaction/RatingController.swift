@@ -180,7 +180,7 @@ struct RatingController: RouteCollection {
         let record = try await CaseRecord.find(survey.caseID, on: req.db)
         let state = survey.answeredAt != nil ? "answered" : (check == .valid(survey.id!) && survey.expiresAt > req.application.clock.now() ? "open" : "expired")
         let questions = ["outcome", "time_taken", "manner"].map { SurveyQuestion(name: $0, label: req.t("survey.case.\($0)"), faces: Self.faces(req)) }
-        let response = try await req.render("Satisfaction/survey", SurveyPage(
+        let response = try await req.render("Satisfaction/case-survey", SurveyPage(
             layout: await LayoutContext.make(for: req, title: req.t("survey.case.title")), state: state, reference: record?.reference ?? "",
             questions: questions, action: SiteURL.satisfaction(.survey(token)).path, error: error, csrf: try await req.csrfToken()), status: status)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
