@@ -33,13 +33,17 @@ rows, pairs = [], []
 for n in range(count):
     ticket, key = str(uuid.uuid4()).upper(), uuid.uuid4().hex
     rows.append((ticket, branch, service, day, 100000 + n, f"A{n}", "regular", 0, "done", "kiosk", stamp, stamp, counter, officer, stamp, 0, stamp, stamp, 0, service, key))
-    pairs.append(f'{{"{ticket}","{key}"}}')
+    pairs.append(f"{ticket} {key}")
 db.executemany("""INSERT INTO tickets (id, branch_id, service_id, service_date, number, label, category, is_priority, status, channel, issued_at,
   arrived_at, counter_id, officer_id, called_at, recalls, serving_started_at, completed_at, transfers, first_service_id, status_key)
   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows)
 db.commit()
+with open(lua + ".txt", "w") as f:
+    f.write("\n".join(pairs) + "\n")
 with open(lua, "w") as f:
-    f.write("local tickets = {" + ",".join(pairs) + "}\nlocal i = 0\nwrk.method = 'POST'\nwrk.headers['Content-Type'] = 'application/json'\n")
+    # Read at start: a table of 200,000 literals is beyond Lua's constants.
+    f.write(f"local tickets = {{}}\nfor line in io.lines('{lua}.txt') do local id, key = line:match('(%S+) (%S+)'); tickets[#tickets + 1] = {{id, key}} end\n")
+    f.write("local i = 0\nwrk.method = 'POST'\nwrk.headers['Content-Type'] = 'application/json'\n")
     f.write("request = function()\n  i = i % #tickets + 1\n  local t = tickets[i]\n")
     f.write("  return wrk.format('POST', '/api/v1/queue/tickets/' .. t[1] .. '/rating', nil, '{\"key\":\"' .. t[2] .. '\",\"score\":' .. (i % 5 + 1) .. '}')\nend\n")
 PY
@@ -76,7 +80,7 @@ for ENGINE in $ENGINES; do
   .venv/bin/python Benchmarks/satisfaction_data.py "$WORK" "$TODAY" "$WORK/items.tsv" "$RATINGS" "$CASES" "$RESPONSES" "$BRANCHES"
   if [ "$ENGINE" = postgres ]; then
     "$PG_BINDIR/psql" -q "$DATABASE_URL" <<SQL
-\\copy satisfaction_counts (day, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score, n) FROM '$WORK/satisfaction.tsv'
+\\copy satisfaction_counts (month, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score, n) FROM '$WORK/satisfaction.tsv'
 \\copy periodic_survey_counts (survey_id, item_id, month, branch_id, expectation, perception, value, n) FROM '$WORK/periodic.tsv'
 \\copy periodic_survey_responses (id, survey_id, version, channel, branch_id, day, submitted_at) FROM '$WORK/responses.tsv'
 ANALYZE;
@@ -90,7 +94,7 @@ def load(table, columns, file, ints):
     with open(f"{work}/{file}") as f:
         rows = ([int(v) if i in ints else v for i, v in enumerate(r)] for r in csv.reader(f, delimiter="\t"))
         db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({','.join('?' * len(columns.split(',')))})", rows)
-load("satisfaction_counts", "day, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score, n", "satisfaction.tsv", {9, 10})
+load("satisfaction_counts", "month, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score, n", "satisfaction.tsv", {9, 10})
 load("periodic_survey_counts", "survey_id, item_id, month, branch_id, expectation, perception, value, n", "periodic.tsv", {4, 5, 6, 7})
 load("periodic_survey_responses", "id, survey_id, version, channel, branch_id, day, submitted_at", "responses.tsv", {2})
 db.commit()

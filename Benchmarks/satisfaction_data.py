@@ -29,11 +29,12 @@ def main(out, end, items_file, ratings, cases, responses, branches):
     sites = []
     for _ in range(branches):
         sites.append((ident(rng), [ident(rng) for _ in range(6)], [ident(rng) for _ in range(8)], [ident(rng) for _ in range(3)]))
-    counts = open(f"{out}/satisfaction.tsv", "w")
-    rows = 0
+    counts = {}
+    def add(key, n):
+        counts[key] = counts.get(key, 0) + n
     per_cell = ratings / (len(days) * branches * 6 * 3)
     for day_index, day in enumerate(days):
-        iso = day.isoformat()
+        month = day.isoformat()[:7]
         for branch, counters, officers, services in sites:
             for c, counter in enumerate(counters):
                 officer = officers[(c + day_index) % len(officers)]
@@ -48,16 +49,15 @@ def main(out, end, items_file, ratings, cases, responses, branches):
                         if rng.random() < 0.25:
                             key = (rng.choice(REASONS_GOOD if s >= 4 else REASONS_BAD), s)
                             reasons[key] = reasons.get(key, 0) + 1
-                    base = f"{iso}\tcounter\t%s\t{branch}\t{counter}\t{officer}\t{service}\t\tcounter\t%d\t%d\n"
-                    counts.write(base % ("served", 0, n * 3))
-                    rows += 1
+                    base = (month, "counter", branch, counter, officer, service, "", "counter")
+                    add(base + ("served", 0), n * 3)
                     for s, k in scores.items():
-                        counts.write(base % ("overall", s, k)); rows += 1
+                        add(base + ("overall", s), k)
                     for (r, s), k in reasons.items():
-                        counts.write(base % ("reason:" + r, s, k)); rows += 1
+                        add(base + ("reason:" + r, s), k)
     per_day = cases / (len(days) * branches)
     for day in days:
-        iso = day.isoformat()
+        month = day.isoformat()[:7]
         for branch, _, officers, _ in sites:
             n = int(per_day) + (1 if rng.random() < per_day - int(per_day) else 0)
             cells = {}
@@ -73,8 +73,11 @@ def main(out, end, items_file, ratings, cases, responses, branches):
                     cell[("use_again", u)] = cell.get(("use_again", u), 0) + 1
             for (officer, t, ch), cell in cells.items():
                 for (q, s), k in cell.items():
-                    counts.write(f"{iso}\tcase\t{q}\t{branch}\t{NONE}\t{officer}\t{NONE}\t{t}\t{ch}\t{s}\t{k}\n"); rows += 1
-    counts.close()
+                    add((month, "case", branch, NONE, officer, NONE, t, ch, q, s), k)
+    with open(f"{out}/satisfaction.tsv", "w") as f:
+        for (month, source, branch, counter, officer, service, case_type, channel, question, score), n in counts.items():
+            f.write(f"{month}\t{source}\t{question}\t{branch}\t{counter}\t{officer}\t{service}\t{case_type}\t{channel}\t{score}\t{n}\n")
+    rows = len(counts)
     survey, items = None, []
     with open(items_file) as f:
         for line in f:

@@ -28,6 +28,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.verifiedTokens = VerifiedTokens()
     app.queueSetupCache = QueueSetupCache()
     app.caseSetupCache = CaseSetupCache()
+    app.satisfactionSettings = KeptForAWhile(lifetime: .seconds(1))
     app.charterTables = CharterTableCache()
     // Each engine's own way of writing new cases (docs/architecture.md: stores).
     switch settings.database {

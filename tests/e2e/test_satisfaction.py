@@ -96,3 +96,30 @@ def test_the_periodic_survey_is_answered_on_a_phone_and_prints_for_paper(server,
     browser.find_element(By.CSS_SELECTOR, "main table a").click()
     assert "Gap by group" in browser.page_source and browser.find_elements(By.CSS_SELECTOR, ".gap--negative")
     assert_clean(browser)
+
+
+def test_you_said_we_did_is_public_and_clean_in_both_languages(server, browser):
+    browser.delete_all_cookies()
+    for lang in ["ms", "en"]:
+        browser.get(server + f"/kami-dengar?lang={lang}")
+        assert len(browser.find_elements(By.CSS_SELECTOR, "ol.you-said > li")) == 2
+        assert_clean(browser)
+
+
+def test_the_unit_heads_satisfaction_pages_are_clean(server, browser):
+    # given the head of unit
+    sign_in(browser, server, "ketua@demo.layan.my")
+    # then every satisfaction page, and one of each record, passes the checks
+    for path in ["/satisfaction?by=branch", "/satisfaction?by=service&source=case", "/satisfaction/proposals", "/satisfaction/proposals/new",
+                 "/satisfaction/engagement", "/satisfaction/surveys", "/satisfaction/tablets"]:
+        browser.get(server + path)
+        assert browser.find_element(By.TAG_NAME, "h1").text
+        assert_clean(browser)
+    for listing in ["/satisfaction/proposals", "/satisfaction/engagement"]:
+        browser.get(server + listing)
+        browser.find_element(By.CSS_SELECTOR, "main table tbody a").click()
+        assert_clean(browser)
+    browser.get(server + "/satisfaction/surveys")
+    browser.find_element(By.CSS_SELECTOR, "main table a").click()
+    browser.find_element(By.LINK_TEXT, "Kemasukan borang kertas").click()
+    assert_clean(browser)

@@ -71,36 +71,11 @@ struct CharterAPIController: RouteCollection {
     struct RowDTO: Content { let commitment: CommitmentDTO; let months: [CellDTO] }
     struct AchievementDTO: Content { let branch: String?; let from: String; let to: String; let rows: [RowDTO] }
 
-    /// Months asked for at once, at most (three years).
-    static let maximumMonths = 36
-
     func achievement(req: Request) async throws -> AchievementDTO {
         let today = LocalDate(req.application.clock.now())
-        func month(_ name: String, _ fallback: CharterMonth) throws -> CharterMonth {
-            guard let text = req.query[String.self, at: name], !text.isEmpty else { return fallback }
-            guard let month = CharterMonth(key: text) else {
-                throw ValidationFailure([name: "is not a month (YYYY-MM)"], reason: "Give \(name) as YYYY-MM", status: .badRequest)
-            }
-            return month
-        }
-        let to = try month("to", CharterMonth(containing: today))
-        let from = try month("from", to.lastMonths(12)[0])
-        // Well-formed but not answerable: 422, as the document says (400 is for what is not a month at all).
-        guard from.first <= to.first else { throw ValidationFailure(["from": "is after to"], reason: "from must not be after to") }
-        var months = [from]
-        while months.last!.first < to.first {
-            months.append(months.last!.following)
-            if months.count > Self.maximumMonths {
-                throw ValidationFailure(["from": "more than \(Self.maximumMonths) months"], reason: "Ask for \(Self.maximumMonths) months at most")
-            }
-        }
-        var branchID: UUID?
-        if let code = req.query[String.self, at: "branch"], !code.isEmpty {
-            guard let branch = try await Branch.query(on: req.db).filter(\.$code == code.uppercased()).first() else {
-                throw ValidationFailure(["branch": "no branch has this code"], reason: "Unknown branch \(code)")
-            }
-            branchID = branch.id
-        }
+        let range = try MonthRange(req, today: today)
+        let months = range.months, from = range.from, to = range.to
+        let branchID = try await MonthRange.branch(req).id
         let commitment = req.query[String.self, at: "commitment"]
         if let commitment, UUID(uuidString: commitment) == nil {
             throw ValidationFailure(["commitment": "is not a commitment id"], reason: "commitment is a UUID", status: .badRequest)

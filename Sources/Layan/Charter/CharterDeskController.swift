@@ -52,8 +52,7 @@ struct CharterDeskController: RouteCollection {
         }
         return try await req.view.render("Charter/achievement", AchievementPage(
             layout: await LayoutContext.make(for: req, title: req.t("charter.desk.title")),
-            branches: [Choice(value: "", label: req.t("charter.desk.agency"), selected: branchID == nil)]
-                + branches.map { Choice(value: $0.id!.uuidString, label: "\($0.code) — \($0.name)", selected: $0.id == branchID) },
+            branches: Choice.branches(branches, key: .id, selected: branchID?.uuidString, req),
             review: CharterReviewContext(table.inForce, req), grid: grid, lastMonth: lastMonth,
             manual: try await CharterManualController.section(req, table: table, branches: branches, today: today),
             canManage: req.staff?.allows(.manageCharter) ?? false, editHref: SiteURL.charterDesk(.edit).path,

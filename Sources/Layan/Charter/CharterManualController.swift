@@ -35,7 +35,7 @@ struct CharterManualController: RouteCollection {
         return Section(
             commitments: manual.map { Choice(value: $0.lineage.uuidString, label: $0.commitment.text(in: req.language), selected: false) },
             months: table.months.reversed().map { Choice(value: $0.key, label: MalaysianTime.month($0.first, in: req.language), selected: $0 == CharterMonth(containing: today).previous) },
-            branches: [Choice(value: "", label: req.t("charter.desk.agency"), selected: true)] + branches.map { Choice(value: $0.id!.uuidString, label: "\($0.code) — \($0.name)", selected: false) },
+            branches: Choice.branches(branches, key: .id, selected: nil, req),
             entered: figures.map { figure in
                 ManualRow(commitment: manual.first { $0.lineage == figure.lineage }?.commitment.text(in: req.language) ?? "",
                           month: CharterMonth(key: figure.month).map { MalaysianTime.month($0.first, in: req.language) } ?? figure.month,

@@ -23,9 +23,8 @@ struct SatisfactionAPIController: RouteCollection {
     }
 
     func rate(req: Request) async throws -> Response {
-        guard let key = try? req.content.get(String.self, at: "key"), (try? await RatingController.ticket(req, key: key)) != nil else { throw NoProof() }
+        guard let key = try? req.content.get(String.self, at: "key"), let ticket = try? await RatingController.ticket(req, key: key) else { throw NoProof() }
         let input = try req.content.decode(RatingInput.self)
-        let ticket = try await RatingController.ticket(req, key: input.key)
         let rating = try await SatisfactionEngine(app: req.application).rate(ticket, score: input.score, reason: input.reason, comment: input.comment,
                                                                               via: .api, device: nil, staff: req.staff)
         return try await RatingDTO(id: rating.id!, ticketId: rating.ticketID, score: rating.score, reason: rating.reason, ratedAt: rating.ratedAt)

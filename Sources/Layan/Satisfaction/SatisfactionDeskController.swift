@@ -23,27 +23,8 @@ struct SatisfactionDeskController: RouteCollection {
 
     /// The report's filter from the query: months `from`–`to` (default the last 12), `branch` code, `source`, `by`.
     static func query(_ req: Request) async throws -> (SatisfactionFigures.Filter, SatisfactionFigures.Dimension, branchCode: String) {
-        let today = LocalDate(req.application.clock.now())
-        func month(_ name: String, _ fallback: CharterMonth) throws -> CharterMonth {
-            guard let text = req.query[String.self, at: name], !text.isEmpty else { return fallback }
-            guard let month = CharterMonth(key: text) else {
-                throw ValidationFailure([name: "is a month, YYYY-MM"], reason: req.t("satisfaction.badMonth"), status: .badRequest)
-            }
-            return month
-        }
-        let to = try month("to", CharterMonth(containing: today))
-        let from = try month("from", to.lastMonths(12)[0])
-        guard from.first <= to.first, to.lastMonths(37)[0].first <= from.first else {
-            throw ValidationFailure(["from": "at most 36 months before to"], reason: req.t("satisfaction.badRange"))
-        }
-        var branchID: UUID?
-        let code = req.query[String.self, at: "branch"]?.uppercased() ?? ""
-        if !code.isEmpty {
-            guard let branch = try await Branch.query(on: req.db).filter(\.$code == code).first() else {
-                throw ValidationFailure(["branch": "no branch has this code"], reason: req.t("satisfaction.badBranch"))
-            }
-            branchID = branch.id
-        }
+        let range = try MonthRange(req, today: LocalDate(req.application.clock.now()))
+        let (branchID, code) = try await MonthRange.branch(req)
         let source = try req.query[String.self, at: "source"].flatMap { $0.isEmpty ? nil : $0 }.map { text in
             guard let source = SatisfactionFigures.Source(rawValue: text) else {
                 throw ValidationFailure(["source": "counter or case"], reason: req.t("satisfaction.badSource"), status: .badRequest)
@@ -54,7 +35,7 @@ struct SatisfactionDeskController: RouteCollection {
         guard let by = byText.isEmpty ? .month : SatisfactionFigures.Dimension(rawValue: byText) else {
             throw ValidationFailure(["by": "month, branch, counter, officer, service or channel"], reason: req.t("satisfaction.badDimension"), status: .badRequest)
         }
-        return (SatisfactionFigures.Filter(from: from.first, until: to.next, branchID: branchID, source: source), by, code)
+        return (SatisfactionFigures.Filter(from: range.from.first, until: range.to.next, branchID: branchID, source: source), by, code)
     }
 
     struct Figure: Encodable, Sendable {
@@ -132,8 +113,7 @@ struct SatisfactionDeskController: RouteCollection {
         return try await req.view.render("Satisfaction/report", ReportPage(
             layout: await LayoutContext.make(for: req, title: req.t("satisfaction.title")),
             from: CharterMonth(containing: filter.from).key, to: CharterMonth(containing: filter.until.adding(days: -1)).key,
-            branches: [Choice(value: "", label: req.t("charter.desk.agency"), selected: code.isEmpty)]
-                + branches.map { Choice(value: $0.code, label: "\($0.code) — \($0.name)", selected: $0.code == code) },
+            branches: Choice.branches(branches, key: .code, selected: code, req),
             sources: [Choice(value: "", label: req.t("satisfaction.source.all"), selected: filter.source == nil)]
                 + SatisfactionFigures.Source.allCases.map { Choice(value: $0.rawValue, label: req.t("satisfaction.source.\($0.rawValue)"), selected: filter.source == $0) },
             dimensions: SatisfactionFigures.Dimension.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: $0 == by) },
@@ -267,6 +247,7 @@ struct SatisfactionDeskController: RouteCollection {
         }
         settings.minimumResponses = minimum; settings.surveyDays = days; settings.followUpAtOrBelow = below; settings.ratingWindowMinutes = window
         try await settings.save(on: req.db)
+        req.application.satisfactionSettings.forget()
         try await req.flash("success", req.t("satisfaction.settings.saved"))
         return req.seeOther(.satisfaction(.devices))
     }

@@ -53,7 +53,7 @@ struct SatisfactionEngine {
         // Issue #20: no officer can rate their own service.
         if staff?.id == officerID { throw Failure.ownService }
         let now = app.clock.now()
-        let settings = try await SatisfactionSettings.current(on: db)
+        let settings = try await SatisfactionSettings.values(app)
         if let device {
             // Issue #20: a tablet is locked to its counter and offers the faces only just after service.
             guard device.$counter.id == counterID else { throw Failure.wrongCounter }
@@ -61,7 +61,7 @@ struct SatisfactionEngine {
         } else if now.timeIntervalSince(completedAt) > Self.phoneWindow {
             throw Failure.tooLate
         }
-        if try await CounterRating.query(on: db).filter(\.$ticketID == ticket.id!).count() > 0 { throw Failure.alreadyRated }
+        // One rating per ticket: the ticket's unique rating row refuses a second (checked after, not before, the write).
         let rating = CounterRating()
         rating.ticketID = ticket.id!; rating.branchID = ticket.$branch.id; rating.counterID = counterID; rating.officerID = officerID
         rating.serviceID = ticket.$service.id; rating.day = ticket.serviceDate; rating.score = score; rating.reason = reason
@@ -135,7 +135,7 @@ struct SatisfactionEngine {
 
     /// The ticket a tablet offers now: the last served at its counter within the window and not yet rated.
     func ticketToRate(at device: RatingDevice) async throws -> Ticket? {
-        let settings = try await SatisfactionSettings.current(on: db)
+        let settings = try await SatisfactionSettings.values(app)
         let since = app.clock.now().addingTimeInterval(-Double(settings.ratingWindowMinutes * 60))
         guard let ticket = try await Ticket.query(on: db).filter(\.$counter.$id == device.$counter.id).filter(\.$status == .done)
             .filter(\.$completedAt >= since).sort(\.$completedAt, .descending).first() else { return nil }

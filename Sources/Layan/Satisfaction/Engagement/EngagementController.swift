@@ -42,8 +42,7 @@ struct EngagementController: RouteCollection {
                            attendance: s.attendance, items: items.filter { $0.sessionID == s.id }.count)
             }, canManage: req.staff?.allows(.manageSatisfaction) == true,
             kinds: EngagementSession.Kind.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: false) },
-            branches: [Choice(value: "", label: req.t("charter.desk.agency"), selected: true)]
-                + branches.map { Choice(value: $0.id!.uuidString, label: "\($0.code) — \($0.name)", selected: false) },
+            branches: Choice.branches(branches, key: .id, selected: nil, req),
             action: SiteURL.satisfaction(.engagement).path, today: LocalDate(req.application.clock.now()).iso))
     }
 

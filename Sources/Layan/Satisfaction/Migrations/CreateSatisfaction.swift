@@ -7,8 +7,9 @@ import SQLKit
 /// low scores, the agency's settings, and the daily counts every report reads — kept by the database itself, so a
 /// year of five million ratings is a few hundred thousand summary rows, never a scan of the ratings.
 struct CreateSatisfaction: AsyncMigration {
-    /// Answers per day (the service day of the ticket, the day the case's survey was sent), source, question, branch,
-    /// counter, officer, service, case type, channel and score; `served`/`sent` rows (score 0) count what could have
+    /// Answers per month (of the ticket's service day, of the day the case's survey was sent), source, question, branch,
+    /// counter, officer, service, case type, channel and score — by month, since reports cover whole months and a
+    /// month holds a twentieth of a year's days' rows; `served`/`sent` rows (score 0) count what could have
     /// been rated, for the response rate. A counter's case type is ''; a case's counter and service are `none`.
     static let counts = "satisfaction_counts"
     static let none = "00000000-0000-0000-0000-000000000000"
@@ -28,14 +29,14 @@ struct CreateSatisfaction: AsyncMigration {
     }
 
     static let keptRatings = kept(source: CounterRating.schema, watched: "score", name: "counter_ratings_counted", counts: { _ in "TRUE" }) { row in
-        [("day", "\(row).day"), ("source", "'counter'"), ("question", "'overall'"), ("branch_id", "\(row).branch_id"), ("counter_id", "\(row).counter_id"),
+        [("month", "SUBSTR(\(row).day, 1, 7)"), ("source", "'counter'"), ("question", "'overall'"), ("branch_id", "\(row).branch_id"), ("counter_id", "\(row).counter_id"),
          ("officer_id", "\(row).officer_id"), ("service_id", "\(row).service_id"), ("case_type", "''"), ("channel", "'counter'"), ("score", "\(row).score")]
     }
 
     /// Why customers rated as they did, by the rating's score (`reason:not_friendly`, …), once they say.
     static let keptReasons = kept(source: CounterRating.schema, watched: "reason", name: "counter_ratings_reasons",
                                   counts: { "\($0).reason IS NOT NULL" }) { row in
-        [("day", "\(row).day"), ("source", "'counter'"), ("question", "'reason:' || \(row).reason"), ("branch_id", "\(row).branch_id"),
+        [("month", "SUBSTR(\(row).day, 1, 7)"), ("source", "'counter'"), ("question", "'reason:' || \(row).reason"), ("branch_id", "\(row).branch_id"),
          ("counter_id", "\(row).counter_id"), ("officer_id", "\(row).officer_id"), ("service_id", "\(row).service_id"), ("case_type", "''"),
          ("channel", "'counter'"), ("score", "\(row).score")]
     }
@@ -43,13 +44,13 @@ struct CreateSatisfaction: AsyncMigration {
     /// Tickets served to the end at a counter: what could have been rated.
     static let keptServed = kept(source: "tickets", watched: "status, counter_id, officer_id, service_id", name: "tickets_satisfaction_served",
                                  counts: { "\($0).status = 'done' AND \($0).counter_id IS NOT NULL AND \($0).officer_id IS NOT NULL" }) { row in
-        [("day", "\(row).service_date"), ("source", "'counter'"), ("question", "'served'"), ("branch_id", "\(row).branch_id"),
+        [("month", "SUBSTR(\(row).service_date, 1, 7)"), ("source", "'counter'"), ("question", "'served'"), ("branch_id", "\(row).branch_id"),
          ("counter_id", "\(row).counter_id"), ("officer_id", "\(row).officer_id"), ("service_id", "\(row).service_id"), ("case_type", "''"),
          ("channel", "'counter'"), ("score", "0")]
     }
 
     static func caseKey(_ row: String, question: String, score: String) -> [(String, String)] {
-        [("day", "\(row).day"), ("source", "'case'"), ("question", "'\(question)'"), ("branch_id", "\(row).branch_id"), ("counter_id", "'\(none)'"),
+        [("month", "SUBSTR(\(row).day, 1, 7)"), ("source", "'case'"), ("question", "'\(question)'"), ("branch_id", "\(row).branch_id"), ("counter_id", "'\(none)'"),
          ("officer_id", "\(row).officer_id"), ("service_id", "'\(none)'"), ("case_type", "\(row).case_type"), ("channel", "\(row).channel"), ("score", score)]
     }
 
@@ -140,18 +141,18 @@ struct CreateSatisfaction: AsyncMigration {
             .create()
         let sql = database.sql
         try await sql.raw("""
-            CREATE TABLE \(unsafeRaw: Self.counts) (day TEXT NOT NULL, source TEXT NOT NULL, question TEXT NOT NULL, branch_id UUID NOT NULL,
+            CREATE TABLE \(unsafeRaw: Self.counts) (month TEXT NOT NULL, source TEXT NOT NULL, question TEXT NOT NULL, branch_id UUID NOT NULL,
               counter_id UUID NOT NULL, officer_id UUID NOT NULL, service_id UUID NOT NULL, case_type TEXT NOT NULL, channel TEXT NOT NULL,
               score BIGINT NOT NULL, n BIGINT NOT NULL,
-              PRIMARY KEY (day, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score))
+              PRIMARY KEY (month, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score))
             """).run()
         for kept in Self.allKept { try await kept.install(on: sql) }
         // Tickets already served before this migration: what could have been rated (none was).
         try await sql.raw("""
-            INSERT INTO \(unsafeRaw: Self.counts) (day, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score, n)
-            SELECT service_date, 'counter', 'served', branch_id, counter_id, officer_id, service_id, '', 'counter', 0, COUNT(*) FROM tickets
+            INSERT INTO \(unsafeRaw: Self.counts) (month, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score, n)
+            SELECT SUBSTR(service_date, 1, 7), 'counter', 'served', branch_id, counter_id, officer_id, service_id, '', 'counter', 0, COUNT(*) FROM tickets
             WHERE status = 'done' AND counter_id IS NOT NULL AND officer_id IS NOT NULL
-            GROUP BY service_date, branch_id, counter_id, officer_id, service_id
+            GROUP BY SUBSTR(service_date, 1, 7), branch_id, counter_id, officer_id, service_id
             """).run()
     }
 

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import Vapor
 
 /// A customer's rating of one counter visit (issue #20): one per ticket, five faces and an optional reason and
 /// comment. The officer, counter and service come from the ticket; the customer stays anonymous.
@@ -117,6 +118,16 @@ final class SatisfactionSettings: Model, @unchecked Sendable {
 
     init() {}
 
+    /// The settings as values, kept a second: read for every rating, changed a few times a year (saving forgets them).
+    struct Values: Sendable { let minimumResponses: Int; let surveyDays: Int; let followUpAtOrBelow: Int; let ratingWindowMinutes: Int }
+    static func values(_ app: Application) async throws -> Values {
+        try await app.satisfactionSettings.value {
+            let row = try await current(on: app.db)
+            return Values(minimumResponses: row.minimumResponses, surveyDays: row.surveyDays, followUpAtOrBelow: row.followUpAtOrBelow,
+                          ratingWindowMinutes: row.ratingWindowMinutes)
+        }
+    }
+
     /// The one row, made with the defaults when missing.
     static func current(on db: any Database) async throws -> SatisfactionSettings {
         if let row = try await SatisfactionSettings.query(on: db).first() { return row }
@@ -124,5 +135,15 @@ final class SatisfactionSettings: Model, @unchecked Sendable {
         row.minimumResponses = 10; row.surveyDays = 14; row.followUpAtOrBelow = 2; row.ratingWindowMinutes = 10
         try await row.create(on: db)
         return row
+    }
+}
+
+extension Application {
+    private struct SatisfactionSettingsKey: StorageKey { typealias Value = KeptForAWhile<SatisfactionSettings.Values> }
+
+    /// The agency's satisfaction settings, kept a second. Set in `configure`.
+    var satisfactionSettings: KeptForAWhile<SatisfactionSettings.Values> {
+        get { storage[SatisfactionSettingsKey.self]! }
+        set { storage[SatisfactionSettingsKey.self] = newValue }
     }
 }

@@ -85,8 +85,7 @@ struct ProposalController: RouteCollection {
             title: title, details: details, evidence: evidence, due: due,
             sources: ProposalSource.allCases.map { Choice(value: $0.rawValue, label: req.t($0.catalogueKey), selected: $0 == source) },
             owners: staff.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: $0.id == owner) },
-            branches: [Choice(value: "", label: req.t("charter.desk.agency"), selected: branch == nil)]
-                + branches.map { Choice(value: $0.id!.uuidString, label: "\($0.code) — \($0.name)", selected: $0.id == branch) },
+            branches: Choice.branches(branches, key: .id, selected: branch?.uuidString, req),
             errors: errors.mapValues { req.t($0) }))
     }
 

@@ -6,7 +6,7 @@ import SQLKit
 
 /// Reads satisfaction from the daily counts the database keeps (`CreateSatisfaction`): per month, branch, counter,
 /// officer, service or channel, the answers on the 1–5 scale, how many could have answered, and the reasons given.
-/// A rating counts on its ticket's service day, a case survey on the day it was sent (Malaysian time).
+/// A rating counts in the month of its ticket's service day, a case survey in the month it was sent (Malaysian time).
 struct SatisfactionFigures {
     let db: any Database
 
@@ -49,7 +49,7 @@ struct SatisfactionFigures {
     /// Every line of `dimension` within `filter`, one query over the kept counts.
     func lines(by dimension: Dimension, _ filter: Filter) async throws -> [Line] {
         let key: any SQLExpression = switch dimension {
-        case .month: SQLFunction("SUBSTR", args: SQLColumn("day"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7"))
+        case .month: SQLColumn("month")
         case .branch: SQLColumn("branch_id")
         case .counter: SQLColumn("counter_id")
         case .officer: SQLColumn("officer_id")
@@ -60,7 +60,9 @@ struct SatisfactionFigures {
         var query = db.sql.select().column(key, as: "k").column("source").column("question").column("score")
             .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "n")
             .from(CreateSatisfaction.counts)
-            .where("day", .greaterThanOrEqual, SQLBind(filter.from.iso)).where("day", .lessThan, SQLBind(filter.until.iso))
+            // Whole months: the counts are kept by month.
+            .where("month", .greaterThanOrEqual, SQLBind(CharterMonth(containing: filter.from).key))
+            .where("month", .lessThanOrEqual, SQLBind(CharterMonth(containing: filter.until.adding(days: -1)).key))
         if let branch = filter.branchID { query = query.where("branch_id", .equal, SQLBind(branch)) }
         if let source = filter.source { query = query.where("source", .equal, SQLBind(source.rawValue)) }
         if dimension == .counter { query = query.where("source", .equal, SQLBind(Source.counter.rawValue)) }

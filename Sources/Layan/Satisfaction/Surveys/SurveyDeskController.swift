@@ -102,13 +102,11 @@ struct SurveyDeskController: RouteCollection {
 
     func show(req: Request) async throws -> View {
         let survey = try await survey(req)
-        let today = LocalDate(req.application.clock.now())
-        let to = req.query[String.self, at: "to"].flatMap(CharterMonth.init(key:)) ?? CharterMonth(containing: today)
-        let from = req.query[String.self, at: "from"].flatMap(CharterMonth.init(key:)) ?? to.lastMonths(12)[0]
-        let code = req.query[String.self, at: "branch"]?.uppercased() ?? ""
+        let range = try MonthRange(req, today: LocalDate(req.application.clock.now()))
+        let (from, to) = (range.from, range.to)
+        let (branchID, code) = try await MonthRange.branch(req)
         let branches = try await Branch.query(on: req.db).sort(\.$code).all()
-        let branchID = branches.first { $0.code == code }?.id
-        let results = try await PeriodicSurveyResults.read(survey, from: from.first <= to.first ? from : to, to: to, branchID: branchID, on: req.db)
+        let results = try await PeriodicSurveyResults.read(survey, from: from, to: to, branchID: branchID, on: req.db)
         let minimum = try await SatisfactionSettings.current(on: req.db).minimumResponses
         let suppressed = results.responses < minimum
         func fmt(_ value: Double?, _ digits: Int = 2) -> String { suppressed ? "—" : value.map { String(format: "%.\(digits)f", $0) } ?? "—" }
@@ -143,8 +141,7 @@ struct SurveyDeskController: RouteCollection {
         return try await req.view.render("Satisfaction/survey", ShowPage(
             layout: await LayoutContext.make(for: req, title: survey.title(in: req.language)), title: survey.title(in: req.language),
             status: req.t("survey.status.\(survey.status.rawValue)"), version: survey.version, from: from.key, to: to.key,
-            branches: [Choice(value: "", label: req.t("charter.desk.agency"), selected: code.isEmpty)]
-                + branches.map { Choice(value: $0.code, label: "\($0.code) — \($0.name)", selected: $0.code == code) },
+            branches: Choice.branches(branches, key: .code, selected: code, req),
             responses: results.responses, suppressed: suppressed, minimum: minimum, index: fmt(index.index, 1),
             stars: suppressed ? "" : index.stars?.symbols ?? "", nps: suppressed ? nil : nps.map(String.init),
             groups: results.groups.map { group, gap in
