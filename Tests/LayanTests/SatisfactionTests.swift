@@ -184,6 +184,37 @@ import VaporTesting
         }
     }
 
+    @Test func aWhatsAppCustomerRatesByReplyingWithANumber() async throws {
+        try await withLayan(clock: FixedClock(Self.now)) { app in
+            // given a complaint that came by WhatsApp and was resolved in that conversation
+            let f = try await CaseFixture.make(app)
+            let intake = MessageIntake(db: app.db, app: app)
+            func message(_ id: String, _ text: String) -> InboundMessage {
+                InboundMessage(channel: .whatsapp, provider: "whatsapp-cloud", providerMessageID: id, sender: "60123456789", senderName: "Aminah", text: text,
+                               replyRoute: ReplyRoute(channel: .whatsappCloud, recipient: "60123456789", sender: "1055"))
+            }
+            guard case let .filed(reference) = try await intake.take(message("m1", "Lampu jalan rosak di Jalan 7")) else { Issue.record("not filed"); return }
+            let record = try #require(try await CaseRecord.query(on: app.db).filter(\.$reference == reference).first())
+            for action in [CaseAction.acknowledge, .start, .resolve] {
+                _ = try await f.engine(app).transition(record.id!, action, details: .init(note: action == .resolve ? "Lampu dibaiki." : nil), by: .system)
+            }
+            // then the resolution in the conversation asks for a number
+            let asked = try await OutboxMessage.query(on: app.db).all().last { $0.body.contains("/tinjauan/") }
+            #expect(asked?.channel == .whatsappCloud && asked?.body.contains("1 (sangat tidak berpuas hati) hingga 5") == true)
+            // when the customer replies "2"
+            let outcome = try await intake.take(message("m2", " 2 "))
+            // then it is the survey's answer — not a message on the case, nor a new case — and a low one is followed up
+            #expect(outcome == .continued(reference))
+            let survey = try #require(try await CaseSurvey.query(on: app.db).filter(\.$caseID == record.id!).first())
+            #expect(survey.outcome == 2 && survey.answeredAt != nil && survey.manner == nil)
+            #expect(try await SatisfactionFollowUp.query(on: app.db).filter(\.$caseID == record.id).count() == 1)
+            #expect(try await CaseRecord.query(on: app.db).count() == 1)
+            // and a second "5" does not change the answer: the survey was used up
+            _ = try await intake.take(message("m3", "5"))
+            #expect(try await CaseSurvey.find(survey.id, on: app.db)?.outcome == 2)
+        }
+    }
+
     @Test func aSurveyLinkMadeUpOrExpiredIsRefused() async throws {
         try await withLayan(clock: FixedClock(Self.now)) { app in
             // given a resolved case's survey

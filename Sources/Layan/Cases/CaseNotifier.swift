@@ -50,7 +50,8 @@ struct CaseNotifier: Sendable {
         let subject = catalogue.text("notify.case.subject", language, values)
         var lines = [catalogue.text("notify.case.greeting", language, values), "", opening]
         if let note { lines += ["", note] }
-        let surveyLine = survey.map { catalogue.text("notify.case.survey", language, ["link": $0]) }
+        // In a conversation the customer may simply reply with a number (CaseSurveys.answerByReply).
+        let surveyLine = survey.map { catalogue.text(conversation == nil ? "notify.case.survey" : "notify.case.surveyReply", language, ["link": $0]) }
         if let surveyLine { lines += ["", surveyLine] }
         lines += ["", catalogue.text("notify.case.link", language, values), "", catalogue.text("notify.case.signature", language, values)]
         let body: String = switch channel {

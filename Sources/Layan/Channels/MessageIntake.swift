@@ -66,6 +66,13 @@ struct MessageIntake {
         let entry = IntakeEntry.New(at: now, channel: message.channel, provider: message.provider, providerMessageID: message.providerMessageID,
                                     sender: message.sender, summary: summary, outcome: .filed)
         do {
+            // Issue #20: "4" in answer to a resolution's survey question is the customer's rating, not a new case.
+            if let rated = try await CaseSurveys(app: app).answerByReply(provider: message.provider, sender: message.sender, channel: message.channel,
+                                                                          text: text, on: db) {
+                try await IntakeEntry.record(.init(at: now, channel: message.channel, provider: message.provider, providerMessageID: message.providerMessageID,
+                                                   sender: message.sender, summary: summary, outcome: .continued, reason: "survey answer for \(rated)"), on: db)
+                return .continued(rated)
+            }
             if let open = try await openCase(of: message) {
                 var rows = InsertBatch()
                 rows.add(IntakeEntry.New(at: now, channel: message.channel, provider: message.provider, providerMessageID: message.providerMessageID,

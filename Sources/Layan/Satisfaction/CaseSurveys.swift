@@ -82,6 +82,40 @@ struct CaseSurveys {
     }
 }
 
+extension CaseSurveys {
+    /// A reply of one digit, 1–5, in the conversation a resolved case came from (issue #20: "answering by reply"): the
+    /// overall score, kept as the outcome question, for the sender's newest survey still unanswered and unexpired.
+    /// Returns the case's reference when the reply was taken as an answer.
+    func answerByReply(provider: String, sender: String, channel: CaseChannel, text: String, on db: any Database) async throws -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count == 1, let score = Int(trimmed), (1...5).contains(score) else { return nil }
+        struct Row: Decodable { let id: UUID; let reference: String }
+        let now = app.clock.now()
+        guard let found = try await db.sql.raw("""
+            SELECT s.id, c.reference FROM \(unsafeRaw: IntakeEntry.schema) i
+            JOIN \(unsafeRaw: CaseRecord.schema) c ON c.id = i.case_id JOIN \(unsafeRaw: CaseSurvey.schema) s ON s.case_id = c.id
+            WHERE i.provider = \(bind: provider) AND i.sender = \(bind: sender) AND c.channel = \(bind: channel.rawValue)
+              AND s.answered_at IS NULL AND s.expires_at > \(bind: now)
+            ORDER BY s.sent_at DESC LIMIT 1
+            """).first(decoding: Row.self) else { return nil }
+        let settings = try await SatisfactionSettings.values(app)
+        try await db.transaction { db in
+            let claimed = try await CaseSurvey.query(on: db).filter(\.$id == found.id).filter(\.$answeredAt == nil).first()
+            guard let survey = claimed else { return }
+            survey.answeredAt = now
+            survey.outcome = score
+            try await survey.save(on: db)
+            if score <= settings.followUpAtOrBelow {
+                let row = SatisfactionFollowUp()
+                row.source = .case; row.recordID = survey.id!; row.branchID = survey.branchID; row.caseID = survey.caseID; row.lowest = score
+                row.summary = "overall \(score)/5 (reply)"; row.status = .open; row.createdAt = now
+                try await row.create(on: db)
+            }
+        }
+        return found.reference
+    }
+}
+
 extension Application {
     /// The key that signs survey links, derived from the personal-data key (one secret to keep, a key per use).
     var surveyLink: SurveyLink {

@@ -149,6 +149,7 @@ struct SatisfactionDeskController: RouteCollection {
         let closedBy: String?
         let caseHref: String?
         let recoveryHref: String?
+        let proposalHref: String
         let closeAction: String
     }
     struct FollowUpsPage: Encodable, Sendable { let layout: LayoutContext; let rows: [FollowUpRow]; let canClose: Bool }
@@ -164,6 +165,9 @@ struct SatisfactionDeskController: RouteCollection {
                             note: row.note, closedBy: row.closedBy,
                             caseHref: row.caseID.map { SiteURL.cases(.show($0.uuidString)).path },
                             recoveryHref: row.caseID.map { SiteURL.cases(.recoveryForCase($0.uuidString)).path },
+                            // A low score is evidence for an improvement: the proposal form opens with it.
+                            proposalHref: SiteURL.satisfaction(.newProposal).path(["source": ProposalSource.lowScore.rawValue,
+                                                                                   "evidence": "\(branches[row.branchID] ?? ""): \(row.summary)"]),
                             closeAction: SiteURL.satisfaction(.closeFollowUp(row.id!.uuidString)).path)
             }, canClose: req.staff?.allows(.manageSatisfaction) ?? false))
     }
