@@ -111,7 +111,7 @@ def test_a_complaint_from_the_portal_to_the_customers_confirmation(browser, serv
     for name, score in [("outcome", 5), ("time_taken", 4), ("manner", 5)]:
         browser.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{score}']").click()
     submit(browser, "form button[type=submit]")
-    assert "Terima kasih" in browser.find_element(By.CSS_SELECTOR, ".lead").text
+    assert browser.find_elements(By.CSS_SELECTOR, "p.lead[role=status]"), browser.find_element(By.TAG_NAME, "main").text
     assert not browser.find_elements(By.CSS_SELECTOR, "input[name='outcome']")
 
     # And a stranger with the reference but another e-mail learns nothing.

@@ -62,12 +62,13 @@ struct CaseSurveys {
         let settings = try await SatisfactionSettings.current(on: app.db)
         try await app.db.writeTransaction { db in
             // Answered once: the update only takes a survey still unanswered, whoever else is submitting it.
-            let claimed = try await CaseSurvey.query(on: db).filter(\.$id == survey.id!).filter(\.$answeredAt == nil)
+            try await CaseSurvey.query(on: db).filter(\.$id == survey.id!).filter(\.$answeredAt == nil)
                 .set(\.$answeredAt, to: now).set(\.$outcome, to: answers.outcome).set(\.$timeTaken, to: answers.timeTaken)
                 .set(\.$manner, to: answers.manner).set(\.$useAgain, to: answers.useAgain)
                 .set(\.$comment, to: SatisfactionEngine.cleanComment(answers.comment)).update()
-            _ = claimed
-            guard let stored = try await CaseSurvey.find(survey.id, on: db), stored.answeredAt == now else { throw SatisfactionEngine.Failure.alreadyAnswered }
+            // Ours if it now carries our moment (a stored date reads back within a microsecond, not always to the bit).
+            guard let stored = try await CaseSurvey.find(survey.id, on: db), let answered = stored.answeredAt,
+                  abs(answered.timeIntervalSince(now)) < 0.000_5 else { throw SatisfactionEngine.Failure.alreadyAnswered }
             let lowest = min(answers.outcome, answers.timeTaken, answers.manner)
             if lowest <= settings.followUpAtOrBelow {
                 let row = SatisfactionFollowUp()

@@ -90,6 +90,7 @@ struct SatisfactionDeskController: RouteCollection {
         let engagementHref: String
         let tabletsHref: String
         let surveysHref: String
+        let canManage: Bool
     }
 
     func report(req: Request) async throws -> View {
@@ -127,7 +128,8 @@ struct SatisfactionDeskController: RouteCollection {
             csvHref: SiteURL.satisfaction(.reportCSV).path + query, followUpsHref: SiteURL.satisfaction(.followUps).path,
             openFollowUps: try await SatisfactionFollowUp.query(on: req.db).filter(\.$status == .open).count(),
             proposalsHref: SiteURL.satisfaction(.proposals).path, engagementHref: SiteURL.satisfaction(.engagement).path,
-            tabletsHref: SiteURL.satisfaction(.devices).path, surveysHref: SiteURL.satisfaction(.surveys).path))
+            tabletsHref: SiteURL.satisfaction(.devices).path, surveysHref: SiteURL.satisfaction(.surveys).path,
+            canManage: req.staff?.allows(.manageSatisfaction) == true))
     }
 
     func csv(req: Request) async throws -> Response {
@@ -163,8 +165,9 @@ struct SatisfactionDeskController: RouteCollection {
                 FollowUpRow(id: row.id!.uuidString, created: MalaysianTime.dateTime(row.createdAt, in: req.language), branch: branches[row.branchID] ?? "",
                             source: req.t("satisfaction.source.\(row.source.rawValue)"), summary: row.summary, open: row.status == .open,
                             note: row.note, closedBy: row.closedBy,
-                            caseHref: row.caseID.map { SiteURL.cases(.show($0.uuidString)).path },
-                            recoveryHref: row.caseID.map { SiteURL.cases(.recoveryForCase($0.uuidString)).path },
+                            // Links only to what this officer may open.
+                            caseHref: req.staff?.allows(.viewCases) == true ? row.caseID.map { SiteURL.cases(.show($0.uuidString)).path } : nil,
+                            recoveryHref: req.staff?.allows(.handleCases) == true ? row.caseID.map { SiteURL.cases(.recoveryForCase($0.uuidString)).path } : nil,
                             // A low score is evidence for an improvement: the proposal form opens with it.
                             proposalHref: SiteURL.satisfaction(.newProposal).path(["source": ProposalSource.lowScore.rawValue,
                                                                                    "evidence": "\(branches[row.branchID] ?? ""): \(row.summary)"]),

@@ -11,7 +11,7 @@ struct PeriodicSurveyController: RouteCollection {
         open.get(.satisfaction(.periodic(":code")), use: form)
         open.post(.satisfaction(.periodic(":code")), use: submit)
         open.get(.satisfaction(.periodicQR(":code")), use: qr)
-        open.get(.satisfaction(.periodicPrint(":code")), use: print)
+        open.get(.satisfaction(.periodicPrint(":code")), use: printable)
     }
 
     struct Page: Encodable, Sendable {
@@ -39,7 +39,7 @@ struct PeriodicSurveyController: RouteCollection {
         try await page(req, error: nil, paper: false)
     }
 
-    func print(req: Request) async throws -> Response {
+    func printable(req: Request) async throws -> Response {
         try await page(req, error: nil, paper: true)
     }
 
