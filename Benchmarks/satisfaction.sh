@@ -80,7 +80,7 @@ for ENGINE in $ENGINES; do
   .venv/bin/python Benchmarks/satisfaction_data.py "$WORK" "$TODAY" "$WORK/items.tsv" "$RATINGS" "$CASES" "$RESPONSES" "$BRANCHES"
   if [ "$ENGINE" = postgres ]; then
     "$PG_BINDIR/psql" -q "$DATABASE_URL" <<SQL
-\\copy satisfaction_counts (month, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score, n) FROM '$WORK/satisfaction.tsv'
+\\copy satisfaction_rollup (dimension, month, source, question, branch_id, k, score, n) FROM '$WORK/satisfaction.tsv'
 \\copy periodic_survey_counts (survey_id, item_id, month, branch_id, expectation, perception, value, n) FROM '$WORK/periodic.tsv'
 \\copy periodic_survey_responses (id, survey_id, version, channel, branch_id, day, submitted_at) FROM '$WORK/responses.tsv'
 ANALYZE;
@@ -94,7 +94,7 @@ def load(table, columns, file, ints):
     with open(f"{work}/{file}") as f:
         rows = ([int(v) if i in ints else v for i, v in enumerate(r)] for r in csv.reader(f, delimiter="\t"))
         db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({','.join('?' * len(columns.split(',')))})", rows)
-load("satisfaction_counts", "month, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score, n", "satisfaction.tsv", {9, 10})
+load("satisfaction_rollup", "dimension, month, source, question, branch_id, k, score, n", "satisfaction.tsv", {6, 7})
 load("periodic_survey_counts", "survey_id, item_id, month, branch_id, expectation, perception, value, n", "periodic.tsv", {4, 5, 6, 7})
 load("periodic_survey_responses", "id, survey_id, version, channel, branch_id, day, submitted_at", "responses.tsv", {2})
 db.commit()

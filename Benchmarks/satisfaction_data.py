@@ -1,5 +1,5 @@
 """Writes a year of a national agency's satisfaction counts (issue #20, item 8), as the database's triggers keep them
-(satisfaction_counts — CreateSatisfaction.swift; periodic_survey_counts — PeriodicSurvey.swift): RATINGS counter
+(satisfaction_rollup — RollUpSatisfactionCounts.swift; periodic_survey_counts — PeriodicSurvey.swift): RATINGS counter
 ratings at BRANCHES branches (6 counters, 8 officers, 3 services each; each working day every counter staffed by one
 officer), with a response rate near a third, the reasons given with one in four; CASES case surveys (sent and answered,
 three questions each); and RESPONSES periodic survey responses to the demo's PKPA survey (its items read from ITEMS).
@@ -74,10 +74,19 @@ def main(out, end, items_file, ratings, cases, responses, branches):
             for (officer, t, ch), cell in cells.items():
                 for (q, s), k in cell.items():
                     add((month, "case", branch, NONE, officer, NONE, t, ch, q, s), k)
+    # Kept by report line, as RollUpSatisfactionCounts keeps them: the branch, counter, officer, service and channel.
+    rollup = {}
+    for (month, source, branch, counter, officer, service, case_type, channel, question, score), n in counts.items():
+        lines = {"branch": branch, "officer": officer, "channel": channel, "service": service if source == "counter" else case_type}
+        if source == "counter":
+            lines["counter"] = counter
+        for dimension, k in lines.items():
+            key = (dimension, month, source, question, branch, k, score)
+            rollup[key] = rollup.get(key, 0) + n
     with open(f"{out}/satisfaction.tsv", "w") as f:
-        for (month, source, branch, counter, officer, service, case_type, channel, question, score), n in counts.items():
-            f.write(f"{month}\t{source}\t{question}\t{branch}\t{counter}\t{officer}\t{service}\t{case_type}\t{channel}\t{score}\t{n}\n")
-    rows = len(counts)
+        for (dimension, month, source, question, branch, k, score), n in rollup.items():
+            f.write(f"{dimension}\t{month}\t{source}\t{question}\t{branch}\t{k}\t{score}\t{n}\n")
+    rows = len(rollup)
     survey, items = None, []
     with open(items_file) as f:
         for line in f:

@@ -27,25 +27,44 @@ package struct KeptCount: Sendable {
     let postgresFunction: String
     let postgresTrigger: String
     let counts: @Sendable (_ row: String) -> String
-    let counter: Counter
-    let adjust: @Sendable (_ row: String, _ delta: String) -> String
+    /// Every count one source row moves (a row may be counted under several keys, e.g. by branch and by officer).
+    let cells: [Cell]
+
+    /// One counted row and the statements moving it.
+    package struct Cell: Sendable {
+        let counter: Counter
+        let adjust: @Sendable (_ row: String, _ delta: String) -> String
+
+        package init(counter: Counter, adjust: @escaping @Sendable (_ row: String, _ delta: String) -> String) {
+            self.counter = counter
+            self.adjust = adjust
+        }
+    }
 
     package init(source: String, watched: String, sqliteTriggerPrefix: String, postgresFunction: String, postgresTrigger: String,
                  counts: @escaping @Sendable (_ row: String) -> String, counter: Counter,
                  adjust: @escaping @Sendable (_ row: String, _ delta: String) -> String) {
+        self.init(source: source, watched: watched, sqliteTriggerPrefix: sqliteTriggerPrefix, postgresFunction: postgresFunction,
+                  postgresTrigger: postgresTrigger, counts: counts, cells: [Cell(counter: counter, adjust: adjust)])
+    }
+
+    package init(source: String, watched: String, sqliteTriggerPrefix: String, postgresFunction: String, postgresTrigger: String,
+                 counts: @escaping @Sendable (_ row: String) -> String, cells: [Cell]) {
         self.source = source
         self.watched = watched
         self.sqliteTriggerPrefix = sqliteTriggerPrefix
         self.postgresFunction = postgresFunction
         self.postgresTrigger = postgresTrigger
         self.counts = counts
-        self.counter = counter
-        self.adjust = adjust
+        self.cells = cells
     }
 
-    /// The statements moving `row`'s count: the counted row made when missing, then `adjust`.
+    /// The statements moving `row`'s counts: each counted row made when missing, then its `adjust`.
     private func statements(_ row: String, _ delta: String, sqlite: Bool) -> String {
-        Self.ensureRow(in: counter.table, columns: counter.columns, values: counter.values(row), sqlite: sqlite) + " " + adjust(row, delta)
+        cells.map { cell in
+            Self.ensureRow(in: cell.counter.table, columns: cell.counter.columns, values: cell.counter.values(row), sqlite: sqlite)
+                + " " + cell.adjust(row, delta)
+        }.joined(separator: " ")
     }
 
     private static let sqliteTriggers = ["insert", "leave", "join", "delete"]

@@ -58,3 +58,11 @@ extension Database {
     /// Which engine this is (the storage target's own switches: capability code asks for a behaviour instead).
     package var engine: StorageEngine { self is any PostgresDatabase ? .postgresql : .sqlite }
 }
+
+extension SQLDatabase {
+    /// `expression` typed as a UUID column takes it in an `INSERT … SELECT`: PostgreSQL reads a quoted literal there as
+    /// text, SQLite keeps UUIDs as text already.
+    package func asUUID(_ expression: String) -> String {
+        dialect.name == StorageEngine.sqlite.rawValue ? expression : "CAST(\(expression) AS UUID)"
+    }
+}

@@ -152,6 +152,28 @@ import VaporTesting
         }
     }
 
+    @Test func theCountsRebuiltFromTheRecordsEqualTheCountsKeptAsTheyCame() async throws {
+        try await withLayan { app in
+            // given the demo agency's year of ratings, served tickets and case surveys, counted by the triggers as they came
+            _ = try await DemoLoader.load(on: app.db, application: app)
+            let today = LocalDate(app.clock.now())
+            let filter = SatisfactionFigures.Filter(from: today.adding(days: -400), until: today.adding(days: 1), branchID: nil, source: nil)
+            let figures = SatisfactionFigures(db: app.db)
+            var kept: [SatisfactionFigures.Dimension: [SatisfactionFigures.Line]] = [:]
+            for dimension in SatisfactionFigures.Dimension.allCases { kept[dimension] = try await figures.lines(by: dimension, filter) }
+
+            // when the counts are dropped and counted again from the records, as an upgrade does
+            try await RollUpSatisfactionCounts().revert(on: app.db)
+            try await RollUpSatisfactionCounts().prepare(on: app.db)
+
+            // then every report line, by every dimension, is the same
+            for dimension in SatisfactionFigures.Dimension.allCases {
+                let lines = try await figures.lines(by: dimension, filter)
+                #expect(!lines.isEmpty && lines == kept[dimension], "\(dimension)")
+            }
+        }
+    }
+
     @Test func aResolvedCaseCarriesASignedSurveyLinkAnsweredOnce() async throws {
         try await withLayan(clock: FixedClock(Self.now)) { app in
             // given a complaint filed by e-mail and resolved

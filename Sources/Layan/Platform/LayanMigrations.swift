@@ -44,5 +44,6 @@ enum LayanMigrations {
         CreateImprovementProposals(),
         CreateEngagement(),
         CreatePeriodicSurveys(),
+        RollUpSatisfactionCounts(),
     ] }
 }

@@ -14,36 +14,45 @@ struct CreateSatisfaction: AsyncMigration {
     static let counts = "satisfaction_counts"
     static let none = "00000000-0000-0000-0000-000000000000"
 
+    /// What one source row counts as: its table, the columns that move it, when it counts, and its key (the columns of
+    /// `counts` as expressions of the row). `RollUpSatisfactionCounts` keeps the same answers by report dimension.
+    struct CountedAnswer: Sendable {
+        let name: String
+        let source: String
+        let watched: String
+        let counts: @Sendable (String) -> String
+        let key: @Sendable (String) -> [(String, String)]
+    }
+
     /// One kept count: the columns of `counts` as expressions of the source row.
-    static func kept(source: String, watched: String, name: String, counts: @escaping @Sendable (String) -> String,
-                     key: @escaping @Sendable (String) -> [(String, String)]) -> KeptCount {
+    static func kept(_ answer: CountedAnswer) -> KeptCount {
         KeptCount(
-            source: source, watched: watched, sqliteTriggerPrefix: name, postgresFunction: "layan_\(name)", postgresTrigger: name,
-            counts: counts,
-            counter: .init(table: Self.counts, columns: key("NEW").map(\.0).joined(separator: ", ") + ", n") { row in
-                key(row).map(\.1).joined(separator: ", ") + ", 0"
+            source: answer.source, watched: answer.watched, sqliteTriggerPrefix: answer.name, postgresFunction: "layan_\(answer.name)",
+            postgresTrigger: answer.name, counts: answer.counts,
+            counter: .init(table: Self.counts, columns: answer.key("NEW").map(\.0).joined(separator: ", ") + ", n") { row in
+                answer.key(row).map(\.1).joined(separator: ", ") + ", 0"
             },
             adjust: { row, delta in
-                "UPDATE \(Self.counts) SET n = n \(delta) 1 WHERE " + key(row).map { "\($0.0) = \($0.1)" }.joined(separator: " AND ") + ";"
+                "UPDATE \(Self.counts) SET n = n \(delta) 1 WHERE " + answer.key(row).map { "\($0.0) = \($0.1)" }.joined(separator: " AND ") + ";"
             })
     }
 
-    static let keptRatings = kept(source: CounterRating.schema, watched: "score", name: "counter_ratings_counted", counts: { _ in "TRUE" }) { row in
+    static let ratings = CountedAnswer(name: "counter_ratings_counted", source: CounterRating.schema, watched: "score", counts: { _ in "TRUE" }) { row in
         [("month", "SUBSTR(\(row).day, 1, 7)"), ("source", "'counter'"), ("question", "'overall'"), ("branch_id", "\(row).branch_id"), ("counter_id", "\(row).counter_id"),
          ("officer_id", "\(row).officer_id"), ("service_id", "\(row).service_id"), ("case_type", "''"), ("channel", "'counter'"), ("score", "\(row).score")]
     }
 
     /// Why customers rated as they did, by the rating's score (`reason:not_friendly`, …), once they say.
-    static let keptReasons = kept(source: CounterRating.schema, watched: "reason", name: "counter_ratings_reasons",
-                                  counts: { "\($0).reason IS NOT NULL" }) { row in
+    static let reasons = CountedAnswer(name: "counter_ratings_reasons", source: CounterRating.schema, watched: "reason",
+                                       counts: { "\($0).reason IS NOT NULL" }) { row in
         [("month", "SUBSTR(\(row).day, 1, 7)"), ("source", "'counter'"), ("question", "'reason:' || \(row).reason"), ("branch_id", "\(row).branch_id"),
          ("counter_id", "\(row).counter_id"), ("officer_id", "\(row).officer_id"), ("service_id", "\(row).service_id"), ("case_type", "''"),
          ("channel", "'counter'"), ("score", "\(row).score")]
     }
 
     /// Tickets served to the end at a counter: what could have been rated.
-    static let keptServed = kept(source: "tickets", watched: "status, counter_id, officer_id, service_id", name: "tickets_satisfaction_served",
-                                 counts: { "\($0).status = 'done' AND \($0).counter_id IS NOT NULL AND \($0).officer_id IS NOT NULL" }) { row in
+    static let served = CountedAnswer(name: "tickets_satisfaction_served", source: "tickets", watched: "status, counter_id, officer_id, service_id",
+                                      counts: { "\($0).status = 'done' AND \($0).counter_id IS NOT NULL AND \($0).officer_id IS NOT NULL" }) { row in
         [("month", "SUBSTR(\(row).service_date, 1, 7)"), ("source", "'counter'"), ("question", "'served'"), ("branch_id", "\(row).branch_id"),
          ("counter_id", "\(row).counter_id"), ("officer_id", "\(row).officer_id"), ("service_id", "\(row).service_id"), ("case_type", "''"),
          ("channel", "'counter'"), ("score", "0")]
@@ -54,16 +63,16 @@ struct CreateSatisfaction: AsyncMigration {
          ("officer_id", "\(row).officer_id"), ("service_id", "'\(none)'"), ("case_type", "\(row).case_type"), ("channel", "\(row).channel"), ("score", score)]
     }
 
-    static let keptSent = kept(source: CaseSurvey.schema, watched: "sent_at", name: "case_surveys_sent", counts: { _ in "TRUE" }) { row in
+    static let sent = CountedAnswer(name: "case_surveys_sent", source: CaseSurvey.schema, watched: "sent_at", counts: { _ in "TRUE" }) { row in
         caseKey(row, question: "sent", score: "0")
     }
 
     /// The post-case survey's questions counted once answered (`use_again`: 1 yes, 0 no).
     static let caseQuestions = ["outcome", "time_taken", "manner", "use_again"]
 
-    static func keptAnswer(_ question: String) -> KeptCount {
-        kept(source: CaseSurvey.schema, watched: "answered_at", name: "case_surveys_\(question)",
-             counts: { row in "\(row).answered_at IS NOT NULL AND \(row).\(question) IS NOT NULL" }) { row in
+    static func answer(_ question: String) -> CountedAnswer {
+        CountedAnswer(name: "case_surveys_\(question)", source: CaseSurvey.schema, watched: "answered_at",
+                      counts: { row in "\(row).answered_at IS NOT NULL AND \(row).\(question) IS NOT NULL" }) { row in
             caseKey(row, question: question, score: answerScore(row, question))
         }
     }
@@ -72,7 +81,17 @@ struct CreateSatisfaction: AsyncMigration {
         question == "use_again" ? "CASE WHEN \(row).use_again THEN 1 ELSE 0 END" : "\(row).\(question)"
     }
 
-    static var allKept: [KeptCount] { [keptRatings, keptReasons, keptServed, keptSent] + caseQuestions.map(keptAnswer) }
+    static var allAnswers: [CountedAnswer] { [ratings, reasons, served, sent] + caseQuestions.map(answer) }
+    static var allKept: [KeptCount] { allAnswers.map(kept) }
+
+    static func createCounts(on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            CREATE TABLE \(unsafeRaw: Self.counts) (month TEXT NOT NULL, source TEXT NOT NULL, question TEXT NOT NULL, branch_id UUID NOT NULL,
+              counter_id UUID NOT NULL, officer_id UUID NOT NULL, service_id UUID NOT NULL, case_type TEXT NOT NULL, channel TEXT NOT NULL,
+              score BIGINT NOT NULL, n BIGINT NOT NULL,
+              PRIMARY KEY (month, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score))
+            """).run()
+    }
 
     func prepare(on database: any Database) async throws {
         try await database.schema(CounterRating.schema)
@@ -140,12 +159,7 @@ struct CreateSatisfaction: AsyncMigration {
             .field("rating_window_minutes", .int, .required)
             .create()
         let sql = database.sql
-        try await sql.raw("""
-            CREATE TABLE \(unsafeRaw: Self.counts) (month TEXT NOT NULL, source TEXT NOT NULL, question TEXT NOT NULL, branch_id UUID NOT NULL,
-              counter_id UUID NOT NULL, officer_id UUID NOT NULL, service_id UUID NOT NULL, case_type TEXT NOT NULL, channel TEXT NOT NULL,
-              score BIGINT NOT NULL, n BIGINT NOT NULL,
-              PRIMARY KEY (month, source, question, branch_id, counter_id, officer_id, service_id, case_type, channel, score))
-            """).run()
+        try await Self.createCounts(on: sql)
         for kept in Self.allKept { try await kept.install(on: sql) }
         // Tickets already served before this migration: what could have been rated (none was).
         try await sql.raw("""

@@ -4,7 +4,7 @@ import LayanCore
 import LayanStorage
 import SQLKit
 
-/// Reads satisfaction from the daily counts the database keeps (`CreateSatisfaction`): per month, branch, counter,
+/// Reads satisfaction from the monthly counts the database keeps by report line (`RollUpSatisfactionCounts`): per month, branch, counter,
 /// officer, service or channel, the answers on the 1–5 scale, how many could have answered, and the reasons given.
 /// A rating counts in the month of its ticket's service day, a case survey in the month it was sent (Malaysian time).
 struct SatisfactionFigures {
@@ -28,7 +28,7 @@ struct SatisfactionFigures {
     }
 
     /// One line of a report: a month, branch, counter, officer, service or channel.
-    struct Line: Sendable {
+    struct Line: Sendable, Equatable {
         let key: String
         /// Answers on the 1–5 scale: the counter's one question and the case survey's three.
         var tally = SatisfactionTally()
@@ -48,24 +48,24 @@ struct SatisfactionFigures {
 
     /// Every line of `dimension` within `filter`, one query over the kept counts.
     func lines(by dimension: Dimension, _ filter: Filter) async throws -> [Line] {
-        let key: any SQLExpression = switch dimension {
-        case .month: SQLColumn("month")
-        case .branch: SQLColumn("branch_id")
-        case .counter: SQLColumn("counter_id")
-        case .officer: SQLColumn("officer_id")
-        // A counter's service, a case's type: what the customer came for.
-        case .service: SQLRaw("CASE WHEN source = 'counter' THEN CAST(service_id AS TEXT) ELSE case_type END")
-        case .channel: SQLColumn("channel")
+        // A report by month adds up the branches' rows; every other reads its own.
+        let kept: RollUpSatisfactionCounts.Dimension = switch dimension {
+        case .month, .branch: .branch
+        case .counter: .counter
+        case .officer: .officer
+        case .service: .service
+        case .channel: .channel
         }
+        let key = SQLColumn(dimension == .month ? "month" : "k")
         var query = db.sql.select().column(key, as: "k").column("source").column("question").column("score")
             .column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "n")
-            .from(CreateSatisfaction.counts)
+            .from(RollUpSatisfactionCounts.table)
+            .where("dimension", .equal, SQLBind(kept.rawValue))
             // Whole months: the counts are kept by month.
             .where("month", .greaterThanOrEqual, SQLBind(CharterMonth(containing: filter.from).key))
             .where("month", .lessThanOrEqual, SQLBind(CharterMonth(containing: filter.until.adding(days: -1)).key))
         if let branch = filter.branchID { query = query.where("branch_id", .equal, SQLBind(branch)) }
         if let source = filter.source { query = query.where("source", .equal, SQLBind(source.rawValue)) }
-        if dimension == .counter { query = query.where("source", .equal, SQLBind(Source.counter.rawValue)) }
         query = query.groupBy(key).groupBy("source").groupBy("question").groupBy("score")
         var lines: [String: Line] = [:]
         for row in try await query.all() {
