@@ -136,10 +136,11 @@ import VaporTesting
             let settings = try await SatisfactionSettings.current(on: app.db)
             settings.minimumResponses = 2
             try await settings.save(on: app.db)
+            app.satisfactionSettings.forget()
 
             // when March is read by officer
             let filter = SatisfactionFigures.Filter(from: LocalDate("2026-03-01")!, until: LocalDate("2026-04-01")!, branchID: nil, source: nil)
-            let report = try await SatisfactionReport.read(filter, by: .officer, on: app.db, catalogue: app.catalogue, language: .en)
+            let report = try await SatisfactionReport.read(filter, by: .officer, app: app, language: .en)
 
             // then officer 1: 3 respondents of 4 served (75.0 %), 11 of 15 points = index 73.3 (three stars), 2 of 3 satisfied (66.7 %)
             let first = try #require(report.lines.first { $0.key == one.id.uuidString })
@@ -234,6 +235,12 @@ import VaporTesting
             // and a second "5" does not change the answer: the survey was used up
             _ = try await intake.take(message("m3", "5"))
             #expect(try await CaseSurvey.find(survey.id, on: app.db)?.outcome == 2)
+            // and the unit head reads the follow-up in their own language
+            try await TestStaff.create(.headOfUnit, in: app)
+            let head = TestBrowser(app)
+            try await head.signIn(TestStaff.email(.headOfUnit))
+            #expect(try await head.get(SiteURL.satisfaction(.followUps).path(["lang": "en"])).body.string.contains("Overall 2/5 (answered by reply)"))
+            #expect(try await head.get(SiteURL.satisfaction(.followUps).path(["lang": "ms"])).body.string.contains("Keseluruhan 2/5"))
         }
     }
 

@@ -13,7 +13,7 @@ struct CaseSurveys {
     /// survey, unanswered ones with a fresh expiry); nil when it was already answered.
     func link(for record: CaseRecord, on db: any Database) async throws -> String? {
         let now = app.clock.now()
-        let settings = try await SatisfactionSettings.current(on: db)
+        let settings = try await SatisfactionSettings.values(app, on: db)
         let expires = now.addingTimeInterval(Double(settings.surveyDays) * 86_400)
         let survey: CaseSurvey
         if let existing = try await CaseSurvey.query(on: db).filter(\.$caseID == record.id!).first() {
@@ -59,31 +59,28 @@ struct CaseSurveys {
         guard case .valid = check, survey.expiresAt > app.clock.now() else { throw SatisfactionEngine.Failure.expired }
         guard survey.answeredAt == nil else { throw SatisfactionEngine.Failure.alreadyAnswered }
         let now = app.clock.now()
-        let settings = try await SatisfactionSettings.current(on: app.db)
+        let settings = try await SatisfactionSettings.values(app)
         try await app.db.writeTransaction { db in
             // Answered once: the update only takes a survey still unanswered, whoever else is submitting it.
-            try await CaseSurvey.query(on: db).filter(\.$id == survey.id!).filter(\.$answeredAt == nil)
-                .set(\.$answeredAt, to: now).set(\.$outcome, to: answers.outcome).set(\.$timeTaken, to: answers.timeTaken)
-                .set(\.$manner, to: answers.manner).set(\.$useAgain, to: answers.useAgain)
-                .set(\.$comment, to: SatisfactionEngine.cleanComment(answers.comment)).update()
-            // Ours if it now carries our moment (a stored date reads back within a microsecond, not always to the bit).
-            guard let stored = try await CaseSurvey.find(survey.id, on: db), let answered = stored.answeredAt,
-                  abs(answered.timeIntervalSince(now)) < 0.000_5 else { throw SatisfactionEngine.Failure.alreadyAnswered }
-            let lowest = min(answers.outcome, answers.timeTaken, answers.manner)
-            if lowest <= settings.followUpAtOrBelow {
-                let row = SatisfactionFollowUp()
-                row.source = .case; row.recordID = survey.id!; row.branchID = survey.branchID; row.caseID = survey.caseID; row.lowest = lowest
-                row.summary = ["outcome \(answers.outcome)/5", "time \(answers.timeTaken)/5", "manner \(answers.manner)/5",
-                               SatisfactionEngine.cleanComment(answers.comment)].compactMap { $0 }.joined(separator: " · ")
-                row.status = .open; row.createdAt = now
-                try await row.create(on: db)
-            }
+            guard try await CaseSurveyStore.answer(survey.id!, at: now, outcome: answers.outcome, timeTaken: answers.timeTaken, manner: answers.manner,
+                                                   useAgain: answers.useAgain, comment: SatisfactionEngine.cleanComment(answers.comment), on: db.sql),
+                  let stored = try await CaseSurvey.find(survey.id, on: db) else { throw SatisfactionEngine.Failure.alreadyAnswered }
+            try await followUp(stored, lowest: min(answers.outcome, answers.timeTaken, answers.manner), settings, at: now, on: db)
         }
         return try await CaseSurvey.find(survey.id, on: app.db)!
     }
 }
 
 extension CaseSurveys {
+    /// A low score opens a follow-up for the unit head (issue #20, item 2).
+    private func followUp(_ survey: CaseSurvey, lowest: Int, _ settings: SatisfactionSettings.Values, at now: Date, on db: any Database) async throws {
+        guard lowest <= settings.followUpAtOrBelow else { return }
+        let row = SatisfactionFollowUp()
+        row.source = .case; row.recordID = survey.id!; row.branchID = survey.branchID; row.caseID = survey.caseID; row.lowest = lowest
+        row.summary = FollowUpSummary.survey(survey, app.catalogue, .default); row.status = .open; row.createdAt = now
+        try await row.create(on: db)
+    }
+
     /// A reply of one digit, 1–5, in the conversation a resolved case came from (issue #20: "answering by reply"): the
     /// overall score, kept as the outcome question, for the sender's newest survey still unanswered and unexpired.
     /// Returns the case's reference when the reply was taken as an answer.
@@ -99,19 +96,12 @@ extension CaseSurveys {
               AND s.answered_at IS NULL AND s.expires_at > \(bind: now)
             ORDER BY s.sent_at DESC LIMIT 1
             """).first(decoding: Row.self) else { return nil }
-        let settings = try await SatisfactionSettings.values(app)
+        let settings = try await SatisfactionSettings.values(app, on: db)
         try await db.transaction { db in
-            let claimed = try await CaseSurvey.query(on: db).filter(\.$id == found.id).filter(\.$answeredAt == nil).first()
-            guard let survey = claimed else { return }
-            survey.answeredAt = now
-            survey.outcome = score
-            try await survey.save(on: db)
-            if score <= settings.followUpAtOrBelow {
-                let row = SatisfactionFollowUp()
-                row.source = .case; row.recordID = survey.id!; row.branchID = survey.branchID; row.caseID = survey.caseID; row.lowest = score
-                row.summary = "overall \(score)/5 (reply)"; row.status = .open; row.createdAt = now
-                try await row.create(on: db)
-            }
+            // A second reply, or the link answered meanwhile, finds the survey taken.
+            guard try await CaseSurveyStore.answer(found.id, at: now, outcome: score, timeTaken: nil, manner: nil, useAgain: nil, comment: nil, on: db.sql),
+                  let survey = try await CaseSurvey.find(found.id, on: db) else { return }
+            try await followUp(survey, lowest: score, settings, at: now, on: db)
         }
         return found.reference
     }

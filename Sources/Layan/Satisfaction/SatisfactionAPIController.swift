@@ -116,7 +116,7 @@ struct SatisfactionAPIController: RouteCollection {
 
     func report(req: Request) async throws -> ReportDTO {
         let (filter, by, code) = try await SatisfactionDeskController.query(req)
-        let report = try await SatisfactionReport.read(filter, by: by, on: req.db, catalogue: req.application.catalogue, language: req.language)
+        let report = try await SatisfactionReport.read(filter, by: by, app: req.application, language: req.language)
         return ReportDTO(from: CharterMonth(containing: filter.from).key, to: CharterMonth(containing: filter.until.adding(days: -1)).key,
                          branch: code.isEmpty ? nil : code, source: filter.source?.rawValue, by: by.rawValue, minimumResponses: report.minimumResponses,
                          total: FigureDTO(report.total), lines: report.lines.map(FigureDTO.init),

@@ -95,7 +95,7 @@ struct SatisfactionDeskController: RouteCollection {
 
     func report(req: Request) async throws -> View {
         let (filter, by, code) = try await Self.query(req)
-        let report = try await SatisfactionReport.read(filter, by: by, on: req.db, catalogue: req.application.catalogue, language: req.language)
+        let report = try await SatisfactionReport.read(filter, by: by, app: req.application, language: req.language)
         let branches = try await Branch.query(on: req.db).sort(\.$code).all()
         let total = report.total
         let questions = ["outcome", "time_taken", "manner"].compactMap { q -> Figure? in
@@ -134,7 +134,7 @@ struct SatisfactionDeskController: RouteCollection {
 
     func csv(req: Request) async throws -> Response {
         let (filter, by, _) = try await Self.query(req)
-        let report = try await SatisfactionReport.read(filter, by: by, on: req.db, catalogue: req.application.catalogue, language: req.language)
+        let report = try await SatisfactionReport.read(filter, by: by, app: req.application, language: req.language)
         return CSV.response(report.csv(), filename: "kepuasan-\(by.rawValue).csv")
     }
 
@@ -159,20 +159,34 @@ struct SatisfactionDeskController: RouteCollection {
     func followUps(req: Request) async throws -> View {
         let rows = try await SatisfactionFollowUp.query(on: req.db).sort(\.$status, .descending).sort(\.$createdAt, .descending).limit(500).all()
         let branches = Dictionary(try await Branch.query(on: req.db).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let summaries = try await Self.summaries(of: rows, req)
         return try await req.view.render("Satisfaction/followups", FollowUpsPage(
             layout: await LayoutContext.make(for: req, title: req.t("satisfaction.followUps.title")),
             rows: rows.map { row in
                 FollowUpRow(id: row.id!.uuidString, created: MalaysianTime.dateTime(row.createdAt, in: req.language), branch: branches[row.branchID] ?? "",
-                            source: req.t("satisfaction.source.\(row.source.rawValue)"), summary: row.summary, open: row.status == .open,
+                            source: req.t("satisfaction.source.\(row.source.rawValue)"), summary: summaries[row.recordID] ?? row.summary, open: row.status == .open,
                             note: row.note, closedBy: row.closedBy,
                             // Links only to what this officer may open.
                             caseHref: req.staff?.allows(.viewCases) == true ? row.caseID.map { SiteURL.cases(.show($0.uuidString)).path } : nil,
                             recoveryHref: req.staff?.allows(.handleCases) == true ? row.caseID.map { SiteURL.cases(.recoveryForCase($0.uuidString)).path } : nil,
                             // A low score is evidence for an improvement: the proposal form opens with it.
                             proposalHref: SiteURL.satisfaction(.newProposal).path(["source": ProposalSource.lowScore.rawValue,
-                                                                                   "evidence": "\(branches[row.branchID] ?? ""): \(row.summary)"]),
+                                                                                   "evidence": "\(branches[row.branchID] ?? ""): \(summaries[row.recordID] ?? row.summary)"]),
                             closeAction: SiteURL.satisfaction(.closeFollowUp(row.id!.uuidString)).path)
             }, canClose: req.staff?.allows(.manageSatisfaction) ?? false))
+    }
+
+    /// What each rating or survey said, in the reader's language (the row keeps the agency's, should the record go).
+    static func summaries(of rows: [SatisfactionFollowUp], _ req: Request) async throws -> [UUID: String] {
+        let ratings = rows.filter { $0.source == .counter }.map(\.recordID), surveys = rows.filter { $0.source == .case }.map(\.recordID)
+        var text: [UUID: String] = [:]
+        for rating in try await CounterRating.query(on: req.db).filter(\.$id ~~ ratings).all() {
+            text[rating.id!] = FollowUpSummary.rating(rating, req.application.catalogue, req.language)
+        }
+        for survey in try await CaseSurvey.query(on: req.db).filter(\.$id ~~ surveys).all() {
+            text[survey.id!] = FollowUpSummary.survey(survey, req.application.catalogue, req.language)
+        }
+        return text
     }
 
     func closeFollowUp(req: Request) async throws -> Response {

@@ -91,7 +91,7 @@ struct SatisfactionEngine {
         try await db.writeTransaction { db in
             try await rating.save(on: db)
             if let followUp = try await SatisfactionFollowUp.query(on: db).filter(\.$recordID == ratingID).first() {
-                followUp.summary = Self.summary(rating, app.catalogue)
+                followUp.summary = FollowUpSummary.rating(rating, app.catalogue, .default)
                 try await followUp.save(on: db)
             }
         }
@@ -101,14 +101,10 @@ struct SatisfactionEngine {
         text.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(CounterRating.maximumComment)) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static func summary(_ rating: CounterRating, _ catalogue: Catalogue) -> String {
-        ["\(rating.score)/5", rating.reason.map { catalogue.text($0.catalogueKey, .ms) }, rating.comment].compactMap { $0 }.joined(separator: " · ")
-    }
-
     private func followUp(for rating: CounterRating, on db: any Database) async throws {
         let row = SatisfactionFollowUp()
         row.source = .counter; row.recordID = rating.id!; row.branchID = rating.branchID; row.lowest = rating.score
-        row.summary = Self.summary(rating, app.catalogue); row.status = .open; row.createdAt = rating.ratedAt
+        row.summary = FollowUpSummary.rating(rating, app.catalogue, .default); row.status = .open; row.createdAt = rating.ratedAt
         try await row.create(on: db)
     }
 

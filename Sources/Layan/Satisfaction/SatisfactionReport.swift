@@ -22,10 +22,11 @@ struct SatisfactionReport: Sendable {
     /// Month by month, for the chart (whatever the dimension).
     let months: [Line]
 
-    static func read(_ filter: SatisfactionFigures.Filter, by dimension: SatisfactionFigures.Dimension, on db: any Database,
-                     catalogue: Catalogue, language: Language) async throws -> SatisfactionReport {
+    static func read(_ filter: SatisfactionFigures.Filter, by dimension: SatisfactionFigures.Dimension, app: Application,
+                     language: Language) async throws -> SatisfactionReport {
+        let db = app.db, catalogue = app.catalogue
         let figures = SatisfactionFigures(db: db)
-        let minimum = try await SatisfactionSettings.current(on: db).minimumResponses
+        let minimum = try await SatisfactionSettings.values(app).minimumResponses
         let raw = try await figures.lines(by: dimension, filter)
         let monthly = dimension == .month ? raw : try await figures.lines(by: .month, filter)
         let names = try await Self.names(dimension, on: db, catalogue: catalogue, language: language)

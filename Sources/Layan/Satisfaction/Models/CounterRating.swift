@@ -120,9 +120,10 @@ final class SatisfactionSettings: Model, @unchecked Sendable {
 
     /// The settings as values, kept a second: read for every rating, changed a few times a year (saving forgets them).
     struct Values: Sendable { let minimumResponses: Int; let surveyDays: Int; let followUpAtOrBelow: Int; let ratingWindowMinutes: Int }
-    static func values(_ app: Application) async throws -> Values {
+    /// `db` is the transaction the caller is in, if any: a first read makes the row, which SQLite's one writer must do there.
+    static func values(_ app: Application, on db: (any Database)? = nil) async throws -> Values {
         try await app.satisfactionSettings.value {
-            let row = try await current(on: app.db)
+            let row = try await current(on: db ?? app.db)
             return Values(minimumResponses: row.minimumResponses, surveyDays: row.surveyDays, followUpAtOrBelow: row.followUpAtOrBelow,
                           ratingWindowMinutes: row.ratingWindowMinutes)
         }

@@ -107,7 +107,7 @@ struct SurveyDeskController: RouteCollection {
         let (branchID, code) = try await MonthRange.branch(req)
         let branches = try await Branch.query(on: req.db).sort(\.$code).all()
         let results = try await PeriodicSurveyResults.read(survey, from: from, to: to, branchID: branchID, on: req.db)
-        let minimum = try await SatisfactionSettings.current(on: req.db).minimumResponses
+        let minimum = try await SatisfactionSettings.values(req.application).minimumResponses
         let suppressed = results.responses < minimum
         func fmt(_ value: Double?, _ digits: Int = 2) -> String { suppressed ? "—" : value.map { String(format: "%.\(digits)f", $0) } ?? "—" }
         let canManage = req.staff?.allows(.manageSatisfaction) == true
