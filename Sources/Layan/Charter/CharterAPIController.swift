@@ -36,9 +36,6 @@ struct CharterAPIController: RouteCollection {
     }
     struct BranchStandardDTO: Content { let branch: String; let standard: Int?; let targetPercent: Int }
 
-    static func branchCodes(on db: any Database) async throws -> [UUID: String] {
-        Dictionary(try await Branch.query(on: db).all().map { ($0.id!, $0.code) }, uniquingKeysWith: { a, _ in a })
-    }
     struct CharterDTO: Content {
         let version: Int
         let effectiveFrom: String
@@ -52,7 +49,7 @@ struct CharterAPIController: RouteCollection {
         guard let version = try await CharterEngine(app: req.application).inForce(on: today), let review = version.review else {
             throw Abort(.notFound, reason: "No charter has been published yet")
         }
-        let codes = try await Self.branchCodes(on: req.db)
+        let codes = try await Branch.byID(\.code, on: req.db)
         return CharterDTO(version: version.number, effectiveFrom: version.effectiveFrom ?? "", reviewDue: review.due.iso,
                           reviewOverdue: review.isOverdue(on: today),
                           commitments: version.commitments.sorted { $0.position < $1.position }.map { CommitmentDTO($0, codes: codes) })
@@ -81,7 +78,7 @@ struct CharterAPIController: RouteCollection {
             throw ValidationFailure(["commitment": "is not a commitment id"], reason: "commitment is a UUID", status: .badRequest)
         }
         let table = try await CharterTable.read(on: req.db, months: months, branchID: branchID, today: today)
-        let codes = try await Self.branchCodes(on: req.db)
+        let codes = try await Branch.byID(\.code, on: req.db)
         let rows = table.rows.filter { commitment == nil || $0.lineage.uuidString == commitment?.uppercased() }.map { row in
             RowDTO(commitment: CommitmentDTO(row.commitment, codes: codes), months: zip(months, row.cells).map { month, cell in
                 CellDTO(month: month.key, transactions: cell.transactions, met: cell.met, missed: cell.missed, open: cell.open,

@@ -33,7 +33,7 @@ struct CharterController: RouteCollection {
 
     func page(req: Request) async throws -> View {
         let table = try await Self.table(req)
-        let names = try await CharterTable.branchNames(on: req.db)
+        let names = try await Branch.byID(\.name, on: req.db)
         let commitments = (table.inForce?.commitments ?? []).sorted { $0.position < $1.position }.map {
             Commitment(text: $0.text(in: req.language), standard: CharterTable.standardText($0, req), target: $0.targetPercent,
                        branches: CharterTable.branchLines($0, names: names, req))

@@ -236,7 +236,7 @@ struct CharterEditorController: RouteCollection {
 
     func versions(req: Request) async throws -> View {
         let versions = try await CharterVersion.query(on: req.db).filter(\.$status != .draft).with(\.$commitments).sort(\.$number, .descending).all()
-        let names = try await CharterTable.branchNames(on: req.db)
+        let names = try await Branch.byID(\.name, on: req.db)
         return try await req.view.render("Charter/versions", VersionsPage(
             layout: await LayoutContext.make(for: req, title: req.t("charter.versions.title")),
             versions: versions.map { v in

@@ -73,10 +73,6 @@ struct CharterTable: Sendable {
         }
     }
 
-    /// Branch names for `branchLines`.
-    static func branchNames(on db: any Database) async throws -> [UUID: String] {
-        Dictionary(try await Branch.query(on: db).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
-    }
 
     /// CSV as a spreadsheet opens it: a line per commitment and month.
     func csv(_ req: Request) -> String {

@@ -15,7 +15,7 @@ enum DemoSatisfaction {
 
     static func load(on db: any Database, application app: Application) async throws {
         let today = LocalDate(app.clock.now())
-        let branches = Dictionary(try await Branch.query(on: db).all().map { ($0.id!, $0.code) }, uniquingKeysWith: { a, _ in a })
+        let branches = try await Branch.byID(\.code, on: db)
         let unfriendly = try await Staff.query(on: db).filter(\.$email == unfriendlyOfficer).first()?.id
         struct Served: Decodable { let id: UUID; let branch_id: UUID; let counter_id: UUID; let officer_id: UUID; let service_id: UUID; let service_date: String; let completed_at: Date }
         let served = try await db.sql.raw("""

@@ -158,7 +158,7 @@ struct SatisfactionDeskController: RouteCollection {
 
     func followUps(req: Request) async throws -> View {
         let rows = try await SatisfactionFollowUp.query(on: req.db).sort(\.$status, .descending).sort(\.$createdAt, .descending).limit(500).all()
-        let branches = Dictionary(try await Branch.query(on: req.db).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let branches = try await Branch.byID(\.name, on: req.db)
         let summaries = try await Self.summaries(of: rows, req)
         return try await req.view.render("Satisfaction/followups", FollowUpsPage(
             layout: await LayoutContext.make(for: req, title: req.t("satisfaction.followUps.title")),
@@ -190,7 +190,7 @@ struct SatisfactionDeskController: RouteCollection {
     }
 
     func closeFollowUp(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let row = try await SatisfactionFollowUp.find(id, on: req.db) else { throw Abort(.notFound) }
+        let row = try await req.found(SatisfactionFollowUp.self)
         let note = (req.formFields()["note"] ?? "").trimmed
         guard !note.isEmpty else {
             try await req.flash("error", req.t("satisfaction.followUps.noteRequired"))
@@ -249,7 +249,7 @@ struct SatisfactionDeskController: RouteCollection {
     }
 
     func revoke(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let device = try await RatingDevice.find(id, on: req.db) else { throw Abort(.notFound) }
+        let device = try await req.found(RatingDevice.self)
         device.revokedAt = req.application.clock.now()
         try await device.save(on: req.db)
         try await req.flash("success", req.t("satisfaction.tablets.revoked"))

@@ -45,7 +45,7 @@ struct SatisfactionReport: Sendable {
         case .branch:
             return Dictionary(try await Branch.query(on: db).all().map { ($0.id!.uuidString, $0.name) }, uniquingKeysWith: { a, _ in a })
         case .counter:
-            let branches = Dictionary(try await Branch.query(on: db).all().map { ($0.id!, $0.code) }, uniquingKeysWith: { a, _ in a })
+            let branches = try await Branch.byID(\.code, on: db)
             return Dictionary(try await Counter.query(on: db).all().map {
                 ($0.id!.uuidString, "\(branches[$0.$branch.id] ?? "") · \(catalogue.text("rating.tablet.counter", language, ["number": "\($0.number)"]))")
             }, uniquingKeysWith: { a, _ in a })
@@ -54,7 +54,7 @@ struct SatisfactionReport: Sendable {
             names[CreateSatisfaction.none] = catalogue.text("satisfaction.unassigned", language)
             return names
         case .service:
-            let branches = Dictionary(try await Branch.query(on: db).all().map { ($0.id!, $0.code) }, uniquingKeysWith: { a, _ in a })
+            let branches = try await Branch.byID(\.code, on: db)
             var names = Dictionary(try await QueueService.query(on: db).all().map {
                 ($0.id!.uuidString, "\($0.letter) \($0.name(in: language)) (\(branches[$0.$branch.id] ?? ""))")
             }, uniquingKeysWith: { a, _ in a })

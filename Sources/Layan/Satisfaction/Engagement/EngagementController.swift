@@ -87,7 +87,7 @@ struct EngagementController: RouteCollection {
     }
 
     private func session(_ req: Request) async throws -> EngagementSession {
-        guard let id = req.parameters.get("id", as: UUID.self), let session = try await EngagementSession.find(id, on: req.db) else { throw Abort(.notFound) }
+        let session = try await req.found(EngagementSession.self)
         return session
     }
 
@@ -163,7 +163,7 @@ struct EngagementController: RouteCollection {
     }
 
     func act(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let item = try await EngagementItem.find(id, on: req.db) else { throw Abort(.notFound) }
+        let item = try await req.found(EngagementItem.self)
         item.action = String((req.formFields()["action"] ?? "").trimmed.prefix(4000))
         try await item.save(on: req.db)
         try await req.flash("success", req.t("engagement.actionSaved"))

@@ -36,7 +36,7 @@ struct ProposalController: RouteCollection {
     func list(req: Request) async throws -> View {
         let today = LocalDate(req.application.clock.now())
         let proposals = try await ImprovementProposal.query(on: req.db).sort(\.$due).all()
-        let names = try await Self.staffNames(req.db)
+        let names = try await Staff.byID(\.name, on: req.db)
         let month = CharterMonth(containing: today).key
         let reviewed = Set(try await ProposalReview.query(on: req.db).filter(\.$month == month).all().map(\.proposalID))
         let rows = proposals.sorted { ($0.status.isOpen ? 0 : 1, $0.due) < ($1.status.isOpen ? 0 : 1, $1.due) }.map { p in
@@ -51,9 +51,6 @@ struct ProposalController: RouteCollection {
             publicHref: SiteURL.satisfaction(.youSaidWeDid).path))
     }
 
-    static func staffNames(_ db: any Database) async throws -> [UUID: String] {
-        Dictionary(try await Staff.query(on: db).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
-    }
 
     struct FormPage: Encodable, Sendable {
         let layout: LayoutContext
@@ -139,14 +136,14 @@ struct ProposalController: RouteCollection {
     }
 
     private func proposal(_ req: Request) async throws -> ImprovementProposal {
-        guard let id = req.parameters.get("id", as: UUID.self), let proposal = try await ImprovementProposal.find(id, on: req.db) else { throw Abort(.notFound) }
+        let proposal = try await req.found(ImprovementProposal.self)
         return proposal
     }
 
     func show(req: Request) async throws -> View {
         let p = try await proposal(req)
         let today = LocalDate(req.application.clock.now())
-        let names = try await Self.staffNames(req.db)
+        let names = try await Staff.byID(\.name, on: req.db)
         let reviews = try await ProposalReview.query(on: req.db).filter(\.$proposalID == p.id!).sort(\.$writtenAt, .descending).all()
         return try await req.view.render("Satisfaction/proposal", ShowPage(
             layout: await LayoutContext.make(for: req, title: p.title), title: p.title, details: p.details, evidence: p.evidence,
@@ -230,7 +227,7 @@ struct ProposalController: RouteCollection {
             query = query.filter(\.$status == status)
         }
         let today = LocalDate(req.application.clock.now())
-        let names = try await Self.staffNames(req.db)
+        let names = try await Staff.byID(\.name, on: req.db)
         return try await query.all().map { p in
             ProposalDTO(id: p.id!, title: p.title, source: p.source, status: p.status, owner: names[p.ownerID] ?? "", due: p.due,
                         overdue: p.status.isOpen && (p.dueDate ?? today) < today, published: p.published, createdAt: p.createdAt, doneAt: p.doneAt)

@@ -52,7 +52,7 @@ struct SurveyDeskController: RouteCollection {
     }
 
     private func survey(_ req: Request) async throws -> PeriodicSurvey {
-        guard let id = req.parameters.get("id", as: UUID.self), let survey = try await PeriodicSurvey.find(id, on: req.db) else { throw Abort(.notFound) }
+        let survey = try await req.found(PeriodicSurvey.self)
         return survey
     }
 
