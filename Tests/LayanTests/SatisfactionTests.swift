@@ -175,6 +175,21 @@ import VaporTesting
         }
     }
 
+    @Test func theTabletFindsItsLastCustomerThroughAnIndex() async throws {
+        try await withLayan { app in
+            guard TestDatabase.engine == "sqlite" else { return }
+            // given the tablet's question, "who did this counter serve last?"
+            let sql = app.db.sql
+            var serializer = SQLSerializer(database: sql)
+            RatingStore.lastServed(at: UUID(), since: Date(), on: sql).query.serialize(to: &serializer)
+            // when SQLite plans it
+            let plan = try await sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: serializer.sql)").all()
+                .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
+            // then it reads the counter's tickets by completion, not the whole table
+            #expect(plan.contains("USING INDEX tickets_rated_idx"), "\(plan)")
+        }
+    }
+
     @Test func aResolvedCaseCarriesASignedSurveyLinkAnsweredOnce() async throws {
         try await withLayan(clock: FixedClock(Self.now)) { app in
             // given a complaint filed by e-mail and resolved

@@ -45,5 +45,6 @@ enum LayanMigrations {
         CreateEngagement(),
         CreatePeriodicSurveys(),
         RollUpSatisfactionCounts(),
+        AddTicketRatedIndex(),
     ] }
 }

@@ -133,8 +133,8 @@ struct SatisfactionEngine {
     func ticketToRate(at device: RatingDevice) async throws -> Ticket? {
         let settings = try await SatisfactionSettings.values(app)
         let since = app.clock.now().addingTimeInterval(-Double(settings.ratingWindowMinutes * 60))
-        guard let ticket = try await Ticket.query(on: db).filter(\.$counter.$id == device.$counter.id).filter(\.$status == .done)
-            .filter(\.$completedAt >= since).sort(\.$completedAt, .descending).first() else { return nil }
+        guard let id = try await RatingStore.lastServed(at: device.$counter.id, since: since, on: db.sql).first(decodingColumn: "id", as: UUID.self),
+              let ticket = try await Ticket.find(id, on: db) else { return nil }
         return try await CounterRating.query(on: db).filter(\.$ticketID == ticket.id!).count() == 0 ? ticket : nil
     }
 }
