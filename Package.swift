@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0" ..< "5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // Pure domain rules: no Vapor, no Fluent, no I/O. Crypto for the providers' webhook signatures (pure computation).
@@ -33,6 +35,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                // The write queue's batch sizes and depth, for /metrics (through the swift-metrics facade only).
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The front door: guards connections (a cap per address, timed and bounded request heads) before they reach
@@ -60,6 +64,9 @@ let package = Package(
                 // The Asterisk Manager Interface client (Telephone/AMIFeed): a TCP client of its own.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // /metrics: the Prometheus exposition format, fed by swift-metrics (Vapor's own request metrics too).
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(name: "layan", dependencies: ["Layan"]),

@@ -3,6 +3,7 @@ import LayanCore
 import LayanFrontDoor
 import LayanStorage
 import Leaf
+import NIOConcurrencyHelpers
 import NIOPosix
 import Vapor
 
@@ -11,6 +12,8 @@ import Vapor
 public func configure(_ app: Application, settings: AppSettings? = nil) async throws {
     let settings = try settings ?? AppSettings.fromEnvironment()
     app.settings = settings
+    // Before anything that records metrics is made: swift-metrics binds each metric to the factory at its creation.
+    LayanMetrics.bootstrap()
 
     app.catalogue = try Catalogue.load(from: app.directory.resourcesDirectory + "Localization")
     app.agencyProfile = AgencyProfileCache(fallback: AgencyNames(
@@ -30,6 +33,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.caseSetupCache = CaseSetupCache()
     app.satisfactionSettings = KeptForAWhile(lifetime: .seconds(1))
     app.charterTables = CharterTableCache()
+    app.migrationsComplete = NIOLockedValueBox(false)
     // Each engine's own way of writing new cases (docs/architecture.md: stores).
     switch settings.database {
     case .sqlite: app.caseStore = SQLiteCaseStore()
@@ -53,7 +57,7 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     // Middleware, outermost first: errors must wrap everything so nothing escapes as a bare 500.
     app.middleware = .init()
     app.middleware.use(RequestsInFlight.Middleware(counter: app.requestsInFlight))
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestLogMiddleware(level: .info))
     app.middleware.use(SecurityHeadersMiddleware(behindHTTPS: settings.behindHTTPS))
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(LayanErrorMiddleware())
@@ -83,6 +87,8 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.lifecycle.use(BackgroundJobs())
     app.lifecycle.use(AMIFeed())
     app.asyncCommands.use(DemoCommand(), as: "demo")
+    // After the databases: Fluent registers its own `migrate` when they are set up, and this one takes its place.
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.lifecycle.use(DemoLoginsBanner())
     app.asyncCommands.use(UserCommandGroup(), as: "user")
     app.asyncCommands.use(CalendarCommandGroup(), as: "calendar")

@@ -5,6 +5,7 @@ import Vapor
 func routes(_ app: Application) throws {
     let open = app.routes.access(.anyone)
     try open.register(collection: HealthController())
+    try app.routes.register(collection: MetricsController())
     try open.register(collection: OpenAPIController(resourcesDirectory: app.directory.resourcesDirectory))
     try open.register(collection: HomeController())
     try app.routes.register(collection: AccountsController())

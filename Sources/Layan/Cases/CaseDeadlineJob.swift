@@ -1,4 +1,5 @@
 import Fluent
+import Metrics
 import Foundation
 import LayanCore
 import LayanStorage
@@ -126,21 +127,30 @@ struct BackgroundJobs: LifecycleHandler {
         runner.task = Task {
             var lastDeadlineRun = Date.distantPast
             while !Task.isCancelled {
-                do {
-                    try await OutboxWorker(app: app).runOnce()
-                    if Date().timeIntervalSince(lastDeadlineRun) >= max(interval, 60) || interval < 1 {
-                        lastDeadlineRun = Date()
-                        try await Self.withLease(app, key: 7_402_001) { try await CaseDeadlineJob(app: app).runOnce() }
-                        try await Self.withLease(app, key: 7_402_002) { try await PhoneMessageEscalationJob(app: app).runOnce() }
-                        try await Self.withLease(app, key: 7_402_003) { try await CharterReviewJob(app: app).runOnce() }
-                        try await Self.withLease(app, key: 7_402_004) { try await ProposalDesk(app: app).escalateOverdue() }
-                    }
-                } catch {
-                    app.logger.warning("background job failed: \(error)")
+                await Self.run("outbox", app) { try await OutboxWorker(app: app).runOnce() }
+                if Date().timeIntervalSince(lastDeadlineRun) >= max(interval, 60) || interval < 1 {
+                    lastDeadlineRun = Date()
+                    await Self.run("case_deadlines", app) { try await Self.withLease(app, key: 7_402_001) { try await CaseDeadlineJob(app: app).runOnce() } }
+                    await Self.run("phone_messages", app) { try await Self.withLease(app, key: 7_402_002) { try await PhoneMessageEscalationJob(app: app).runOnce() } }
+                    await Self.run("charter_review", app) { try await Self.withLease(app, key: 7_402_003) { try await CharterReviewJob(app: app).runOnce() } }
+                    await Self.run("proposals_overdue", app) { try await Self.withLease(app, key: 7_402_004) { try await ProposalDesk(app: app).escalateOverdue() } }
                 }
                 try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             }
         }
+    }
+
+    /// One job's run, counted and timed for `/metrics`; a failure is logged and does not keep the others from running.
+    static func run(_ job: String, _ app: Application, _ body: () async throws -> Void) async {
+        let started = DispatchTime.now()
+        do {
+            try await body()
+            Metrics.Counter(label: "layan_job_runs_total", dimensions: [("job", job), ("outcome", "ok")]).increment()
+        } catch {
+            Metrics.Counter(label: "layan_job_runs_total", dimensions: [("job", job), ("outcome", "failed")]).increment()
+            app.logger.warning("background job \(job) failed: \(error)")
+        }
+        Metrics.Timer(label: "layan_job_duration_seconds", dimensions: [("job", job)]).recordInterval(since: started)
     }
 
     func shutdownAsync(_ app: Application) async {

@@ -49,9 +49,12 @@ public struct EscapingLogHandler: LogHandler {
 }
 
 extension LoggingSystem {
-    /// Vapor's console logger at the level `--log` or `LOG_LEVEL` asks for, behind `EscapingLogHandler`.
+    /// Vapor's console logger at the level `--log` or `LOG_LEVEL` asks for — or one JSON object per line when
+    /// `LAYAN_LOG_FORMAT=json` — behind `EscapingLogHandler`.
     public static func bootstrapEscaping(from environment: inout Environment) throws {
+        let json = ProcessInfo.processInfo.environment["LAYAN_LOG_FORMAT"]?.lowercased() == "json"
         try bootstrap(from: &environment) { level in
+            if json { return { label in EscapingLogHandler(JSONLogHandler(label: label, level: level)) } }
             let console = Terminal()
             return { label in EscapingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
         }

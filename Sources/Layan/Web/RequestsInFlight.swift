@@ -14,6 +14,8 @@ final class RequestsInFlight: Sendable {
     /// Shutting down: still answering, while health asks load balancers to send no more. (Keep-alive connections are
     /// closed by the server's own quiescing once the drain ends: Vapor writes the `Connection` header itself.)
     var isDraining: Bool { state.withLockedValue { $0.draining } }
+    /// Handlers running now, for `/metrics`.
+    var running: Int { state.withLockedValue { $0.running } }
     func startDraining() { state.withLockedValue { $0.draining = true } }
     private let state = NIOLockedValueBox(State())
 

@@ -8,6 +8,10 @@ import Vapor
 public enum SiteURL: Sendable {
     case home
     case healthz
+    /// Ready for traffic: migrations done and the database answering (issue #21, item 4).
+    case readyz
+    /// The Prometheus exposition (issue #21, item 4).
+    case metrics
     case openAPI
     case stylesheet
     case benchHello
@@ -306,6 +310,8 @@ public enum SiteURL: Sendable {
         switch self {
         case .home: "/"
         case .healthz: "/healthz"
+        case .readyz: "/readyz"
+        case .metrics: "/metrics"
         case .openAPI: "/api/v1/openapi.json"
         case .stylesheet: "/css/layan.css"
         case .benchHello: "/_bench/hello"

@@ -23,6 +23,8 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
     case charterRead = "charter:read"
     /// Reading satisfaction reports and improvement proposals (`getSatisfactionReport`, `listImprovementProposals`).
     case satisfactionRead = "satisfaction:read"
+    /// Scraping `/metrics` (Prometheus sends the token as `Authorization: Bearer`).
+    case metricsRead = "metrics:read"
 
     /// The staff permission that gives the same access through a signed-in browser session.
     public var permission: Permission {
@@ -36,6 +38,7 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         case .telephoneRead, .telephoneWrite: .superviseTelephone
         case .charterRead: .viewCharter
         case .satisfactionRead: .viewSatisfaction
+        case .metricsRead: .viewOperations
         }
     }
 

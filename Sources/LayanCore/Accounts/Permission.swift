@@ -41,6 +41,8 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case viewSatisfaction = "view_satisfaction"
     /// Pair counter rating tablets, close follow-ups, set the satisfaction settings, run surveys and proposals.
     case manageSatisfaction = "manage_satisfaction"
+    /// The server's own metrics (`/metrics`): request rates and latencies, queues, jobs — what operations watch.
+    case viewOperations = "view_operations"
 
     public var catalogueKey: String { "permission.\(rawValue)" }
 }

@@ -2,6 +2,7 @@ import FluentKit
 import FluentSQL
 import Foundation
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import SQLKit
@@ -246,6 +247,9 @@ final class SQLiteWriteQueue: Sendable {
     }
     static let batchLimit = 64
     private let state = NIOLockedValueBox(State())
+    /// For `/metrics` (issue #21, item 4): how many writes each commit carried, and how many still waited behind it.
+    private let batchSize = Recorder(label: "layan_db_write_batch_size")
+    private let waitingBehind = Gauge(label: "layan_db_write_queue_depth")
     /// The database of the job running in this task, so a transaction opened inside it joins it.
     @TaskLocal static var running: DirectSQLiteDatabase?
 
@@ -296,18 +300,20 @@ final class SQLiteWriteQueue: Sendable {
             // Lets the requests already running reach their writes before the batch is cut: batches under load
             // grew from ~4 to ~7 jobs, and each commit (its WAL pages) is shared by more tickets.
             await Task.yield()
-            let (batch, drained) = state.withLockedValue { state -> ([Job], [CheckedContinuation<Void, Never>]) in
+            let (batch, drained, behind) = state.withLockedValue { state -> ([Job], [CheckedContinuation<Void, Never>], Int) in
                 let batch = Array(state.pending.prefix(Self.batchLimit))
                 state.pending.removeFirst(batch.count)
-                guard batch.isEmpty else { return (batch, []) }
+                guard batch.isEmpty else { return (batch, [], state.pending.count) }
                 state.draining = false
                 defer { state.drained = [] }
-                return ([], state.drained)
+                return ([], state.drained, 0)
             }
             if batch.isEmpty {
                 drained.forEach { $0.resume() }
                 return
             }
+            batchSize.record(batch.count)
+            waitingBehind.record(behind)
             await run(batch)
         }
     }

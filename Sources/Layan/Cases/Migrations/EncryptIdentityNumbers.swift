@@ -5,8 +5,9 @@ import SQLKit
 
 /// Seals the identity numbers stored before they were encrypted (issue 15, item 5). Rows go a thousand at a time, so a
 /// large table is not rewritten in one statement.
-struct EncryptIdentityNumbers: AsyncMigration {
+struct EncryptIdentityNumbers: AsyncMigration, LargeTableMigration {
     let cipher: PersonalDataCipher
+    var largeTableNote: String { "rewrites cases' identity numbers, 1,000 rows per batch" }
 
     func prepare(on database: any Database) async throws {
         struct Row: Decodable { let id: UUID; let customer_id_document: String }

@@ -6,7 +6,8 @@ import SQLKit
 /// Customer satisfaction (issue #20): counter ratings, the tablets that take them, post-case surveys, follow-ups of
 /// low scores, the agency's settings, and the daily counts every report reads — kept by the database itself, so a
 /// year of five million ratings is a few hundred thousand summary rows, never a scan of the ratings.
-struct CreateSatisfaction: AsyncMigration {
+struct CreateSatisfaction: AsyncMigration, LargeTableMigration {
+    var largeTableNote: String { "reads every served ticket once: one grouped INSERT … SELECT" }
     /// Answers per month (of the ticket's service day, of the day the case's survey was sent), source, question, branch,
     /// counter, officer, service, case type, channel and score — by month, since reports cover whole months and a
     /// month holds a twentieth of a year's days' rows; `served`/`sent` rows (score 0) count what could have

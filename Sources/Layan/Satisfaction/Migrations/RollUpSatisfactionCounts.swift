@@ -6,7 +6,10 @@ import SQLKit
 /// report shows (the branch itself, a counter, an officer, a service or case type, a channel) instead of one per
 /// month × counter × officer × service × channel, which a year's report by branch had to add up two million times.
 /// A rating now moves five small counts instead of one; the counts are rebuilt from the records, not copied.
-struct RollUpSatisfactionCounts: AsyncMigration {
+struct RollUpSatisfactionCounts: AsyncMigration, LargeTableMigration {
+    var largeTableNote: String {
+        "reads every counter rating, served ticket and case survey: one grouped INSERT … SELECT per count and report line (35)"
+    }
     static let table = "satisfaction_rollup"
 
     /// The lines a report can show; a report by month reads the `branch` rows.
