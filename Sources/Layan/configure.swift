@@ -89,6 +89,8 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     app.asyncCommands.use(DemoCommand(), as: "demo")
     // After the databases: Fluent registers its own `migrate` when they are set up, and this one takes its place.
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.lifecycle.use(DemoLoginsBanner())
     app.asyncCommands.use(UserCommandGroup(), as: "user")
     app.asyncCommands.use(CalendarCommandGroup(), as: "calendar")

@@ -8,7 +8,8 @@ import Vapor
 
 /// Runs a `layan` command in-process against the test database, with `stdin` as standard input.
 func runCommand(_ app: Application, _ arguments: [String]) async throws {
-    var context = CommandContext(console: Terminal(), input: CommandInput(arguments: ["layan"] + arguments))
+    // The application's console: ConsoleKit's `--yes` sets its answer there.
+    var context = CommandContext(console: app.console, input: CommandInput(arguments: ["layan"] + arguments))
     context.application = app
     try await app.console.run(app.asyncCommands.group(), with: context)
 }

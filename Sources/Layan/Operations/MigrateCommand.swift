@@ -8,7 +8,7 @@ protocol LargeTableMigration {
     var largeTableNote: String { get }
 }
 
-/// `layan migrate`: runs the pending migrations (`--yes` without asking); `--dry-run` lists them and changes nothing;
+/// `layan migrate`: runs the pending migrations (ConsoleKit's `--yes` without asking); `--dry-run` lists them and changes nothing;
 /// `--revert` takes back the last batch. Replaces Fluent's command, which has no dry run.
 struct MigrateCommand: AsyncCommand {
     struct Signature: CommandSignature {
@@ -16,8 +16,6 @@ struct MigrateCommand: AsyncCommand {
         var dryRun: Bool
         @Flag(name: "revert", help: "Revert the last batch of migrations.")
         var revert: Bool
-        @Flag(name: "yes", short: "y", help: "Do not ask for confirmation.")
-        var yes: Bool
     }
 
     var help: String { "Runs pending migrations (--dry-run lists them; --revert takes back the last batch)." }
@@ -35,7 +33,8 @@ struct MigrateCommand: AsyncCommand {
             if let large = migration as? any LargeTableMigration { context.console.print("      large tables: \(large.largeTableNote)") }
         }
         if signature.dryRun { return context.console.print("Dry run: nothing changed.") }
-        guard signature.yes || context.console.confirm("Continue?") else { return context.console.warning("Cancelled: nothing changed.") }
+        // ConsoleKit's own `--yes` answers this.
+        guard context.console.confirm("Continue?") else { return context.console.warning("Cancelled: nothing changed.") }
         if signature.revert { try await migrator.revertLastBatch().get() } else { try await migrator.prepareBatch().get() }
         context.console.print("Done.")
     }

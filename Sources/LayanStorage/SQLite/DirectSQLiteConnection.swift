@@ -23,10 +23,10 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         let columns: DirectRow.Columns
     }
 
-    init(path: String) throws {
+    init(path: String, readOnly: Bool = false) throws {
         var handle: OpaquePointer?
         // NOMUTEX: the pool already lends a connection to one task at a time.
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
@@ -40,6 +40,20 @@ final class DirectSQLiteConnection: @unchecked Sendable {
     deinit {
         for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.pointer) }
         sqlite_nio_sqlite3_close_v2(handle)
+    }
+
+    /// Copies every page of `source` over this database with SQLite's online backup API, a hundred pages a step, waiting
+    /// out other connections' locks: a restore (issue #21, item 2) that other connections see whole or not at all.
+    func replace(with source: DirectSQLiteConnection) throws {
+        guard let backup = sqlite_nio_sqlite3_backup_init(handle, "main", source.handle, "main") else { throw error(sqlite_nio_sqlite3_errcode(handle)) }
+        var status: Int32
+        repeat {
+            status = sqlite_nio_sqlite3_backup_step(backup, 100)
+            if status == SQLITE_BUSY || status == SQLITE_LOCKED { sqlite_nio_sqlite3_sleep(50) }
+        } while status == SQLITE_OK || status == SQLITE_BUSY || status == SQLITE_LOCKED
+        let finished = sqlite_nio_sqlite3_backup_finish(backup)
+        guard status == SQLITE_DONE else { throw error(status) }
+        try check(finished)
     }
 
     /// Runs one statement with its binds, handing each row to `onRow`.
