@@ -26,9 +26,11 @@ release_layan() {
 }
 
 # A fresh database for engine $1: a SQLite file in $WORK, or a new PostgreSQL with a `bench` database. Exports DATABASE_URL.
+# PostgreSQL with its durable defaults (fsync, synchronous_commit, full_page_writes), as in production; set
+# LAYAN_BENCH_PG_FAST=1 for the tests' unsafe settings, to compare.
 bench_database() {
   if [ "$1" = postgres ]; then
-    start_postgres
+    if [ -n "${LAYAN_BENCH_PG_FAST:-}" ]; then start_postgres; else start_postgres durable; fi
     "$PG_BINDIR/psql" "$PG_URL" -qc "CREATE DATABASE bench" >/dev/null
     export DATABASE_URL="${PG_URL%/postgres}/bench"
   else

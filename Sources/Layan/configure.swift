@@ -70,7 +70,8 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     ContentConfiguration.global.use(encoder: APIJSON.encoder, for: .json)
     ContentConfiguration.global.use(decoder: APIJSON.decoder, for: .json)
 
-    try await LayanDatabase.configure(app, target: settings.database, postgresConnectionsPerEventLoop: settings.postgresConnectionsPerEventLoop)
+    try await LayanDatabase.configure(app, target: settings.database, postgresConnectionsPerEventLoop: settings.postgresConnectionsPerEventLoop,
+                                     sqliteSynchronous: settings.sqliteSynchronous)
     app.migrations.add(LayanMigrations.all(cipher: app.personalDataCipher))
 
     app.views.use(.leaf)

@@ -31,12 +31,13 @@ package enum StorageEngine: String, Sendable {
 
 /// Opens the configured database. SQLite gets the settings design.md asks for on every connection.
 package enum LayanDatabase {
-    package static func configure(_ app: Application, target: DatabaseTarget, postgresConnectionsPerEventLoop: Int) async throws {
+    package static func configure(_ app: Application, target: DatabaseTarget, postgresConnectionsPerEventLoop: Int,
+                                  sqliteSynchronous: SQLiteSynchronous = .full) async throws {
         switch target {
         case let .sqlite(path):
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            SQLiteConnectionSettings.installOnEveryConnection()
+            SQLiteConnectionSettings.installOnEveryConnection(synchronous: sqliteSynchronous)
             app.databases.use(.directSQLite(path: path), as: .sqlite)
             // WAL is a property of the file, so once at boot is enough.
             try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()

@@ -48,6 +48,31 @@ import Vapor
         }
     }
 
+    @Test func aBackupTakenWhileTicketsAreIssuedHoldsOneMomentWhole() async throws {
+        try await withLayan { app in
+            // given a kiosk issuing tickets without pause
+            let q = try await QueueFixture.make(app)
+            let issuing = Task {
+                for _ in 0..<300 { _ = try await q.engine(app).issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk") }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            // when a backup is taken meanwhile, and restored once the kiosk is done
+            let file = Self.scratchFile("while-serving")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try await DatabaseBackup.write(app.settings.database, to: file)
+            try await issuing.value
+            try await runCommand(app, ["restore", file, "--yes"])
+            // then the backup is one moment: the waiting count the triggers keep equals the waiting tickets in it
+            struct Count: Decodable { let n: Int }
+            let kept = try await app.db.sql.raw("SELECT CAST(COALESCE(SUM(waiting), 0) AS BIGINT) AS n FROM queue_waiting").first(decoding: Count.self)?.n
+            let tickets = try await Ticket.query(on: app.db).filter(\.$status == .waiting).count()
+            #expect(kept == tickets && tickets <= 300)
+            // and no ticket number is used twice in it
+            let numbers = try await Ticket.query(on: app.db).all().map(\.number)
+            #expect(Set(numbers).count == numbers.count)
+        }
+    }
+
     @Test func verifyReadsTheWholeBackupAndSaysWhatItHolds() async throws {
         try await withLayan { app in
             // given a backup of the demo agency

@@ -45,6 +45,35 @@ import VaporTesting
         }
     }
 
+    @Test func everyMetricTheSampleDashboardPlotsIsExposed() async throws {
+        try await withLayan { app in
+            // given the sample Grafana dashboard's queries
+            let url = URL(fileURLWithPath: app.directory.workingDirectory).appendingPathComponent("docs/grafana-dashboard.json")
+            let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            let exprs = (dashboard["panels"] as? [[String: Any]] ?? []).flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+            let named = Set(exprs.flatMap { expr in
+                expr.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+                    .filter { $0.hasPrefix("layan_") || $0.hasPrefix("http_") }
+                    .map { name in ["_bucket", "_sum", "_count"].reduce(name) { $0.hasSuffix($1) ? String($0.dropLast($1.count)) : $0 } }
+            })
+            // and a server that has answered, run its jobs and written
+            let q = try await QueueFixture.make(app)
+            _ = try await q.engine(app).issue(branch: q.branch, serviceID: q.registration.id!, category: .regular, channel: "kiosk")
+            await BackgroundJobs.run("outbox", app) { try await OutboxWorker(app: app).runOnce() }
+            try await app.testing().test(.GET, SiteURL.healthz.path) { _ in }
+            try await app.testing().test(.GET, "/no-such-page") { _ in }
+            let admin = try await TestStaff.create(.administrator, in: app)
+            let browser = TestBrowser(app)
+            try await browser.signIn(admin.email)
+            // when it is scraped
+            let text = try await browser.get(SiteURL.metrics.path).body.string
+            // then every metric the dashboard plots is there (the write batches on SQLite only)
+            let missing = named.filter { name in !text.contains("\n\(name)") && !text.contains("# TYPE \(name) ") }
+                .filter { TestDatabase.engine == "sqlite" || !$0.hasPrefix("layan_db_write") }
+            #expect(exprs.count >= 10 && missing.isEmpty, "not exposed: \(missing.sorted())")
+        }
+    }
+
     @Test func metricsAreRefusedWithoutTheScope() async throws {
         try await withLayan { app in
             // given a token for the queue only

@@ -202,6 +202,12 @@ import VaporTesting
         }
     }
 
+    @Test func sqliteSynchronousIsFullUnlessNormalIsChosen() throws {
+        #expect(try AppSettings.fromEnvironment([:]).sqliteSynchronous == .full)
+        #expect(try AppSettings.fromEnvironment(["LAYAN_SQLITE_SYNCHRONOUS": "NORMAL"]).sqliteSynchronous == .normal)
+        #expect(throws: SettingsError.self) { try AppSettings.fromEnvironment(["LAYAN_SQLITE_SYNCHRONOUS": "off"]) }
+    }
+
     @Test func caseFilingWriters() throws {
         #expect(try AppSettings.fromEnvironment([:]).caseFilingWriters == 1)
         #expect(try AppSettings.fromEnvironment(["LAYAN_CASE_FILING_WRITERS": "2"]).caseFilingWriters == 2)
@@ -235,7 +241,7 @@ import VaporTesting
                 #expect(foreignKeys == 1)
                 #expect(busyTimeout == 5000)
                 #expect(mmap == 268_435_456)
-                #expect(synchronous == 1) // NORMAL
+                #expect(synchronous == 2) // FULL: an acknowledged write survives a power cut (docs/operations.md)
             }
             try await app.db.withConnection { a in
                 try await app.db.withConnection { b in

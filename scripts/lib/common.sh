@@ -40,7 +40,9 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_postgres: a throwaway server on a loopback port; sets PG_URL (superuser "layan", no password).
+# start_postgres: a throwaway server on a loopback port; sets PG_URL (superuser "layan", no password). Tests run it
+# without fsync (fast, and a lost test database costs nothing); `start_postgres durable` keeps PostgreSQL's own
+# durable defaults, as a production server runs — every benchmark uses that (issue #21).
 # stop_postgres stops it and removes its files.
 PG_DIR=""
 start_postgres() {
@@ -48,18 +50,19 @@ start_postgres() {
   bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   if [ -z "$bindir" ]; then ensure_packages postgresql; bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); fi
   PG_DIR=$(mktemp -d /tmp/layan-pg.XXXXXX)
-  local port run=()
+  local port run=() fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${1:-}" = durable ] && fast=""
   port=$(free_port)
   # PostgreSQL refuses to run as root: run it as the postgres system user then.
   if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; run=(runuser -u postgres --); fi
   "${run[@]}" "$bindir/initdb" -D "$PG_DIR/data" -U layan --auth=trust -E UTF8 >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log"; return 1; }
   "${run[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000" \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 $fast -c max_connections=1000" \
     start >/dev/null || { cat "$PG_DIR/server.log"; return 1; }
   PG_BINDIR=$bindir
   PG_URL="postgres://layan@127.0.0.1:$port/postgres"
-  echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+  echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (${1:-fast, no fsync})"
 }
 
 stop_postgres() {

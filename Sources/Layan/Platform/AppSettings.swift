@@ -64,6 +64,10 @@ public struct AppSettings: Sendable {
     /// holds one for its whole transaction): 390 cases/s. Instances × loops × this must stay under the server's
     /// `max_connections` (100 by default).
     public var postgresConnectionsPerEventLoop = 8
+    /// SQLite's `synchronous` in WAL mode (`LAYAN_SQLITE_SYNCHRONOUS`, `full` or `normal`): FULL syncs the log at every
+    /// commit — a group commit's batch shares one — so an acknowledged write survives a power cut; NORMAL syncs only
+    /// at checkpoints, surviving a crash of Layan but not of the machine (docs/operations.md, docs/benchmarks.md).
+    public var sqliteSynchronous: SQLiteSynchronous = .full
     /// PostgreSQL: batches of new cases written at once (`PostgresCaseStore`). LAYAN_CASE_FILING_WRITERS.
     public var caseFilingWriters = 1
     /// The memory every large request body in flight may take together (`UploadBudget`), `LAYAN_UPLOAD_BUDGET_MB`.
@@ -123,6 +127,10 @@ public struct AppSettings: Sendable {
         if let raw = env["LAYAN_PG_CONNECTIONS_PER_LOOP"], !raw.isEmpty {
             guard let count = Int(raw), (1...64).contains(count) else { throw SettingsError.invalid("LAYAN_PG_CONNECTIONS_PER_LOOP", raw) }
             settings.postgresConnectionsPerEventLoop = count
+        }
+        if let raw = env["LAYAN_SQLITE_SYNCHRONOUS"], !raw.isEmpty {
+            guard let mode = SQLiteSynchronous(rawValue: raw.lowercased()) else { throw SettingsError.invalid("LAYAN_SQLITE_SYNCHRONOUS", raw) }
+            settings.sqliteSynchronous = mode
         }
         if let raw = env["LAYAN_CASE_FILING_WRITERS"], !raw.isEmpty {
             guard let count = Int(raw), (1...16).contains(count) else { throw SettingsError.invalid("LAYAN_CASE_FILING_WRITERS", raw) }
