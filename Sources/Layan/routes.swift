@@ -6,6 +6,7 @@ func routes(_ app: Application) throws {
     let open = app.routes.access(.anyone)
     try open.register(collection: HealthController())
     try app.routes.register(collection: MetricsController())
+    try app.routes.register(collection: PersonalDataController())
     try open.register(collection: OpenAPIController(resourcesDirectory: app.directory.resourcesDirectory))
     try open.register(collection: HomeController())
     try app.routes.register(collection: AccountsController())

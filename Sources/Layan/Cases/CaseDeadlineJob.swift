@@ -134,6 +134,7 @@ struct BackgroundJobs: LifecycleHandler {
                     await Self.run("phone_messages", app) { try await Self.withLease(app, key: 7_402_002) { try await PhoneMessageEscalationJob(app: app).runOnce() } }
                     await Self.run("charter_review", app) { try await Self.withLease(app, key: 7_402_003) { try await CharterReviewJob(app: app).runOnce() } }
                     await Self.run("proposals_overdue", app) { try await Self.withLease(app, key: 7_402_004) { try await ProposalDesk(app: app).escalateOverdue() } }
+                    await Self.run("retention", app) { try await Self.withLease(app, key: 7_402_005) { try await RetentionJob(app: app).runOnce() } }
                 }
                 try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             }

@@ -76,6 +76,7 @@ enum DemoLoader {
         try await DemoSatisfaction.load(on: db, application: app)
         // The charter in force sets the targets, and its review reminder (due within the month) goes out.
         try await CharterReviewJob(app: app).runOnce()
+        try await DemoPersonalData.load(on: db, application: app)
         return true
     }
 

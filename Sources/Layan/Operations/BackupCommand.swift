@@ -29,8 +29,9 @@ struct BackupCommand: AsyncCommand {
     }
 
     static func describe(_ found: DatabaseBackup.Verification) -> String {
-        let rows = found.tables.compactMap(\.rows).reduce(0, +)
-        return "\(found.tables.count) tables" + (found.engine == .sqlite ? ", \(rows) rows, \(found.migrations?.count ?? 0) migrations" : "")
+        // Rows and migrations where the backup can say without a restore (a SQLite file can; an archive cannot).
+        let rows = found.tables.compactMap(\.rows)
+        return "\(found.tables.count) tables" + (rows.isEmpty ? "" : ", \(rows.reduce(0, +)) rows") + (found.migrations.map { ", \($0.count) migrations" } ?? "")
     }
 }
 

@@ -46,5 +46,6 @@ enum LayanMigrations {
         CreatePeriodicSurveys(),
         RollUpSatisfactionCounts(),
         AddTicketRatedIndex(),
+        CreateRetention(),
     ] }
 }

@@ -86,6 +86,7 @@ enum Navigation {
                 (.directory, "nav.directory", .viewDirectory),
                 (.adminStaffList, "nav.admin", .manageStaff),
                 (.adminAudit, "nav.audit", .viewAuditTrail),
+                (.personalData(.overview), "nav.personalData", .handlePersonalData),
             ]
             items += staffItems.filter { staff.allows($0.2) }.map { ($0.0, $0.1) }
         } else {

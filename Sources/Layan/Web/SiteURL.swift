@@ -48,6 +48,7 @@ public enum SiteURL: Sendable {
     case channels(Channels)
     case telephone(Telephone)
     case charterDesk(CharterDesk)
+    case personalData(PersonalData)
     case satisfaction(Satisfaction)
 
 
@@ -346,13 +347,19 @@ public enum SiteURL: Sendable {
         case let .channels(url): url.path
         case let .telephone(url): url.path
         case let .charterDesk(url): url.path
+        case let .personalData(url): url.path
         case let .satisfaction(url): url.path
         }
     }
 
     /// The path with a query string; values are percent-encoded, pairs kept in order, empty values left out.
     public func path(_ query: KeyValuePairs<String, String>) -> String {
-        let items = query.filter { !$0.value.isEmpty }.map { name, value in
+        path(query: query.map { ($0.key, $0.value) })
+    }
+
+    /// The path with a query built at run time (names in the given order).
+    public func path(query: [(String, String)]) -> String {
+        let items = query.filter { !$0.1.isEmpty }.map { name, value in
             name + "=" + (value.addingPercentEncoding(withAllowedCharacters: Self.queryValueCharacters) ?? value)
         }
         return items.isEmpty ? path : path + "?" + items.joined(separator: "&")

@@ -13,6 +13,12 @@ public enum AuditAction: String, CaseIterable, Sendable, Codable {
     case revealIdentityNumber = "reveal_identity_number"
     case tokenCreated = "token_created"
     case tokenRevoked = "token_revoked"
+    /// A copy of everything Layan holds about one person, given to them (issue #21, item 6).
+    case exportPersonalData = "export_personal_data"
+    /// One person's personal data erased on their request.
+    case erasePersonalData = "erase_personal_data"
+    /// Records past the retention period anonymised by the daily job.
+    case anonymiseExpired = "anonymise_expired"
 
     public var catalogueKey: String { "audit.action.\(rawValue)" }
 }

@@ -43,6 +43,8 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case manageSatisfaction = "manage_satisfaction"
     /// The server's own metrics (`/metrics`): request rates and latencies, queues, jobs — what operations watch.
     case viewOperations = "view_operations"
+    /// Retention periods of personal data; one person's records: their copy and their erasure (every step audited).
+    case handlePersonalData = "handle_personal_data"
 
     public var catalogueKey: String { "permission.\(rawValue)" }
 }

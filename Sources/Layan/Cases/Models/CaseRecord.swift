@@ -64,6 +64,8 @@ final class CaseRecord: Model, @unchecked Sendable {
     @Field(key: "public_key") var publicKey: String
     @OptionalParent(key: "created_by") var createdBy: Staff?
     @Field(key: "updated_at") var updatedAt: Date
+    /// When the customer's personal data was removed: past the agency's retention, or on their request (issue #21).
+    @OptionalField(key: "anonymised_at") var anonymisedAt: Date?
 
     init() {}
 

@@ -49,6 +49,24 @@ enum Audit {
     }
 }
 
+extension Audit {
+    /// A change no one asked for in a request: a background job's (the actor is `system`).
+    static func recordBySystem(_ action: AuditAction, entity: String, id: String?, changes: [String: AuditDiff.Change], at: Date,
+                               on db: any Database) async throws {
+        let event = AuditEvent()
+        event.at = at
+        event.actor = "system"
+        event.actorID = nil; event.ip = nil; event.requestID = nil
+        event.action = action
+        event.entityType = entity
+        event.entityID = id
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        event.changes = String(decoding: try encoder.encode(changes), as: UTF8.self)
+        try await event.create(on: db)
+    }
+}
+
 /// A record whose changes go to the audit trail as `{field: {before, after}}`.
 protocol Audited: Model where IDValue == UUID {
     /// The entity name in the audit trail ("branch", "staff", …).
