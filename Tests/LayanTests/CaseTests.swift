@@ -436,9 +436,9 @@ let caseMorning = Date(timeIntervalSince1970: 1_795_536_000 + 10 * 3600)
             #expect(try await OutboxMessage.query(on: app.db).first()?.attempts == 1)
             // an instance that claimed it and died leaves it "sending"; once the claim lapses it is tried again
             message.state = .sending
-            message.nextAttemptAt = clock.now().addingTimeInterval(OutboxWorker.claimLength)
+            message.nextAttemptAt = clock.now().addingTimeInterval(app.settings.outboxClaimSeconds)
             try await message.save(on: app.db)
-            clock.advance(by: OutboxWorker.claimLength + 1)
+            clock.advance(by: app.settings.outboxClaimSeconds + 1)
             _ = try await OutboxWorker(app: app).runOnce()
             message = try #require(try await OutboxMessage.query(on: app.db).first())
             #expect(message.attempts == 2 && message.state == .pending)

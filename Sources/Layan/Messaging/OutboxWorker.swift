@@ -7,7 +7,6 @@ import Vapor
 /// instance that then died is claimed again once its claim lapses (design.md: a crash loses nothing).
 struct OutboxWorker: Sendable {
     let app: Application
-    static let claimLength: TimeInterval = 120
 
     /// Delivers what is due now; returns how many were sent.
     @discardableResult
@@ -22,7 +21,7 @@ struct OutboxWorker: Sendable {
 
     private func claim(limit: Int) async throws -> [OutboxMessage] {
         let now = app.clock.now()
-        return try await OutboxStore.claim(due: now, until: now.addingTimeInterval(Self.claimLength), limit: limit, on: app.db)
+        return try await OutboxStore.claim(due: now, until: now.addingTimeInterval(app.settings.outboxClaimSeconds), limit: limit, on: app.db)
     }
 
     private func deliver(_ message: OutboxMessage) async throws -> Bool {

@@ -50,6 +50,9 @@ public struct AppSettings: Sendable {
     public var messaging = MessagingSettings()
     /// How often the background jobs (outbox, SLA checks) look for work; tests shorten it.
     public var jobInterval: TimeInterval = 5
+    /// How long a message the outbox took to send stays its instance's before another may send it
+    /// (`LAYAN_OUTBOX_CLAIM_SECONDS`, 5–3600): the wait after a crash mid-send (docs/operations.md).
+    public var outboxClaimSeconds: TimeInterval = 120
     /// Runs the background jobs in this process; commands and some tests turn them off.
     public var runJobs = true
     /// Addresses of the branches' kiosks, which take many numbers a day and so are exempt from the
@@ -127,6 +130,10 @@ public struct AppSettings: Sendable {
         if let raw = env["LAYAN_PG_CONNECTIONS_PER_LOOP"], !raw.isEmpty {
             guard let count = Int(raw), (1...64).contains(count) else { throw SettingsError.invalid("LAYAN_PG_CONNECTIONS_PER_LOOP", raw) }
             settings.postgresConnectionsPerEventLoop = count
+        }
+        if let raw = env["LAYAN_OUTBOX_CLAIM_SECONDS"], !raw.isEmpty {
+            guard let seconds = Double(raw), (5...3600).contains(seconds) else { throw SettingsError.invalid("LAYAN_OUTBOX_CLAIM_SECONDS", raw) }
+            settings.outboxClaimSeconds = seconds
         }
         if let raw = env["LAYAN_SQLITE_SYNCHRONOUS"], !raw.isEmpty {
             guard let mode = SQLiteSynchronous(rawValue: raw.lowercased()) else { throw SettingsError.invalid("LAYAN_SQLITE_SYNCHRONOUS", raw) }
