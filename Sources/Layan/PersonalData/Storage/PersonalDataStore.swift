@@ -47,23 +47,37 @@ struct PersonalDataStore {
                 total += ids.count
             }
         case .telephoneCalls:
-            return try await clear(TelephoneCall.schema, set: ["caller": SQLLiteral.null], personal: "caller", when: "entered_at", before: cutoff)
+            return try await clearExpired(.telephoneCalls, personal: "caller", when: "entered_at", before: cutoff)
         case .phoneMessages:
-            return try await clear(PhoneMessage.schema, set: ["caller_name": SQLLiteral.null, "caller_number": SQLBind(""), "body": SQLBind(""),
-                                                             "best_time": SQLLiteral.null],
-                                   personal: "caller_number", when: "taken_at", before: cutoff)
+            return try await clearExpired(.phoneMessages, personal: "caller_number", when: "taken_at", before: cutoff)
         case .sentMessages:
             // Only what was delivered or given up on: a message still to send keeps its recipient.
-            return try await clear(OutboxMessage.schema, set: ["recipient": SQLBind(""), "subject": SQLBind(""), "body": SQLBind("")],
-                                   personal: "recipient", when: "created_at", before: cutoff, extra: "state IN ('sent', 'failed')")
+            return try await clearExpired(.sentMessages, personal: "recipient", when: "created_at", before: cutoff, extra: "state IN ('sent', 'failed')")
         case .intakeLog:
-            return try await clear(IntakeEntry.schema, set: ["sender": SQLLiteral.null, "summary": SQLBind("")], personal: "sender", when: "at", before: cutoff)
+            return try await clearExpired(.intakeLog, personal: "sender", when: "at", before: cutoff)
         }
     }
 
-    /// Empties `set`'s columns of `table`'s rows older than `cutoff` that still hold `personal`, a batch at a time.
-    private func clear(_ table: String, set: [String: any SQLExpression], personal: String, when column: String, before cutoff: Date,
-                       extra: String? = nil) async throws -> Int {
+    /// Where each kind other than cases keeps its personal data, and what the columns become.
+    static let emptied: [PersonalRecordType: (table: String, columns: [(String, any SQLExpression & Sendable)])] = [
+        .telephoneCalls: (TelephoneCall.schema, [("caller", SQLLiteral.null)]),
+        .phoneMessages: (PhoneMessage.schema, [("caller_name", SQLLiteral.null), ("caller_number", SQLLiteral.string("")), ("body", SQLLiteral.string("")),
+                                               ("best_time", SQLLiteral.null)]),
+        .sentMessages: (OutboxMessage.schema, [("recipient", SQLLiteral.string("")), ("subject", SQLLiteral.string("")), ("body", SQLLiteral.string(""))]),
+        .intakeLog: (IntakeEntry.schema, [("sender", SQLLiteral.null), ("summary", SQLLiteral.string(""))]),
+    ]
+
+    /// Empties `type`'s personal columns in rows `ids`.
+    private func empty(_ type: PersonalRecordType, _ ids: [UUID]) async throws {
+        guard !ids.isEmpty, let target = Self.emptied[type] else { return }
+        var update = sql.update(target.table)
+        for (name, value) in target.columns { update = update.set(SQLColumn(name), to: value) }
+        try await update.where(SQLColumn("id"), .in, SQLBind.group(ids)).run()
+    }
+
+    /// Empties `type`'s rows older than `cutoff` that still hold `personal`, a batch at a time.
+    private func clearExpired(_ type: PersonalRecordType, personal: String, when column: String, before cutoff: Date, extra: String? = nil) async throws -> Int {
+        guard let table = Self.emptied[type]?.table else { return 0 }
         var total = 0
         while true {
             var select = sql.select().column("id").from(table).where(column, .lessThan, SQLBind(cutoff))
@@ -71,9 +85,7 @@ struct PersonalDataStore {
             if let extra { select = select.where(SQLRaw(extra)) }
             let ids = try await select.limit(Self.batch).all(decodingColumn: "id", as: UUID.self)
             guard !ids.isEmpty else { return total }
-            var update = sql.update(table)
-            for (name, value) in set.sorted(by: { $0.key < $1.key }) { update = update.set(SQLColumn(name), to: value) }
-            try await update.where(SQLColumn("id"), .in, SQLBind.group(ids)).run()
+            try await empty(type, ids)
             total += ids.count
         }
     }
@@ -152,19 +164,11 @@ struct PersonalDataStore {
     func erase(_ found: Found, at now: Date) async throws -> Int {
         let closed = found.cases.filter { !$0.status.isOpen }.compactMap(\.id)
         try await anonymiseCases(closed, at: now)
-        let sql = self.sql
-        func clear(_ table: String, _ ids: [UUID], _ set: [String: any SQLExpression]) async throws {
-            guard !ids.isEmpty else { return }
-            var update = sql.update(table)
-            for (name, value) in set.sorted(by: { $0.key < $1.key }) { update = update.set(SQLColumn(name), to: value) }
-            try await update.where(SQLColumn("id"), .in, SQLBind.group(ids)).run()
-        }
-        try await clear(TelephoneCall.schema, found.calls.compactMap(\.id), ["caller": SQLLiteral.null])
-        try await clear(PhoneMessage.schema, found.phoneMessages.compactMap(\.id),
-                        ["caller_name": SQLLiteral.null, "caller_number": SQLBind(""), "body": SQLBind(""), "best_time": SQLLiteral.null])
-        try await clear(OutboxMessage.schema, found.sent.filter { [.sent, .failed].contains($0.state) }.compactMap(\.id),
-                        ["recipient": SQLBind(""), "subject": SQLBind(""), "body": SQLBind("")])
-        try await clear(IntakeEntry.schema, found.intake.compactMap(\.id), ["sender": SQLLiteral.null, "summary": SQLBind("")])
-        return closed.count + found.calls.count + found.phoneMessages.count + found.sent.filter { [.sent, .failed].contains($0.state) }.count + found.intake.count
+        // A message still to send keeps its recipient, as in the daily job.
+        let sent = found.sent.filter { [.sent, .failed].contains($0.state) }.compactMap(\.id)
+        let others: [(PersonalRecordType, [UUID])] = [(.telephoneCalls, found.calls.compactMap(\.id)), (.phoneMessages, found.phoneMessages.compactMap(\.id)),
+                                                      (.sentMessages, sent), (.intakeLog, found.intake.compactMap(\.id))]
+        for (type, ids) in others { try await empty(type, ids) }
+        return closed.count + others.map(\.1.count).reduce(0, +)
     }
 }
