@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0" ..< "5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
     ],
     targets: [
         // Pure domain rules: no Vapor, no Fluent, no I/O. Crypto for the providers' webhook signatures (pure computation).
@@ -37,6 +38,8 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 // The write queue's batch sizes and depth, for /metrics (through the swift-metrics facade only).
                 .product(name: "Metrics", package: "swift-metrics"),
+                // The connection pool's errors, to tell an outage (503) from a fault (DatabaseUnavailable).
+                .product(name: "AsyncKit", package: "async-kit"),
             ]
         ),
         // The front door: guards connections (a cap per address, timed and bounded request heads) before they reach

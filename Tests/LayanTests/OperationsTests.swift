@@ -11,7 +11,8 @@ import VaporTesting
 
 /// Operations (issue #21, item 4): `/metrics` in the Prometheus format, `/readyz` apart from `/healthz`, JSON logs,
 /// and (item 5) `layan migrate --dry-run`.
-@Suite struct OperationsTests {
+// Serialized: the registry is one per process, and two scrapes at once would each set the other's gauges.
+@Suite(.serialized) struct OperationsTests {
     /// The value of the exposition's line for `series` (name and labels, as Prometheus writes them).
     static func value(_ series: String, in text: String) -> Double? {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }

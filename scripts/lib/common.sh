@@ -65,6 +65,13 @@ start_postgres() {
   echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (${1:-fast, no fsync})"
 }
 
+# The command that restarts that server (fast shutdown, the same options), for the outage test.
+pg_restart_command() {
+  local run=""
+  [ "$(id -u)" = 0 ] && run="runuser -u postgres -- "
+  echo "${run}$PG_BINDIR/pg_ctl -D $PG_DIR/data -l $PG_DIR/server.log -m fast -w -t 60 restart"
+}
+
 stop_postgres() {
   [ -n "$PG_DIR" ] || return 0
   local run=()

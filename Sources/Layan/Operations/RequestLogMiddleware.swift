@@ -21,7 +21,8 @@ struct RequestLogMiddleware: AsyncMiddleware {
 
     private func log(_ request: Request, status: UInt, since started: DispatchTime) {
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
-        request.logger.log(level: level, "\(request.method) \(request.url.path)", metadata: [
+        // Decoded, as people read paths; the log handler escapes what decoding brings out (a forged line break).
+        request.logger.log(level: level, "\(request.method) \(request.url.path.removingPercentEncoding ?? request.url.path)", metadata: [
             "status": .stringConvertible(status), "duration_ms": .string(String(format: "%.1f", milliseconds)),
         ])
     }

@@ -1,5 +1,6 @@
 import Fluent
 import LayanCore
+import LayanStorage
 import Leaf
 import Vapor
 
@@ -12,7 +13,9 @@ struct LayanErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let (status, reason, fields) = Self.classify(error, request: request)
-            if status.code >= 500 {
+            if DatabaseUnavailable.matches(error) {
+                request.logger.warning("Database unavailable: \(String(reflecting: error))", metadata: ["request-id": .string(request.id)])
+            } else if status.code >= 500 {
                 request.logger.error("Internal error: \(String(reflecting: error))", metadata: ["request-id": .string(request.id)])
             } else {
                 request.logger.debug("Request failed \(status.code): \(reason)", metadata: ["request-id": .string(request.id)])
@@ -24,6 +27,7 @@ struct LayanErrorMiddleware: AsyncMiddleware {
             } else {
                 response = try await ErrorPage.render(status: status, reason: reason, for: request)
             }
+            if DatabaseUnavailable.matches(error) { response.headers.replaceOrAdd(name: .retryAfter, value: "5") }
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where name.lowercased() != "content-type" && name.lowercased() != "content-length" {
                     response.headers.replaceOrAdd(name: name, value: value)
@@ -70,6 +74,9 @@ struct LayanErrorMiddleware: AsyncMiddleware {
             return (abort.status, reason, nil)
         case let database as any DatabaseError where database.isConstraintFailure:
             return (.conflict, catalogue.bilingual("error.conflict"), nil)
+        case let outage where DatabaseUnavailable.matches(outage):
+            // The database restarting or out of reach: say so, and that trying again shortly will do (issue #21).
+            return (.serviceUnavailable, catalogue.bilingual("error.unavailable"), nil)
         default:
             return (.internalServerError, catalogue.bilingual("error.internal"), nil)
         }
