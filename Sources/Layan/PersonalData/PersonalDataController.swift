@@ -114,7 +114,7 @@ struct PersonalDataController: RouteCollection {
         func when(_ date: Date) -> String { MalaysianTime.dateTime(date, in: language) }
         var rows = found.cases.map { FoundRow(kind: req.t("personalData.kind.case"), reference: $0.reference, when: when($0.receivedAt),
                                               detail: "\($0.subject) · \(catalogue.text($0.status.catalogueKey, language))") }
-        rows += found.calls.map { FoundRow(kind: req.t("personalData.kind.call"), reference: $0.queue, when: when($0.enteredAt), detail: $0.outcome.rawValue) }
+        rows += found.calls.map { FoundRow(kind: req.t("personalData.kind.call"), reference: $0.queue, when: when($0.enteredAt), detail: req.t($0.outcome.catalogueKey)) }
         rows += found.phoneMessages.map { FoundRow(kind: req.t("personalData.kind.phoneMessage"), reference: $0.callerName ?? "", when: when($0.takenAt), detail: $0.body) }
         rows += found.sent.map { FoundRow(kind: req.t("personalData.kind.sent"), reference: $0.recipient, when: when($0.createdAt), detail: $0.subject) }
         rows += found.intake.map { FoundRow(kind: req.t("personalData.kind.intake"), reference: $0.sender ?? "", when: when($0.at), detail: $0.summary) }
