@@ -110,6 +110,20 @@ class Server:
         self.process.wait(timeout=30)
 
 
+def serve_demo(env, tmp_path):
+    """The demo agency on `env`'s database, a token that issues tickets and files cases, and a ready server: (server, its
+    log file, the token's header, Kota Bharu's service A)."""
+    subprocess.run([BINARY, "demo", "--log", "error"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    token = subprocess.run([BINARY, "token", "create", "--name", "load", "--scope", "queue:issue,cases:write", "--log", "error"], cwd=ROOT,
+                           env=env, check=True, capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
+    log = open(tmp_path / "server.log", "w")
+    server = Server(env, log)
+    server.start()
+    state = requests.get(server.base + "/api/v1/queue/branches/KBR/state", timeout=5).json()
+    service = next(s["id"] for s in state["services"] if s["letter"] == "A")
+    return server, log, {"Authorization": f"Bearer {token}"}, service
+
+
 @pytest.mark.parametrize("engine_name", list(engines()))
 def test_nothing_acknowledged_is_lost_when_the_server_is_killed(engine_name, tmp_path):
     # given a demo agency on the engine, a real SMTP relay, and a server delivering the outbox every 0.2 s
@@ -119,15 +133,7 @@ def test_nothing_acknowledged_is_lost_when_the_server_is_killed(engine_name, tmp
     smtp.start()
     env = dict(os.environ, DATABASE_URL=engine.url, LAYAN_BCRYPT_COST="4", LAYAN_SMTP_HOST="127.0.0.1", LAYAN_SMTP_PORT=str(smtp.port),
                LAYAN_MAIL_FROM="layan@agensi.gov.my", LAYAN_JOB_INTERVAL="0.2", LAYAN_OUTBOX_CLAIM_SECONDS="5", LAYAN_FRONT_DOOR="off")
-    subprocess.run([BINARY, "demo", "--log", "error"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    token = subprocess.run([BINARY, "token", "create", "--name", "load", "--scope", "queue:issue,cases:write", "--log", "error"], cwd=ROOT,
-                           env=env, check=True, capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
-    log = open(tmp_path / "server.log", "w")
-    server = Server(env, log)
-    server.start()
-    auth = {"Authorization": f"Bearer {token}"}
-    state = requests.get(server.base + "/api/v1/queue/branches/KBR/state", timeout=5).json()
-    service = next(s["id"] for s in state["services"] if s["letter"] == "A")
+    server, log, auth, service = serve_demo(env, tmp_path)
     # and an officer at counter 2 of Kota Bharu, signed in (the session outlives the kills: it is in the database)
     officer = requests.Session()
     page = officer.get(server.base + "/login", timeout=5).text

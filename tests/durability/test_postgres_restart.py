@@ -11,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from test_kill9 import BINARY, ROOT, PostgresEngine, Server
+from test_kill9 import PostgresEngine, serve_demo
 
 RESTART = os.environ.get("LAYAN_TEST_PG_RESTART")
 BOUND = 15.0  # seconds: the pool's wait for a connection (10 s) and a margin
@@ -22,15 +22,7 @@ def test_a_postgres_restart_costs_clear_503s_and_no_write(tmp_path):
     # given a demo agency on PostgreSQL and a server under load: tickets issued and cases filed
     engine = PostgresEngine(os.environ["LAYAN_TEST_POSTGRES_URL"])
     env = dict(os.environ, DATABASE_URL=engine.url, LAYAN_BCRYPT_COST="4", LAYAN_FRONT_DOOR="off")
-    subprocess.run([BINARY, "demo", "--log", "error"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    token = subprocess.run([BINARY, "token", "create", "--name", "load", "--scope", "queue:issue,cases:write", "--log", "error"], cwd=ROOT,
-                           env=env, check=True, capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
-    log = open(tmp_path / "server.log", "w")
-    server = Server(env, log)
-    server.start()
-    auth = {"Authorization": f"Bearer {token}"}
-    state = requests.get(server.base + "/api/v1/queue/branches/KBR/state", timeout=5).json()
-    service = next(s["id"] for s in state["services"] if s["letter"] == "A")
+    server, log, auth, service = serve_demo(env, tmp_path)
 
     answers, tickets, cases, lock, stop = [], set(), set(), threading.Lock(), threading.Event()
 
