@@ -21,6 +21,13 @@ extension SQLDatabase {
         dialect.name == StorageEngine.postgresql.rawValue ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
     }
 
+    /// The clause that ends a SELECT locking its rows until the transaction ends: `FOR UPDATE` on PostgreSQL, so a second
+    /// transaction on the same row (on any instance) waits its turn; nothing on SQLite, where the write transaction
+    /// already holds the database.
+    package var lockingRows: any SQLExpression {
+        dialect.name == StorageEngine.postgresql.rawValue ? SQLRaw(" FOR UPDATE") : SQLRaw("")
+    }
+
     /// The column type of an instant in hand-written DDL, as Fluent's `.datetime` stores it.
     package var instantColumnType: String { dialect.name == StorageEngine.sqlite.rawValue ? "REAL" : "TIMESTAMPTZ" }
 }

@@ -466,6 +466,52 @@ import VaporTesting
     }
 }
 
+extension MultiInstanceCallTests {
+    /// Two presses of "next" at one counter at the same instant, one on each instance (a double click behind a load
+    /// balancer): the counter calls one customer; the other press is told a customer is already called.
+    @Test func twoPressesAtOneCounterOnTwoInstancesCallOneCustomer() async throws {
+        guard TestDatabase.engine == "postgresql" else { return }
+        try await withLayan { first in
+            guard case let .postgres(url) = first.settings.database else { return }
+            let second = try await Application.make(.testing)
+            do {
+                try await configure(second, settings: AppSettings(database: .postgres(url: url), bcryptCost: 4, migrateAtBoot: false))
+                // given a counter open on the first instance and customers of both its services waiting
+                let q = try await QueueFixture.make(first)
+                let engines = [QueueEngine(app: first), QueueEngine(app: second)]
+                for i in 0..<20 {
+                    _ = try await engines[0].issue(branch: q.branch, serviceID: i % 2 == 0 ? q.registration.id! : q.licences.id!, category: .regular, channel: "kiosk")
+                }
+                let officer = try await q.officer(1, first)
+                let counter = q.counters[2].id!
+                _ = try await engines[0].openCounter(counter, officer: officer)
+                for _ in 0..<10 {
+                    // when both instances press "next" for it at once
+                    let answers = await withTaskGroup(of: Result<Ticket?, any Error>.self) { group in
+                        for engine in engines {
+                            group.addTask {
+                                do { return .success(try await engine.callNext(counterID: counter, officer: officer)) } catch { return .failure(error) }
+                            }
+                        }
+                        return await group.reduce(into: []) { $0.append($1) }
+                    }
+                    // then one customer is called, the other press is refused, and the counter holds one customer
+                    let called = answers.compactMap { try? $0.get() }.compactMap { $0 }
+                    #expect(called.count == 1)
+                    #expect(answers.contains { if case .failure(QueueError.customerCalled) = $0 { true } else { false } })
+                    let held = try await Ticket.query(on: first.db).filter(\.$counter.$id == counter).filter(\.$status ~~ [.called, .serving]).all()
+                    #expect(held.map(\.id) == called.map(\.id))
+                    if let ticket = called.first { _ = try await engines[0].start(ticket.id!, officer: officer) }
+                }
+            } catch {
+                try? await second.asyncShutdown()
+                throw error
+            }
+            try await second.asyncShutdown()
+        }
+    }
+}
+
 /// The set-up ticket issue reads is kept for a second (QueueSetupCache): changes made through the engine show at
 /// once, changes made elsewhere (another instance, straight in the database) within the second.
 @Suite struct QueueSetupCacheTests {

@@ -4,15 +4,10 @@ PostgreSQL when LAYAN_TEST_POSTGRES_URL names a server. Every request that got a
 half-written (the counts the database keeps equal the rows), no ticket number or case reference is issued twice, and
 the outbox delivers every message to a real SMTP server (aiosmtpd): at least once, and a second copy — same Message-ID —
 only for a message the relay accepted in the instant before the kill, before Layan recorded it (docs/operations.md)."""
-import email
-import email.policy
 import os
 import random
-import re
 import signal
-import socket
-import sqlite3
-import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -22,106 +17,16 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from harness import PostgresEngine, Relay, SQLiteEngine, free_port, open_counter, serve_demo, signed_in  # noqa: E402
+
 KILLS = 3
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Relay:
-    """The SMTP relay: every message accepted, by recipient and Message-ID."""
-
-    def __init__(self):
-        self.accepted = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.accepted.append((tuple(envelope.rcpt_tos), str(message["message-id"])))
-        return "250 OK"
-
-
-class SQLiteEngine:
-    name = "sqlite"
-
-    def __init__(self, tmp_path):
-        self.path = tmp_path / "layan.sqlite"
-        self.url = f"sqlite:{self.path}"
-
-    def rows(self, sql):
-        with sqlite3.connect(self.path, timeout=30) as db:
-            return db.execute(sql).fetchall()
-
-
-class PostgresEngine:
-    name = "postgresql"
-
-    def __init__(self, admin_url):
-        self.admin = admin_url
-        database = "layan_kill_" + uuid.uuid4().hex[:12]
-        self.psql([self.admin, "-c", f"CREATE DATABASE {database}"])
-        self.url = re.sub(r"/[^/]*$", f"/{database}", admin_url)
-
-    @staticmethod
-    def psql(arguments):
-        binary = str(Path(os.environ["LAYAN_PG_BINDIR"]) / "psql") if os.environ.get("LAYAN_PG_BINDIR") else "psql"
-        return subprocess.run([binary, "-qAt", "-F", "\t", *arguments], check=True, capture_output=True, text=True, timeout=60).stdout
-
-    def rows(self, sql):
-        out = self.psql([self.url, "-c", sql])
-        return [tuple(line.split("\t")) for line in out.splitlines() if line]
 
 
 def engines():
     yield "sqlite"
     if os.environ.get("LAYAN_TEST_POSTGRES_URL"):
         yield "postgresql"
-
-
-class Server:
-    def __init__(self, env, log):
-        self.env, self.log, self.port, self.process = env, log, free_port(), None
-
-    @property
-    def base(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self):
-        self.process = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(self.port), "--log", "warning"],
-                                        cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if requests.get(self.base + "/readyz", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise AssertionError("the server did not become ready after a restart")
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-
-def serve_demo(env, tmp_path):
-    """The demo agency on `env`'s database, a token that issues tickets and files cases, and a ready server: (server, its
-    log file, the token's header, Kota Bharu's service A)."""
-    subprocess.run([BINARY, "demo", "--log", "error"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    token = subprocess.run([BINARY, "token", "create", "--name", "load", "--scope", "queue:issue,cases:write", "--log", "error"], cwd=ROOT,
-                           env=env, check=True, capture_output=True, text=True, timeout=120).stdout.strip().splitlines()[-1]
-    log = open(tmp_path / "server.log", "w")
-    server = Server(env, log)
-    server.start()
-    state = requests.get(server.base + "/api/v1/queue/branches/KBR/state", timeout=5).json()
-    service = next(s["id"] for s in state["services"] if s["letter"] == "A")
-    return server, log, {"Authorization": f"Bearer {token}"}, service
 
 
 @pytest.mark.parametrize("engine_name", list(engines()))
@@ -135,14 +40,8 @@ def test_nothing_acknowledged_is_lost_when_the_server_is_killed(engine_name, tmp
                LAYAN_MAIL_FROM="layan@agensi.gov.my", LAYAN_JOB_INTERVAL="0.2", LAYAN_OUTBOX_CLAIM_SECONDS="5", LAYAN_FRONT_DOOR="off")
     server, log, auth, service = serve_demo(env, tmp_path)
     # and an officer at counter 2 of Kota Bharu, signed in (the session outlives the kills: it is in the database)
-    officer = requests.Session()
-    page = officer.get(server.base + "/login", timeout=5).text
-    csrf = lambda html: re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-    officer.post(server.base + "/login", data={"csrf": csrf(page), "email": "zaki@demo.layan.my", "password": "Layan-Demo-2026"}, timeout=5)
-    console = officer.get(server.base + "/console", timeout=5).text
-    counter = re.search(r'Kaunter 2 .*?/console/counters/([0-9A-F-]+)/open', console, re.S).group(1)
-    officer.post(f"{server.base}/console/counters/{counter}/open", data={"csrf": csrf(console)}, timeout=5)
-    console_csrf = csrf(officer.get(server.base + "/console", timeout=5).text)
+    officer = signed_in(server.base, "zaki@demo.layan.my")
+    counter, console_csrf = open_counter(officer, server.base, 2)
 
     tickets, cases, replies, lock, stop = set(), {}, [], threading.Lock(), threading.Event()
 
@@ -237,10 +136,7 @@ def test_nothing_acknowledged_is_lost_when_the_server_is_killed(engine_name, tmp
     # the same Message-ID and at most one per kill
     undelivered = engine.rows("SELECT recipient, state FROM outbox WHERE channel = 'email' AND state <> 'sent'")
     assert undelivered == [], undelivered[:5]
-    copies = {}
-    for recipients, message_id in relay.accepted:
-        for r in recipients:
-            copies.setdefault(r, []).append(message_id)
+    copies = relay.copies()
     for reference, (_, address) in cases.items():
         assert address in copies, f"{reference}: nothing reached {address}"
     extra = sum(len(ids) - len(set(ids)) for ids in copies.values())

@@ -2,6 +2,8 @@
 503 — never a 500, never a wait past a bound — and no write is lost or doubled. Runs when scripts/test gives the
 command that restarts its PostgreSQL (LAYAN_TEST_PG_RESTART)."""
 import os
+import sys
+from pathlib import Path
 import shlex
 import subprocess
 import threading
@@ -11,7 +13,8 @@ import uuid
 import pytest
 import requests
 
-from test_kill9 import PostgresEngine, serve_demo
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from harness import PostgresEngine, serve_demo  # noqa: E402
 
 RESTART = os.environ.get("LAYAN_TEST_PG_RESTART")
 BOUND = 15.0  # seconds: the pool's wait for a connection (10 s) and a margin

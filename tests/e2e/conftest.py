@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -15,10 +16,10 @@ from aiosmtpd.controller import Controller
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from harness import chromium  # noqa: E402
 
 
 def _free_port() -> int:
@@ -132,14 +133,7 @@ def server(mailbox):
 
 @pytest.fixture(scope="session")
 def browser():
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    # A Malaysian visitor's browser: Malay first.
-    options.add_experimental_option("prefs", {"intl.accept_languages": "ms-MY,ms,en"})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     yield driver
     driver.quit()
 

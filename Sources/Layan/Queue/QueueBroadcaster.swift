@@ -62,6 +62,7 @@ actor QueueBroadcaster {
     func cachedState(branchID: UUID) -> ByteBuffer? { latestState[branchID] }
 
     nonisolated func isWatched(_ branchID: UUID) -> Bool { watched.withLockedValue { $0.contains(branchID) } }
+    nonisolated var watchedBranches: Set<UUID> { watched.withLockedValue { $0 } }
 
     func unsubscribe(branchID: UUID, id: UUID) {
         subscribers[branchID]?[id]?.finish()

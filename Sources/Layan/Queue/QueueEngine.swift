@@ -207,6 +207,7 @@ struct QueueEngine {
     func callNext(counterID: UUID, officer: StaffIdentity) async throws -> Ticket? {
         for _ in 0..<8 {
             let outcome: CallOutcome = try await db.writeTransaction { db in
+                try await TicketStore.lock(counter: counterID, on: db.sql)
                 let counter = try await Self.ownCounter(counterID, officer: officer, on: db)
                 let now = clock.now()
                 if let current = try await Self.currentTicket(of: counter, on: db) {
@@ -219,28 +220,24 @@ struct QueueEngine {
                 let settings = try await Self.settings(branchID: counter.$branch.id, on: db)
                 // The policy only ever chooses between the longest-waiting priority ticket and the longest-waiting
                 // regular one: the first row of each service and kind (tickets_call_next_idx), however long the queue.
-                var waiting: [Ticket] = []
+                var waiting: [WaitingTicket] = []
                 for priority in [true, false] {
-                    var heads: [Ticket] = []
+                    var heads: [WaitingTicket] = []
                     for serviceID in counter.serviceIDs {
-                        if let head = try await Ticket.query(on: db).filter(\.$branch.$id == counter.$branch.id).filter(\.$service.$id == serviceID)
-                            .filter(\.$status == .waiting).filter(\.$isPriority == priority).sort(\.$arrivedAt).sort(\.$number).first() {
-                            heads.append(head)
-                        }
+                        if let head = try await TicketStore.head(at: counter.$branch.id, for: serviceID, priority: priority, on: db.sql) { heads.append(head) }
                     }
-                    if let oldest = heads.min(by: { ($0.arrivedAt, $0.number) < ($1.arrivedAt, $1.number) }) { waiting.append(oldest) }
+                    if let oldest = heads.min(by: { $0.arrivedAt < $1.arrivedAt }) { waiting.append(oldest) }
                 }
                 guard let choice = settings.policy.next(counterType: counter.type, services: Set(counter.serviceIDs),
-                                                        waiting: waiting.map(\.waiting), streak: counter.streak, now: now),
-                      let ticket = waiting.first(where: { $0.id == choice.id }) else { return .empty }
-                guard try await TicketStore.claim(ticket.id!, for: counterID, officer: officer.id, at: now, on: db.sql) else { return .lostRace }
+                                                        waiting: waiting, streak: counter.streak, now: now) else { return .empty }
+                guard try await TicketStore.claim(choice.id, for: counterID, officer: officer.id, at: now, on: db.sql) else { return .lostRace }
                 let streak = counter.streak.after(calling: choice)
                 counter.priorityInARow = streak.priorityInARow
                 counter.regularInARow = streak.regularInARow
                 try await counter.save(on: db)
-                try await TicketEvent(ticketID: ticket.id!, branchID: counter.$branch.id, kind: .called, at: now, counterID: counterID,
-                                      officerID: officer.id, serviceID: ticket.$service.id).create(on: db)
-                guard let called = try await Ticket.find(ticket.id, on: db) else { return .lostRace }
+                try await TicketEvent(ticketID: choice.id, branchID: counter.$branch.id, kind: .called, at: now, counterID: counterID,
+                                      officerID: officer.id, serviceID: choice.serviceID).create(on: db)
+                guard let called = try await Ticket.find(choice.id, on: db) else { return .lostRace }
                 if called.waitSeconds == nil, let service = try await QueueService.find(called.$service.id, on: db) {
                     // Client Charter: measured once, at the first call, against the target in force then.
                     let waited = now.timeIntervalSince(called.arrivedAt)

@@ -33,7 +33,14 @@ final class QueueRelay: LifecycleHandler, @unchecked Sendable {
         task = Task {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
-            await listener.run(logger: Logger(label: "layan.queue-relay")) { text in
+            let logger = Logger(label: "layan.queue-relay")
+            await listener.run(logger: logger, reconnected: {
+                // Calls announced while the connection was down never reached this instance: every branch watched
+                // here gets its state rebuilt from the database, so no display is left showing an old board.
+                let branches = application.queueBroadcaster.watchedBranches
+                logger.notice("listening again; refreshing \(branches.count) watched branches")
+                for branch in branches { await QueueEngine.publishLocally(application, branchID: branch, call: nil) }
+            }) { text in
                 guard let payload = try? decoder.decode(Payload.self, from: Data(text.utf8)) else { return }
                 await QueueEngine.publishLocally(application, branchID: payload.branch, call: payload.call)
             }

@@ -25,8 +25,10 @@ package final class NotificationListener: Sendable {
         self.channel = channel
     }
 
-    /// Runs until the task is cancelled.
-    package func run(logger: Logger, receive: @escaping @Sendable (String) async -> Void) async {
+    /// Runs until the task is cancelled. `reconnected` is called each time listening starts again after a loss:
+    /// whatever was announced in the gap is gone, so the caller catches up from the database.
+    package func run(logger: Logger, reconnected: @escaping @Sendable () async -> Void = {},
+                     receive: @escaping @Sendable (String) async -> Void) async {
         var id = 0
         while !Task.isCancelled {
             id += 1
@@ -35,6 +37,7 @@ package final class NotificationListener: Sendable {
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration.coreConfiguration, id: id, logger: logger)
                 defer { Task { try? await connection.close() } }
                 try await connection.listen(on: channel) { notifications in
+                    if id > 1 { await reconnected() }
                     for try await notification in notifications { await receive(notification.payload) }
                 }
             } catch {

@@ -39,6 +39,25 @@ enum TicketStore {
         try await sql.insert(ticket, as: NewTicket.shape)
     }
 
+    /// Holds the counter for the caller's transaction: two presses of "next" at one counter — a double click, a second
+    /// tab, two instances — take turns, so the second sees the customer the first called instead of calling another.
+    static func lock(counter counterID: UUID, on sql: any SQLDatabase) async throws {
+        try await sql.raw("SELECT id FROM \(unsafeRaw: Counter.schema) WHERE id = \(bind: counterID)\(sql.lockingRows)").run()
+    }
+
+    /// The longest-waiting ticket of the service and kind that no other counter is calling this instant: on PostgreSQL
+    /// the row is locked for the caller's transaction and rows other counters hold are passed over (SKIP LOCKED), so
+    /// counters on many instances pressing "next" together each take a different customer instead of racing for one
+    /// and retrying; on SQLite the write transaction already holds the database. Served by tickets_call_next_idx.
+    static func head(at branchID: UUID, for serviceID: UUID, priority: Bool, on sql: any SQLDatabase) async throws -> WaitingTicket? {
+        guard let row = try await sql.raw("""
+            SELECT id, arrived_at FROM \(unsafeRaw: Ticket.schema) WHERE branch_id = \(bind: branchID) AND service_id = \(bind: serviceID)
+            AND status = \(bind: TicketStatus.waiting.rawValue) AND is_priority = \(bind: priority) ORDER BY arrived_at, number LIMIT 1\(sql.claimingRows)
+            """).first() else { return nil }
+        return WaitingTicket(id: try row.decode(column: "id", as: UUID.self), serviceID: serviceID, isPriority: priority,
+                             arrivedAt: try row.decode(column: "arrived_at", as: Date.self))
+    }
+
     /// Calls a waiting ticket to a counter, compare-and-set: false when another counter called it first, on any
     /// instance (design.md: call-next correct with many counters and instances).
     static func claim(_ ticketID: UUID, for counterID: UUID, officer officerID: UUID?, at now: Date, on sql: any SQLDatabase) async throws -> Bool {
