@@ -65,11 +65,11 @@ class PostgresEngine:
     """A database of its own on scripts/test's PostgreSQL (LAYAN_TEST_POSTGRES_URL), read with psql."""
     name = "postgresql"
 
-    def __init__(self, admin_url, prefix="layan_test_"):
+    def __init__(self, admin_url, prefix="layan_test_", tablespace=None):
         self.admin = admin_url
-        database = prefix + uuid.uuid4().hex[:12]
-        self.psql([self.admin, "-c", f"CREATE DATABASE {database}"])
-        self.url = re.sub(r"/[^/]*$", f"/{database}", admin_url)
+        self.database = prefix + uuid.uuid4().hex[:12]
+        self.psql([self.admin, "-c", f"CREATE DATABASE {self.database}" + (f" TABLESPACE {tablespace}" if tablespace else "")])
+        self.url = re.sub(r"/[^/]*$", f"/{self.database}", admin_url)
 
     @staticmethod
     def psql(arguments):

@@ -143,6 +143,9 @@ struct BackgroundJobs: LifecycleHandler {
 
     /// One job's run, counted and timed for `/metrics`; a failure is logged and does not keep the others from running.
     static func run(_ job: String, _ app: Application, _ body: () async throws -> Void) async {
+        // Stopping: no job starts, so shutdown waits for at most the one running — not for every job of the round
+        // each waiting out the pool's timeout while the database is down.
+        guard !Task.isCancelled else { return }
         let started = DispatchTime.now()
         do {
             try await body()

@@ -15,6 +15,9 @@ struct LayanErrorMiddleware: AsyncMiddleware {
             let (status, reason, fields) = Self.classify(error, request: request)
             if DatabaseUnavailable.matches(error) {
                 request.logger.warning("Database unavailable: \(String(reflecting: error))", metadata: ["request-id": .string(request.id)])
+            } else if StorageFull.matches(error) {
+                // The operator must act (free or add space); each refused write says so in the log.
+                request.logger.error("Storage full, write refused: \(String(reflecting: error))", metadata: ["request-id": .string(request.id)])
             } else if status.code >= 500 {
                 request.logger.error("Internal error: \(String(reflecting: error))", metadata: ["request-id": .string(request.id)])
             } else {
@@ -28,6 +31,7 @@ struct LayanErrorMiddleware: AsyncMiddleware {
                 response = try await ErrorPage.render(status: status, reason: reason, for: request)
             }
             if DatabaseUnavailable.matches(error) { response.headers.replaceOrAdd(name: .retryAfter, value: "5") }
+            if StorageFull.matches(error) { response.headers.replaceOrAdd(name: .retryAfter, value: "60") }
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where name.lowercased() != "content-type" && name.lowercased() != "content-length" {
                     response.headers.replaceOrAdd(name: name, value: value)
@@ -72,6 +76,9 @@ struct LayanErrorMiddleware: AsyncMiddleware {
         case let abort as any AbortError:
             let reason = abort.status.code >= 500 ? catalogue.bilingual("error.internal") : abort.reason
             return (abort.status, reason, nil)
+        case let full where StorageFull.matches(full):
+            // The disk under the database is full: the write was refused whole; reads still work (issue #21).
+            return (.serviceUnavailable, catalogue.bilingual("error.storageFull"), nil)
         case let database as any DatabaseError where database.isConstraintFailure:
             return (.conflict, catalogue.bilingual("error.conflict"), nil)
         case let outage where DatabaseUnavailable.matches(outage):

@@ -159,6 +159,8 @@ struct DirectSQLiteError: Error, CustomStringConvertible, DatabaseError {
     var isSyntaxError: Bool { primary == SQLITE_ERROR }
     var isConstraintFailure: Bool { primary == SQLITE_CONSTRAINT }
     var isConnectionClosed: Bool { primary == SQLITE_MISUSE || primary == SQLITE_CANTOPEN }
+    /// The disk is full (the unix VFS answers ENOSPC with SQLITE_FULL).
+    var isFull: Bool { primary == SQLITE_FULL }
 }
 
 /// One row from a direct connection, decoded with the driver's own decoder so values read the same either way.
