@@ -184,3 +184,58 @@ def chromium():
     options.add_experimental_option("prefs", {"intl.accept_languages": "ms-MY,ms,en"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+class WriteLoad:
+    """Clients that take numbers and file cases until stopped, recording every answer: (started, seconds, status,
+    content type and Retry-After), and the ids of what was acknowledged (2xx)."""
+
+    def __init__(self, base, auth, service, kinds=("ticket", "ticket", "case", "case")):
+        self.base, self.auth, self.service = base, auth, service
+        self.answers, self.tickets, self.cases = [], set(), set()
+        self.lock, self.stop_event = threading.Lock(), threading.Event()
+        self.workers = [threading.Thread(target=self._run, args=(kind,)) for kind in kinds]
+
+    def _send(self, http, kind):
+        if kind == "ticket":
+            return http.post(self.base + "/api/v1/queue/tickets", json={"branch": "KBR", "serviceId": self.service, "category": "regular"},
+                             headers=self.auth, timeout=30)
+        return http.post(self.base + "/api/v1/cases", headers=self.auth, timeout=30, json={
+            "type": "complaint", "channel": "api", "subject": "Lampu", "description": "Rosak.", "branch": "SHA",
+            "customer": {"name": "Siti", "email": f"c{uuid.uuid4().hex[:8]}@example.my"}})
+
+    def _run(self, kind):
+        with requests.Session() as http:
+            while not self.stop_event.is_set():
+                started = time.time()
+                try:
+                    r = self._send(http, kind)
+                    with self.lock:
+                        self.answers.append((started, time.time() - started, r.status_code,
+                                             r.headers.get("content-type", "") + ("" if r.status_code != 503 else "|retry-after:" + r.headers.get("retry-after", ""))))
+                        if r.ok:
+                            (self.tickets if kind == "ticket" else self.cases).add(r.json()["id"].upper())
+                except requests.RequestException as error:
+                    with self.lock:
+                        self.answers.append((started, time.time() - started, f"transport: {error}", ""))
+                    time.sleep(0.05)
+
+    def start(self):
+        for w in self.workers:
+            w.start()
+        return self
+
+    def stop(self):
+        self.stop_event.set()
+        for w in self.workers:
+            w.join(timeout=60)
+
+
+def assert_stored_once(engine, tickets, cases):
+    """Every acknowledged ticket and case is in the database, and no ticket number or case reference is there twice."""
+    stored_tickets = {row[0].upper() for row in engine.rows("SELECT CAST(id AS TEXT) FROM tickets")}
+    assert tickets <= stored_tickets, f"{len(tickets - stored_tickets)} acknowledged tickets lost"
+    stored_cases = {row[0].upper() for row in engine.rows("SELECT CAST(id AS TEXT) FROM cases")}
+    assert cases <= stored_cases, f"{len(cases - stored_cases)} acknowledged cases lost"
+    assert engine.rows("SELECT service_id, service_date, number FROM tickets GROUP BY service_id, service_date, number HAVING COUNT(*) > 1") == []
+    assert engine.rows("SELECT reference FROM cases GROUP BY reference HAVING COUNT(*) > 1") == []

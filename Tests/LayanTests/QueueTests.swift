@@ -423,40 +423,47 @@ import VaporTesting
 @Suite struct MultiInstanceCallTests {
     /// Counters on two Layan instances sharing one PostgreSQL database call at the same time: no ticket twice.
     @Test func twoInstancesNeverCallTheSameTicket() async throws {
+        try await Self.withTwoInstances { first, second in
+            let q = try await QueueFixture.make(first, officers: 3)
+            let engineA = QueueEngine(app: first)
+            let engineB = QueueEngine(app: second)
+            for i in 0..<40 {
+                _ = try await engineA.issue(branch: q.branch, serviceID: q.registration.id!, category: i % 4 == 0 ? .pregnant : .regular, channel: "kiosk")
+            }
+            var workers: [(QueueEngine, UUID, StaffIdentity)] = []
+            for (i, counter) in q.counters.enumerated() {
+                let officer = try await q.officer(i + 1, first)
+                let engine = i % 2 == 0 ? engineA : engineB
+                _ = try await engine.openCounter(counter.id!, officer: officer)
+                workers.append((engine, counter.id!, officer))
+            }
+            let called = try await withThrowingTaskGroup(of: [UUID].self) { group in
+                for (engine, counterID, officer) in workers {
+                    group.addTask {
+                        var mine: [UUID] = []
+                        while let ticket = try await engine.callNext(counterID: counterID, officer: officer) {
+                            mine.append(ticket.id!)
+                            _ = try await engine.start(ticket.id!, officer: officer)  // served, so "next" may end the visit
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(called.count == 40)
+            #expect(Set(called).count == 40)
+        }
+    }
+
+    /// Two Layan instances on one PostgreSQL database (nothing on SQLite, which one process serves).
+    static func withTwoInstances(_ body: @escaping (Application, Application) async throws -> Void) async throws {
         guard TestDatabase.engine == "postgresql" else { return }
         try await withLayan { first in
             guard case let .postgres(url) = first.settings.database else { return }
             let second = try await Application.make(.testing)
             do {
                 try await configure(second, settings: AppSettings(database: .postgres(url: url), bcryptCost: 4, migrateAtBoot: false))
-                let q = try await QueueFixture.make(first, officers: 3)
-                let engineA = QueueEngine(app: first)
-                let engineB = QueueEngine(app: second)
-                for i in 0..<40 {
-                    _ = try await engineA.issue(branch: q.branch, serviceID: q.registration.id!, category: i % 4 == 0 ? .pregnant : .regular, channel: "kiosk")
-                }
-                var workers: [(QueueEngine, UUID, StaffIdentity)] = []
-                for (i, counter) in q.counters.enumerated() {
-                    let officer = try await q.officer(i + 1, first)
-                    let engine = i % 2 == 0 ? engineA : engineB
-                    _ = try await engine.openCounter(counter.id!, officer: officer)
-                    workers.append((engine, counter.id!, officer))
-                }
-                let called = try await withThrowingTaskGroup(of: [UUID].self) { group in
-                    for (engine, counterID, officer) in workers {
-                        group.addTask {
-                            var mine: [UUID] = []
-                            while let ticket = try await engine.callNext(counterID: counterID, officer: officer) {
-                                mine.append(ticket.id!)
-                                _ = try await engine.start(ticket.id!, officer: officer)  // served, so "next" may end the visit
-                            }
-                            return mine
-                        }
-                    }
-                    return try await group.reduce(into: []) { $0 += $1 }
-                }
-                #expect(called.count == 40)
-                #expect(Set(called).count == 40)
+                try await body(first, second)
             } catch {
                 try? await second.asyncShutdown()
                 throw error
@@ -470,44 +477,34 @@ extension MultiInstanceCallTests {
     /// Two presses of "next" at one counter at the same instant, one on each instance (a double click behind a load
     /// balancer): the counter calls one customer; the other press is told a customer is already called.
     @Test func twoPressesAtOneCounterOnTwoInstancesCallOneCustomer() async throws {
-        guard TestDatabase.engine == "postgresql" else { return }
-        try await withLayan { first in
-            guard case let .postgres(url) = first.settings.database else { return }
-            let second = try await Application.make(.testing)
-            do {
-                try await configure(second, settings: AppSettings(database: .postgres(url: url), bcryptCost: 4, migrateAtBoot: false))
-                // given a counter open on the first instance and customers of both its services waiting
-                let q = try await QueueFixture.make(first)
-                let engines = [QueueEngine(app: first), QueueEngine(app: second)]
-                for i in 0..<20 {
-                    _ = try await engines[0].issue(branch: q.branch, serviceID: i % 2 == 0 ? q.registration.id! : q.licences.id!, category: .regular, channel: "kiosk")
-                }
-                let officer = try await q.officer(1, first)
-                let counter = q.counters[2].id!
-                _ = try await engines[0].openCounter(counter, officer: officer)
-                for _ in 0..<10 {
-                    // when both instances press "next" for it at once
-                    let answers = await withTaskGroup(of: Result<Ticket?, any Error>.self) { group in
-                        for engine in engines {
-                            group.addTask {
-                                do { return .success(try await engine.callNext(counterID: counter, officer: officer)) } catch { return .failure(error) }
-                            }
-                        }
-                        return await group.reduce(into: []) { $0.append($1) }
-                    }
-                    // then one customer is called, the other press is refused, and the counter holds one customer
-                    let called = answers.compactMap { try? $0.get() }.compactMap { $0 }
-                    #expect(called.count == 1)
-                    #expect(answers.contains { if case .failure(QueueError.customerCalled) = $0 { true } else { false } })
-                    let held = try await Ticket.query(on: first.db).filter(\.$counter.$id == counter).filter(\.$status ~~ [.called, .serving]).all()
-                    #expect(held.map(\.id) == called.map(\.id))
-                    if let ticket = called.first { _ = try await engines[0].start(ticket.id!, officer: officer) }
-                }
-            } catch {
-                try? await second.asyncShutdown()
-                throw error
+        try await Self.withTwoInstances { first, second in
+            // given a counter open on the first instance and customers of both its services waiting
+            let q = try await QueueFixture.make(first)
+            let engines = [QueueEngine(app: first), QueueEngine(app: second)]
+            for i in 0..<20 {
+                _ = try await engines[0].issue(branch: q.branch, serviceID: i % 2 == 0 ? q.registration.id! : q.licences.id!, category: .regular, channel: "kiosk")
             }
-            try await second.asyncShutdown()
+            let officer = try await q.officer(1, first)
+            let counter = q.counters[2].id!
+            _ = try await engines[0].openCounter(counter, officer: officer)
+            for _ in 0..<10 {
+                // when both instances press "next" for it at once
+                let answers = await withTaskGroup(of: Result<Ticket?, any Error>.self) { group in
+                    for engine in engines {
+                        group.addTask {
+                            do { return .success(try await engine.callNext(counterID: counter, officer: officer)) } catch { return .failure(error) }
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                // then one customer is called, the other press is refused, and the counter holds one customer
+                let called = answers.compactMap { try? $0.get() }.compactMap { $0 }
+                #expect(called.count == 1)
+                #expect(answers.contains { if case .failure(QueueError.customerCalled) = $0 { true } else { false } })
+                let held = try await Ticket.query(on: first.db).filter(\.$counter.$id == counter).filter(\.$status ~~ [.called, .serving]).all()
+                #expect(held.map(\.id) == called.map(\.id))
+                if let ticket = called.first { _ = try await engines[0].start(ticket.id!, officer: officer) }
+            }
         }
     }
 }

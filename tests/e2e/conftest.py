@@ -4,7 +4,6 @@ import email
 import email.policy
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,13 +18,11 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from harness import chromium  # noqa: E402
+from harness import chromium, free_port  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# Kept under this name for the modules that import it from here.
+_free_port = free_port
 
 
 SERVER_ENV = {}

@@ -2,9 +2,7 @@
 different instance at every request stays signed in, and a display board shows a call made on another instance; and
 when an instance dies under load, nginx passes over it and nothing acknowledged is lost."""
 import sys
-import threading
 import time
-import uuid
 from pathlib import Path
 
 import requests
@@ -12,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness import DEMO_PASSWORD, leave_counter, open_counter, service_ids, signed_in  # noqa: E402
+from harness import DEMO_PASSWORD, WriteLoad, assert_stored_once, leave_counter, open_counter, service_ids, signed_in  # noqa: E402
 
 STAFF_PAGES = ["/staff", "/cases", "/console", "/charter", "/satisfaction", "/telephone", "/cases?view=all", "/staff"]
 
@@ -55,32 +53,7 @@ def test_a_display_in_the_browser_shows_a_call_made_on_another_instance(cluster,
 
 def test_killing_an_instance_under_load_loses_nothing(cluster):
     # given customers taking numbers and filing complaints through nginx, four at a time
-    service = service_ids(cluster.base)["A"]
-    answers, tickets, cases, lock, stop = [], set(), set(), threading.Lock(), threading.Event()
-
-    def load(kind):
-        with requests.Session() as http:
-            while not stop.is_set():
-                started = time.time()
-                try:
-                    if kind == "ticket":
-                        r = http.post(cluster.base + "/api/v1/queue/tickets", json={"branch": "KBR", "serviceId": service, "category": "regular"},
-                                      headers=cluster.auth, timeout=30)
-                    else:
-                        r = http.post(cluster.base + "/api/v1/cases", headers=cluster.auth, timeout=30, json={
-                            "type": "complaint", "channel": "api", "subject": "Lampu", "description": "Rosak.", "branch": "SHA",
-                            "customer": {"name": "Siti", "email": f"k{uuid.uuid4().hex[:8]}@example.my"}})
-                    with lock:
-                        answers.append((started, r.status_code))
-                        if r.ok:
-                            (tickets if kind == "ticket" else cases).add(r.json()["id"].upper())
-                except requests.RequestException as error:
-                    with lock:
-                        answers.append((started, f"transport: {error}"))
-
-    workers = [threading.Thread(target=load, args=(k,)) for k in ("ticket", "ticket", "case", "case")]
-    for w in workers:
-        w.start()
+    load = WriteLoad(cluster.base, cluster.auth, service_ids(cluster.base)["A"]).start()
     victim = cluster.instances[1]
     try:
         # when one instance is killed outright three seconds in
@@ -89,20 +62,15 @@ def test_killing_an_instance_under_load_loses_nothing(cluster):
         victim.kill()
         time.sleep(5)
     finally:
-        stop.set()
-        for w in workers:
-            w.join(timeout=60)
+        load.stop()
         victim.start()  # back for whatever runs next
 
     # then only requests in flight at the kill failed (a POST nginx had already passed on is not sent twice), and
     # every request after it was answered by the others
-    failed = [(started, status) for started, status in answers if not (isinstance(status, int) and 200 <= status < 300)]
-    print(f"{len(answers)} requests, {len(tickets)} tickets and {len(cases)} cases acknowledged; failed: {failed}")
-    assert len(failed) <= len(workers), failed
+    failed = [(started, status) for started, _, status, _ in load.answers if not (isinstance(status, int) and 200 <= status < 300)]
+    print(f"{len(load.answers)} requests, {len(load.tickets)} tickets and {len(load.cases)} cases acknowledged; failed: {failed}")
+    assert len(failed) <= len(load.workers), failed
     assert all(started < killed_at + 0.5 for started, _ in failed), failed
-    assert [s for started, s in answers if started > killed_at + 0.5], "no request was answered after the kill"
+    assert [s for started, _, s, _ in load.answers if started > killed_at + 0.5], "no request was answered after the kill"
     # and every acknowledged ticket and case is stored, once
-    stored_tickets = {row[0].upper() for row in cluster.engine.rows("SELECT CAST(id AS TEXT) FROM tickets")}
-    stored_cases = {row[0].upper() for row in cluster.engine.rows("SELECT CAST(id AS TEXT) FROM cases")}
-    assert tickets <= stored_tickets and cases <= stored_cases
-    assert cluster.engine.rows("SELECT service_id, service_date, number FROM tickets GROUP BY service_id, service_date, number HAVING COUNT(*) > 1") == []
+    assert_stored_once(cluster.engine, load.tickets, load.cases)
