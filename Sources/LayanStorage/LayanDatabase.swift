@@ -42,8 +42,32 @@ package enum LayanDatabase {
             // WAL is a property of the file, so once at boot is enough.
             try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
         case let .postgres(url):
-            try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: postgresConnectionsPerEventLoop), as: .psql)
+            var configuration = try SQLPostgresConfiguration(url: url)
+            // Named, so this instance's connections can be told apart in pg_stat_activity — by an operator, and by the
+            // pool gauge on /metrics (`connectionsInUse`), since the pool itself keeps no count it would give.
+            configuration.coreConfiguration.options.additionalStartupParameters = [("application_name", PostgresConnections.applicationName)]
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: postgresConnectionsPerEventLoop,
+                                        encodingContext: .default, decodingContext: .default), as: .psql)
         }
+    }
+}
+
+/// This process's PostgreSQL connections, as the server sees them.
+package enum PostgresConnections {
+    /// `layan-<host>-<pid>`: unique per instance, within PostgreSQL's 63 bytes.
+    package static let applicationName = String("layan-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)".prefix(63))
+
+    /// This instance's open connections by state (`active`, `idle`, `idle in transaction`), from pg_stat_activity;
+    /// nil on SQLite, which has no pool of connections to a server.
+    package static func inUse(on db: any Database) async throws -> [String: Int]? {
+        guard db.engine == .postgresql else { return nil }
+        let rows = try await db.sql.raw("""
+            SELECT COALESCE(state, 'unknown') AS state, CAST(COUNT(*) AS BIGINT) AS n FROM pg_stat_activity
+            WHERE application_name = \(bind: applicationName) GROUP BY state
+            """).all()
+        var states: [String: Int] = [:]
+        for row in rows { states[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        return states
     }
 }
 

@@ -40,8 +40,14 @@ import VaporTesting
                 #expect(Self.value(#"layan_queue_waiting{branch="KBR"}"#, in: text) == 2)
                 #expect(Self.value(#"layan_outbox_messages{state="pending"}"#, in: text) == 1)
                 #expect(Self.value("layan_cases_overdue", in: text) == 0 && Self.value("layan_sse_connections", in: text) == 0)
-                // and the SQLite write queue's batches, where SQLite is the engine
-                if TestDatabase.engine == "sqlite" { #expect(text.contains("layan_db_write_batch_size_bucket")) }
+                // and the SQLite write queue's batches, where SQLite is the engine; this instance's PostgreSQL connections
+                // where PostgreSQL is (the scrape's own read among the active ones)
+                if TestDatabase.engine == "sqlite" {
+                    #expect(text.contains("layan_db_write_batch_size_bucket") && !text.contains("layan_db_connections"))
+                } else {
+                    #expect((Self.value(#"layan_db_connections{state="active"}"#, in: text) ?? 0) >= 1)
+                    #expect(Self.value(#"layan_db_connections{state="idle"}"#, in: text) != nil)
+                }
             }
         }
     }

@@ -1,13 +1,14 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 import Prometheus
 import SQLKit
 import Vapor
 
 /// The gauges read when Prometheus scrapes (issue #21, item 4): what the front office looks like now — people waiting
 /// per branch, cases past their due date, callers waiting on the telephone — and the server's own queues (the outbox,
-/// SSE displays, requests in flight). Each is a small read: kept counts or an indexed count.
+/// SSE displays, requests in flight, PostgreSQL connections). Each is a small read: kept counts or an indexed count.
 enum OperationsGauges {
     static func refresh(_ app: Application) async throws {
         let sql = app.db.sql, registry = LayanMetrics.registry
@@ -38,5 +39,11 @@ enum OperationsGauges {
         registry.makeGauge(name: "layan_sse_connections", help: "Queue displays and consoles connected by server-sent events")
             .set(Double(await app.queueBroadcaster.count))
         registry.makeGauge(name: "layan_requests_in_flight", help: "Requests whose handlers are running").set(Double(app.requestsInFlight.running))
+        if let connections = try await PostgresConnections.inUse(on: app.db) {
+            for state in ["active", "idle", "idle in transaction"] {
+                registry.makeGauge(name: "layan_db_connections", labels: [("state", state)], help: "This instance's PostgreSQL connections, by state")
+                    .set(Double(connections[state] ?? 0))
+            }
+        }
     }
 }
