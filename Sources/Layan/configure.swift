@@ -102,5 +102,8 @@ public func configure(_ app: Application, settings: AppSettings? = nil) async th
     try routes(app)
     try Access.verifyEveryRouteDeclared(app.routes)
     app.allowedMethods = AllowedMethods(app.routes)
-    if settings.migrateAtBoot { try await app.autoMigrate() }
+    // `migrate` lists and runs the migrations itself (its --dry-run must see them pending), and `backup`/`restore` must
+    // find the database as it is; every other command, `serve` first, brings the schema up to date as it starts.
+    let command = app.environment.arguments.dropFirst().first ?? "serve"
+    if settings.migrateAtBoot && !["migrate", "backup", "restore"].contains(command) { try await app.autoMigrate() }
 }

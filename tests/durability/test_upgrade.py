@@ -65,7 +65,7 @@ def test_the_previous_releases_database_upgrades_with_every_record(engine_name, 
     # then it lists this release's new migrations, names the large tables they rewrite, and changes nothing
     assert dry.returncode == 0, dry.stderr
     pending = re.findall(r"^  \+ (\S+)", dry.stdout, re.M)
-    assert pending and "RollUpSatisfactionCounts" in pending, dry.stdout
+    assert "Layan.RollUpSatisfactionCounts" in pending, dry.stdout
     assert "large tables:" in dry.stdout and "Dry run: nothing changed." in dry.stdout
     assert int(engine.rows("SELECT COUNT(*) FROM cases")[0][0]) == before["cases"]
 
