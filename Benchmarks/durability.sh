@@ -37,10 +37,7 @@ for CONFIG in $CONFIGS; do
   export LAYAN_BENCHMARK_ROUTES=1
   "$BIN" demo --env production --log error >/dev/null
   TOKEN=$("$BIN" token create --name bench --scope queue:issue,cases:write --env production --log error | tail -1)
-  PORT=$(free_port); BASE="http://127.0.0.1:$PORT"
-  "$BIN" serve --env production --hostname 127.0.0.1 --port "$PORT" --log error &
-  SERVER=$!
-  for _ in $(seq 1 200); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  start_layan
   SERVICE=$(curl -fsS "$BASE/api/v1/queue/branches/KBR/state" | python3 -c 'import json,sys; print(next(s["id"] for s in json.load(sys.stdin)["services"] if s["letter"]=="A"))')
   post_lua "$WORK/issue.lua" "$(issue_body "$SERVICE")" "$TOKEN" "$(cat "$WORK/pct.lua")"
   post_lua "$WORK/create.lua" "$(case_body)" "$TOKEN" "$(cat "$WORK/pct.lua")"

@@ -54,6 +54,14 @@ serve_demo_sqlite() {
   SERVICE=$(curl -fsS "$BASE/api/v1/queue/branches/KBR/state" | .venv/bin/python -c 'import json,sys; print(next(s["id"] for s in json.load(sys.stdin)["services"] if s["letter"]=="A"))')
 }
 
+# Starts $BIN serve on DATABASE_URL on a free port and waits until it is ready; sets PORT, BASE and SERVER.
+start_layan() {
+  PORT=$(free_port); BASE="http://127.0.0.1:$PORT"
+  "$BIN" serve --env production --hostname 127.0.0.1 --port "$PORT" --log error &
+  SERVER=$!
+  for _ in $(seq 1 200); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
 # A wrk `done` hook printing p50/p95/p99 and the non-2xx count on a `PCT` line, written to file $1.
 write_pct_lua() {
   cat > "$1" <<'LUA'
