@@ -6,6 +6,10 @@
   if (!root || !window.EventSource) { return; }
   var source = new EventSource(root.dataset.events);
   var first = true;
+  // Once the officer has pressed a button the browser is on its way to the answer: a reload now would replace that
+  // navigation, and the page it brings (with the action's confirmation) would be lost. The queue change the action
+  // itself caused often arrives first — from another instance, always before the answer.
+  document.addEventListener("submit", function () { source.close(); }, true);
   source.addEventListener("state", function () {
     if (first) { first = false; return; }  // the state sent on connecting is what the page already shows
     var active = document.activeElement;

@@ -63,7 +63,8 @@ class Mailbox:
 @pytest.fixture(scope="session")
 def mailbox():
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    # Behind tests/scaleout/cluster.py the instances already send to this port.
+    controller = Controller(box, hostname="127.0.0.1", port=int(os.environ.get("LAYAN_E2E_SMTP_PORT") or _free_port()))
     controller.start()
     yield box, controller.port
     controller.stop()
@@ -91,6 +92,11 @@ def serve_own_demo(tmp_path, scopes="cases:write"):
 
 @pytest.fixture(scope="session")
 def server(mailbox):
+    if os.environ.get("LAYAN_E2E_BASE"):
+        # Several instances behind nginx, started by tests/scaleout/cluster.py with the demo agency on PostgreSQL.
+        SERVER_ENV.update(os.environ)
+        yield os.environ["LAYAN_E2E_BASE"]
+        return
     binary = os.environ.get("LAYAN_BIN", str(ROOT / ".build/debug/layan"))
     workdir = tempfile.mkdtemp(prefix="layan-e2e-")
     port = _free_port()
