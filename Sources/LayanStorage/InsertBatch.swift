@@ -30,6 +30,14 @@ extension SQLDatabase {
     package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>) async throws {
         try await insertRowsSkippingDuplicates(into: shape.table, columns: shape.names, rows.map(shape.values(of:)))
     }
+
+    /// The same, answering one text column of the rows written (`RETURNING`, both engines): which were new.
+    package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>, returning column: String) async throws -> [String] {
+        guard !rows.isEmpty else { return [] }
+        let batch = InsertBatch.Rows(table: shape.table, columns: shape.names, values: rows.map(shape.values(of:)))
+        return try await hotRows(batch.text + " ON CONFLICT DO NOTHING RETURNING \"" + column + "\"", Array(batch.values.joined()))
+            .map { try $0.decode(column: column, as: String.self) }
+    }
 }
 
 /// Rows for several tables, written as one unit: parents first, in the order they were added.

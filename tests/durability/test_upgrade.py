@@ -86,6 +86,9 @@ def test_the_previous_releases_database_upgrades_with_every_record(engine_name, 
     lines = dict(engine.rows("SELECT dimension, CAST(SUM(n) AS TEXT) FROM satisfaction_rollup WHERE source = 'counter' GROUP BY dimension"))
     assert int(engine.rows("SELECT COUNT(*) FROM counter_ratings")[0][0]) > 0 and lines, lines
     assert len(set(lines.values())) == 1 and int(next(iter(lines.values()))) > 0, lines
+    # (the telephone's counts by day, hour, queue and agent are new: every stored call counted once)
+    assert int(engine.rows("SELECT COALESCE(SUM(offered), 0) FROM telephone_call_counts")[0][0]) == \
+        int(engine.rows("SELECT COUNT(*) FROM telephone_calls")[0][0]) > 0
 
     # and the upgraded server serves the old records: readiness, an officer's list, an old case's page
     log = open(tmp_path / "server.log", "w")
@@ -98,6 +101,7 @@ def test_the_previous_releases_database_upgrades_with_every_record(engine_name, 
         admin = signed_in(server.base, "admin@demo.layan.my")
         assert admin.get(f"{server.base}/cases/{old_case}", timeout=30).status_code == 200
         assert admin.get(server.base + "/satisfaction", timeout=30).status_code == 200
+        assert admin.get(server.base + "/telephone/figures", timeout=30).status_code == 200
     finally:
         server.stop()
         log.close()

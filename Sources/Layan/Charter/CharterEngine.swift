@@ -186,7 +186,7 @@ struct CharterEngine {
             case .telephoneAnswer:
                 let settings = try await TelephoneSettings.current(on: db)
                 settings.answerWithinSeconds = standard
-                try await settings.save(on: db)
+                try await settings.saveCountingAgain(on: db)
             case .counterService, .messageReturned, .manual:
                 continue
             }

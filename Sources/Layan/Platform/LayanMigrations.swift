@@ -47,5 +47,6 @@ enum LayanMigrations {
         RollUpSatisfactionCounts(),
         AddTicketRatedIndex(),
         CreateRetention(),
+        KeepTelephoneCallCounts(),
     ] }
 }

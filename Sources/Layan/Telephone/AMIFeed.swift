@@ -179,7 +179,7 @@ struct WallboardController: RouteCollection {
         let settings = try await TelephoneSettings.current(on: req.db)
         let standard = settings.standard
         let today = LocalDate(now)
-        let counts = try await TelephoneStore(db: req.db).counts(from: today, to: today, queue: nil, by: .total, standard: standard).first?.counts ?? CallCounts()
+        let counts = try await TelephoneStore(db: req.db).counts(from: today, to: today, queue: nil, by: .total).first?.counts ?? CallCounts()
         let figures = TelephoneFigures(counts, formula: standard.formula, within: standard.answerWithinSeconds)
         let tracker = await req.application.liveWallboard.tracker
         let waiting = tracker.waiting(now: now.timeIntervalSince1970).map { item in

@@ -98,7 +98,7 @@ struct PBXController: RouteCollection {
         let row = try await TelephoneSettings.current(on: req.db)
         row.answerWithinSeconds = within; row.shortAbandonSeconds = short; row.targetPercent = target; row.announceEverySeconds = announce
         row.messageReturnWorkingDays = days; row.formula = formula; row.queues = queues
-        try await req.db.writeTransaction { db in try await row.save(on: db) }
+        try await req.db.writeTransaction { db in try await row.saveCountingAgain(on: db) }
         try await req.flash("success", req.t("telephone.settings.saved"))
         return req.seeOther(.telephone(.settings))
     }

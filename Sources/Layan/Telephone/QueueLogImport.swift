@@ -189,11 +189,13 @@ struct CallWriter {
             var byCall = Dictionary(grouping: stored, by: \.callID)
             var outcome = Outcome()
             var fresh: [TelephoneCall.New] = []
+            var corrected: Set<TelephoneCallCounts.Group> = []
             for var new in calls {
                 let call = new.call
                 if let same = byCall[call.callID]?.first(where: { call.isSameCall(as: ($0.callID, $0.queue, $0.enteredAt)) }) {
                     if same.source == .live, new.source == .queueLog {
                         try await store.replace(key: same.key, with: new, on: db.sql)
+                        corrected.insert(same.group); corrected.insert(.init(call))
                         outcome.corrected += 1
                     } else {
                         outcome.alreadyStored += 1
@@ -208,11 +210,14 @@ struct CallWriter {
                     new = TelephoneCall.New(call: marked, staffID: new.staffID, source: new.source, note: new.note, caseID: new.caseID)
                 }
                 byCall[call.callID, default: []].append(.init(callID: call.callID, queue: call.queue, enteredAt: call.enteredAt, source: new.source,
-                                                              outcome: call.outcome, key: call.key))
+                                                              outcome: call.outcome, key: call.key, agent: call.agent))
                 fresh.append(new)
             }
-            try await db.sql.insertSkippingDuplicates(fresh, as: TelephoneCall.shape)
-            outcome.added = fresh.count
+            // Only the rows this transaction wrote are counted (another writer may have stored one a moment before).
+            let written = try await db.sql.insertSkippingDuplicates(fresh, as: TelephoneCall.shape, returning: "call_key")
+            try await TelephoneCallCounts.add(callKeys: written, standard: standard, on: db.sql)
+            try await TelephoneCallCounts.recount(corrected, standard: standard, on: db.sql)
+            outcome.added = written.count
             if !agentEvents.isEmpty { try await store.insertAgentEvents(agentEvents, on: db.sql) }
             outcome.callBacks = try await PhoneMessages.openCallBacks(for: fresh.map(\.call).filter {
                 now.timeIntervalSince1970 - Double($0.enteredAt) <= Self.callBackHorizon

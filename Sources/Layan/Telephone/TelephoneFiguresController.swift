@@ -50,7 +50,7 @@ struct TelephoneFiguresController: RouteCollection {
         let standard = settings.standard
         let store = TelephoneStore(db: db)
         func rows(_ grouping: TelephoneStore.Grouping) async throws -> [Row] {
-            try await store.counts(from: range.from, to: range.to, queue: range.queue, by: grouping, standard: standard).map {
+            try await store.counts(from: range.from, to: range.to, queue: range.queue, by: grouping).map {
                 Row(group: $0.group, figures: TelephoneFigures($0.counts, formula: standard.formula, within: standard.answerWithinSeconds))
             }
         }

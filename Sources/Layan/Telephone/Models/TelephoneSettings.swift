@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LayanCore
+import LayanStorage
 
 /// The agency's telephone standard (one row): the seconds, the service-level formula its charter reports, the
 /// message return standard, and the PBX's queue names.
@@ -35,5 +36,15 @@ final class TelephoneSettings: Model, @unchecked Sendable {
         row.announceEverySeconds = standard.announceEverySeconds; row.messageReturnWorkingDays = standard.messageReturnWorkingDays
         row.queues = ["operator"]
         return row
+    }
+
+    /// Saves the standard, inside the caller's write transaction. The kept call counts count "within" by its seconds
+    /// (`TelephoneCallCounts`): new seconds, every call counted again.
+    func saveCountingAgain(on db: any Database) async throws {
+        let before = try await TelephoneSettings.current(on: db).standard
+        try await save(on: db)
+        if before.answerWithinSeconds != answerWithinSeconds || before.shortAbandonSeconds != shortAbandonSeconds {
+            try await TelephoneCallCounts.recountAll(standard: standard, on: db.sql)
+        }
     }
 }

@@ -10,17 +10,23 @@ struct TelephoneStore {
     let db: any Database
 
     /// A call already stored, as far as telling a repeat is concerned.
-    struct Stored: Sendable { let callID: String, queue: String, enteredAt: Int, source: TelephoneCall.Source, outcome: PBXCall.Outcome, key: String }
+    struct Stored: Sendable {
+        let callID: String, queue: String, enteredAt: Int, source: TelephoneCall.Source, outcome: PBXCall.Outcome, key: String, agent: String?
+        /// The kept counts this call is in.
+        var group: TelephoneCallCounts.Group {
+            .init(day: MalaysianTime.localDay(epoch: enteredAt), hour: MalaysianTime.localHour(epoch: enteredAt), queue: queue, agent: agent)
+        }
+    }
 
     func stored(callIDs: [String]) async throws -> [Stored] {
         guard !callIDs.isEmpty else { return [] }
-        return try await db.sql.select().column("call_id").column("queue").column("entered_epoch").column("source").column("outcome").column("call_key")
+        return try await db.sql.select().column("call_id").column("queue").column("entered_epoch").column("source").column("outcome").column("call_key").column("agent")
             .from(TelephoneCall.schema).where(SQLColumn("call_id"), .in, SQLBind.group(callIDs)).all().map { row in
                 Stored(callID: try row.decode(column: "call_id", as: String.self), queue: try row.decode(column: "queue", as: String.self),
                        enteredAt: try row.decode(column: "entered_epoch", as: Int.self),
                        source: TelephoneCall.Source(rawValue: try row.decode(column: "source", as: String.self)) ?? .queueLog,
                        outcome: PBXCall.Outcome(rawValue: try row.decode(column: "outcome", as: String.self)) ?? .answered,
-                       key: try row.decode(column: "call_key", as: String.self))
+                       key: try row.decode(column: "call_key", as: String.self), agent: try row.decode(column: "agent", as: String?.self))
             }
     }
 
@@ -62,32 +68,22 @@ struct TelephoneStore {
     /// What the figures are grouped by.
     enum Grouping: String, Sendable, CaseIterable { case day, hour, queue, agent, month, total }
 
-    /// The counts per group for days `from`…`to` (Malaysian days, inclusive), one queue or all.
-    func counts(from: LocalDate, to: LocalDate, queue: String?, by grouping: Grouping, standard: TelephoneStandard) async throws -> [(group: String, counts: CallCounts)] {
+    /// The counts per group for days `from`…`to` (Malaysian days, inclusive), one queue or all: added up from the
+    /// counts kept per day, hour, queue and agent (`TelephoneCallCounts`), never from the calls one by one.
+    func counts(from: LocalDate, to: LocalDate, queue: String?, by grouping: Grouping) async throws -> [(group: String, counts: CallCounts)] {
         let group: String = switch grouping {
         case .day: "local_day"
         case .hour: "local_hour"
         case .queue: "queue"
-        case .agent: "COALESCE(agent, '')"
+        case .agent: "agent"
         case .month: "SUBSTR(local_day, 1, 7)"
         case .total: "'all'"
         }
-        func sum(_ expression: String) -> String { "CAST(SUM(\(expression)) AS BIGINT)" }
-        var text = """
-        SELECT \(group) AS grp, COUNT(*) AS offered,
-          \(sum("CASE WHEN answered THEN 1 ELSE 0 END")) AS answered,
-          \(sum("CASE WHEN answered AND wait_seconds <= ? THEN 1 ELSE 0 END")) AS answered_within,
-          \(sum("CASE WHEN abandoned THEN 1 ELSE 0 END")) AS abandoned,
-          \(sum("CASE WHEN abandoned AND wait_seconds <= ? THEN 1 ELSE 0 END")) AS abandoned_within,
-          \(sum("CASE WHEN abandoned AND wait_seconds <= ? THEN 1 ELSE 0 END")) AS abandoned_short,
-          \(sum("CASE WHEN outcome = 'left_by_key' THEN 1 ELSE 0 END")) AS left_by_key,
-          \(sum("CASE WHEN answered THEN wait_seconds ELSE 0 END")) AS wait_answered,
-          CAST(MAX(wait_seconds) AS BIGINT) AS longest_wait, \(sum("talk_seconds")) AS talk, \(sum("ring_no_answer")) AS ring_no_answer,
-          \(sum("CASE WHEN outcome = 'transferred' THEN 1 ELSE 0 END")) AS transferred,
-          \(sum("CASE WHEN returned THEN 1 ELSE 0 END")) AS returned
-        FROM telephone_calls WHERE local_day >= ? AND local_day <= ?
-        """
-        var values: [SQLValue] = [standard.answerWithinSeconds, standard.answerWithinSeconds, standard.shortAbandonSeconds, from.iso, to.iso]
+        let sums = TelephoneCallCounts.columns.map { column in
+            column.merge == .add ? "CAST(SUM(\(column.name)) AS BIGINT) AS \(column.name)" : "CAST(MAX(\(column.name)) AS BIGINT) AS \(column.name)"
+        }
+        var text = "SELECT \(group) AS grp, \(sums.joined(separator: ", ")) FROM \(TelephoneCallCounts.table) WHERE local_day >= ? AND local_day <= ?"
+        var values: [SQLValue] = [from.iso, to.iso]
         if let queue { text += " AND queue = ?"; values.append(queue) }
         text += " GROUP BY grp ORDER BY grp"
         return try await db.sql.hotRows(text, values).map { row in
@@ -113,13 +109,13 @@ struct TelephoneStore {
 
     /// The days that have calls in the range (for mean arrivals per hour in the staffing advice).
     func daysWithCalls(from: LocalDate, to: LocalDate, queue: String?) async throws -> Int {
-        var text = "SELECT COUNT(DISTINCT local_day) AS days FROM telephone_calls WHERE local_day >= ? AND local_day <= ?"
+        var text = "SELECT COUNT(DISTINCT local_day) AS days FROM \(TelephoneCallCounts.table) WHERE local_day >= ? AND local_day <= ?"
         var values: [SQLValue] = [from.iso, to.iso]
         if let queue { text += " AND queue = ?"; values.append(queue) }
         return try await db.sql.hotRows(text, values).first?.decode(column: "days", as: Int.self) ?? 0
     }
 
     func queues() async throws -> [String] {
-        try await db.sql.select().distinct().column("queue").from(TelephoneCall.schema).orderBy("queue").all().map { try $0.decode(column: "queue", as: String.self) }
+        try await db.sql.select().distinct().column("queue").from(TelephoneCallCounts.table).orderBy("queue").all().map { try $0.decode(column: "queue", as: String.self) }
     }
 }
