@@ -1,10 +1,12 @@
 """Writes a synthetic Asterisk queue_log of N lines (about five lines per call: ENTERQUEUE, CONNECT, COMPLETE…, with
-abandons, rings not answered and agent events), spread over the month before a given day, for Benchmarks/telephone.sh."""
+abandons, rings not answered and agent events), spread over the month before a given day, for Benchmarks/telephone.sh. An optional fourth argument numbers the calls
+from there (another file of the same month whose calls are all new).
+Usage: queue_log_gen.py PATH LINES END_EPOCH [FIRST_CALL]"""
 import random
 import sys
 
-def main(path: str, lines: int, end_epoch: int) -> None:
-    rng = random.Random(18)
+def main(path: str, lines: int, end_epoch: int, first_call: int = 0) -> None:
+    rng = random.Random(18 + first_call)
     written = 0
     calls = 0
     start = end_epoch - 28 * 86400
@@ -20,7 +22,7 @@ def main(path: str, lines: int, end_epoch: int) -> None:
         while written < lines:
             t = start + int(span * calls / total_calls)
             calls += 1
-            cid = "%d.%d" % (t, calls)
+            cid = "%d.%d" % (t, first_call + calls)
             q = queues[calls % 4]
             caller = "01%08d" % rng.randrange(10**8)
             out.write("%d|%s|%s|NONE|ENTERQUEUE||%s|1\n" % (t, cid, q, caller))
@@ -41,4 +43,4 @@ def main(path: str, lines: int, end_epoch: int) -> None:
     print(calls)
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 0)

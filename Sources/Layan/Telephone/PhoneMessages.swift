@@ -66,40 +66,38 @@ enum PhoneMessages {
     /// caller got through later. Runs inside the import's transaction.
     static func openCallBacks(for calls: [PBXCall], now: Date, standard: TelephoneStandard, calendar: WorkingCalendar,
                               state: MalaysianState, on db: any Database) async throws -> Int {
-        guard !calls.isEmpty else { return 0 }
         let numbers = Array(Set(calls.compactMap(\.caller)))
-        let open = try await PhoneMessage.query(on: db).filter(\.$kind == .callBack).filter(\.$calledBackAt == nil)
-            .filter(\.$callerNumber ~~ numbers).all()
-        var openByNumber = Dictionary(grouping: open, by: \.callerNumber)
-        var opened = 0
+        guard !numbers.isEmpty else { return 0 }
+        // Rows in batches, not a model per call-back: an import of a busy day opens thousands (measured, #18 item 8).
+        enum Waiting { case stored(CallBackRows.Open), new(Int) }
+        var waiting: [String: [Waiting]] = [:]
+        for open in try await CallBackRows.open(numbers: numbers, on: db.sql) { waiting[open.number, default: []].append(.stored(open)) }
+        var opened: [CallBackRows.New] = []
         for call in calls.sorted(by: { $0.enteredAt < $1.enteredAt }) {
             guard let number = call.caller else { continue }
             if call.outcome.wasAnswered {
-                for waiting in openByNumber[number] ?? [] where (waiting.callKey.flatMap { Int($0.split(separator: "|").last ?? "") } ?? 0) < call.enteredAt {
-                    waiting.calledBackAt = now
-                    waiting.outcome = .calledAgain
-                    waiting.returnedInTime = MessageClock.inTime(calledBackAt: Date(timeIntervalSince1970: Double(call.enteredAt)), due: waiting.dueAt)
-                    try await waiting.save(on: db)
+                let gotThrough = Date(timeIntervalSince1970: Double(call.enteredAt))
+                for item in waiting[number] ?? [] {
+                    switch item {
+                    case let .stored(open) where open.enteredAt < call.enteredAt:
+                        try await CallBackRows.close(open.id, at: now, callerGotThroughAt: gotThrough, due: open.dueAt, on: db.sql)
+                    case let .new(index) where opened[index].call.enteredAt < call.enteredAt:
+                        opened[index].close(at: now, callerGotThroughAt: gotThrough)
+                    default:
+                        break
+                    }
                 }
-                openByNumber[number] = []
+                waiting[number] = []
                 continue
             }
-            guard call.needsCallBack, openByNumber[number]?.isEmpty ?? true else { continue }
-            let message = PhoneMessage()
-            message.kind = .callBack
-            message.callerNumber = number
-            message.body = call.outcome.rawValue
-            message.urgency = .normal
+            guard call.needsCallBack, waiting[number]?.isEmpty ?? true else { continue }
             let at = Date(timeIntervalSince1970: Double(call.enteredAt + call.waitSeconds))
-            message.takenAt = at
-            message.dueAt = MessageClock.due(takenAt: at, workingDays: standard.messageReturnWorkingDays, calendar: calendar, state: state)
-            message.callKey = call.key
-            message.queue = call.queue
-            try await message.create(on: db)
-            openByNumber[number] = [message]
-            opened += 1
+            opened.append(CallBackRows.New(call: call, takenAt: at,
+                                           dueAt: MessageClock.due(takenAt: at, workingDays: standard.messageReturnWorkingDays, calendar: calendar, state: state)))
+            waiting[number] = [.new(opened.count - 1)]
         }
-        return opened
+        try await CallBackRows.insert(opened, on: db.sql)
+        return opened.count
     }
 
     static func mail(_ app: Application, to officer: Staff, key: String, message: PhoneMessage, on db: any Database) async throws {

@@ -59,8 +59,12 @@ struct TelephoneStore {
     }
 
     func insertAgentEvents(_ events: [QueueLogReader.AgentEvent], on sql: any SQLDatabase) async throws {
-        try await sql.insertRowsSkippingDuplicates(into: "telephone_agent_events", columns: ["id", "event_key", "at", "queue", "agent", "event", "data"],
-                                                   events.map { [UUID(), $0.key, Date(timeIntervalSince1970: Double($0.epoch)), $0.queue, $0.agent, $0.event.rawValue, $0.data] })
+        for start in stride(from: 0, to: events.count, by: 1000) {
+            try await sql.insertRowsSkippingDuplicates(into: "telephone_agent_events", columns: ["id", "event_key", "at", "queue", "agent", "event", "data"],
+                                                       events[start..<min(events.count, start + 1000)].map {
+                                                           [UUID(), $0.key, Date(timeIntervalSince1970: Double($0.epoch)), $0.queue, $0.agent, $0.event.rawValue, $0.data]
+                                                       })
+        }
     }
 
     // MARK: figures
