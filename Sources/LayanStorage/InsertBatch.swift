@@ -31,12 +31,26 @@ extension SQLDatabase {
         try await insertRowsSkippingDuplicates(into: shape.table, columns: shape.names, rows.map(shape.values(of:)))
     }
 
-    /// The same, answering one text column of the rows written (`RETURNING`, both engines): which were new.
+    /// The same, answering one text column of the rows written (`RETURNING`, both engines): which were new. Any number
+    /// of rows: PostgreSQL takes them as one array per column (one text, kept prepared, however many rows; a NULL
+    /// written into a VALUES list made every batch's text new, parsed and planned again); SQLite in statements of up
+    /// to its limit of bound values.
     package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>, returning column: String) async throws -> [String] {
         guard !rows.isEmpty else { return [] }
-        let batch = InsertBatch.Rows(table: shape.table, columns: shape.names, values: rows.map(shape.values(of:)))
-        return try await hotRows(batch.text + " ON CONFLICT DO NOTHING RETURNING \"" + column + "\"", Array(batch.values.joined()))
-            .map { try $0.decode(column: column, as: String.self) }
+        let suffix = " ON CONFLICT DO NOTHING RETURNING \"" + column + "\""
+        let values = rows.map(shape.values(of:))
+        var written: [String] = []
+        if dialect.name != StorageEngine.sqlite.rawValue {
+            let (text, arrays) = InsertBatch.Rows(table: shape.table, columns: shape.names, values: values).unnested
+            for row in try await hotRows(text + suffix, arrays) { written.append(try row.decode(column: column, as: String.self)) }
+            return written
+        }
+        let perStatement = max(1, 32_000 / shape.names.count)
+        for start in stride(from: 0, to: values.count, by: perStatement) {
+            let batch = InsertBatch.Rows(table: shape.table, columns: shape.names, values: Array(values[start..<min(values.count, start + perStatement)]))
+            for row in try await hotRows(batch.text + suffix, Array(batch.values.joined())) { written.append(try row.decode(column: column, as: String.self)) }
+        }
+        return written
     }
 }
 

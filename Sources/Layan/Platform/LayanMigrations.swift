@@ -48,5 +48,6 @@ enum LayanMigrations {
         AddTicketRatedIndex(),
         CreateRetention(),
         KeepTelephoneCallCounts(),
+        DropTelephoneCallerIndex(),
     ] }
 }

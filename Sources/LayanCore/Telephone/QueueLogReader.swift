@@ -64,8 +64,9 @@ public struct QueueLogReader: Sendable {
             open[line.callID] = segment
             return ([], nil)
         }
-        var segment = open[line.callID] ?? Segment(queue: line.queue, lastEpoch: line.epoch)
-        guard !segment.seen.contains(line.text) else { return ([], nil) }
+        // Taken out of the table while it changes, so its lines are not copied on every line (copy on write).
+        var segment = open.removeValue(forKey: line.callID) ?? Segment(queue: line.queue, lastEpoch: line.epoch)
+        guard !segment.seen.contains(line.text) else { open[line.callID] = segment; return ([], nil) }
         segment.lines.append(line.text); segment.seen.insert(line.text)
         segment.lastEpoch = line.epoch
         switch line.event {

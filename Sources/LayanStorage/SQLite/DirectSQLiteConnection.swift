@@ -214,10 +214,11 @@ enum SQLiteBind {
     private static let encoder = SQLiteDataEncoder()
 
     static func data(_ value: any Encodable) throws -> SQLiteData {
+        // Most common first: a failed cast costs a walk of the type's conformances (bulk imports bind millions).
         switch value {
-        case let uuid as UUID: .text(uuid.storedText)
         case let text as String: .text(text)
         case let integer as Int: .integer(integer)
+        case let uuid as UUID: .text(uuid.storedText)
         case let date as Date: .float(date.timeIntervalSince1970)
         case let bool as Bool: .integer(bool ? 1 : 0)
         case let double as Double: .float(double)
