@@ -25,6 +25,7 @@ struct TelephoneCallCounts {
     static let columns: [(name: String, perCall: String, merge: Merge)] = [
         ("offered", "1", .add),
         ("answered", "CASE WHEN answered THEN 1 ELSE 0 END", .add),
+        // PKPA 1/2008, telephone rule 1: answered within 10 s (the agency's N), decided on the hold time as Asterisk does.
         ("answered_within", "CASE WHEN answered AND wait_seconds <= ? THEN 1 ELSE 0 END", .add),
         ("abandoned", "CASE WHEN abandoned THEN 1 ELSE 0 END", .add),
         ("abandoned_within", "CASE WHEN abandoned AND wait_seconds <= ? THEN 1 ELSE 0 END", .add),
