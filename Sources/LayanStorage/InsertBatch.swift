@@ -21,14 +21,9 @@ extension SQLDatabase {
     /// both engines): what an idempotent import writes. Returns nothing about which were left out; callers that
     /// need to know read first.
     package func insertRowsSkippingDuplicates(into table: String, columns: [String], _ rows: [[SQLValue]]) async throws {
-        guard !rows.isEmpty else { return }
-        let batch = InsertBatch.Rows(table: table, columns: columns, values: rows)
-        _ = try await hotRows(batch.text + " ON CONFLICT DO NOTHING", Array(rows.joined()))
-    }
-
-    /// The same, by a table's shape.
-    package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>) async throws {
-        try await insertRowsSkippingDuplicates(into: shape.table, columns: shape.names, rows.map(shape.values(of:)))
+        for part in InsertBatch.Rows(table: table, columns: columns, values: rows).parts {
+            _ = try await hotRows(part.text + " ON CONFLICT DO NOTHING", Array(part.values.joined()))
+        }
     }
 
     /// The same, answering one text column of the rows written (`RETURNING`, both engines): which were new. Any number
@@ -38,17 +33,15 @@ extension SQLDatabase {
     package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>, returning column: String) async throws -> [String] {
         guard !rows.isEmpty else { return [] }
         let suffix = " ON CONFLICT DO NOTHING RETURNING \"" + column + "\""
-        let values = rows.map(shape.values(of:))
+        let all = InsertBatch.Rows(table: shape.table, columns: shape.names, values: rows.map(shape.values(of:)))
         var written: [String] = []
         if dialect.name != StorageEngine.sqlite.rawValue {
-            let (text, arrays) = InsertBatch.Rows(table: shape.table, columns: shape.names, values: values).unnested
+            let (text, arrays) = all.unnested
             for row in try await hotRows(text + suffix, arrays) { written.append(try row.decode(column: column, as: String.self)) }
             return written
         }
-        let perStatement = max(1, 32_000 / shape.names.count)
-        for start in stride(from: 0, to: values.count, by: perStatement) {
-            let batch = InsertBatch.Rows(table: shape.table, columns: shape.names, values: Array(values[start..<min(values.count, start + perStatement)]))
-            for row in try await hotRows(batch.text + suffix, Array(batch.values.joined())) { written.append(try row.decode(column: column, as: String.self)) }
+        for part in all.parts {
+            for row in try await hotRows(part.text + suffix, Array(part.values.joined())) { written.append(try row.decode(column: column, as: String.self)) }
         }
         return written
     }
@@ -68,6 +61,18 @@ package struct InsertBatch: Sendable {
         let table: String
         let columns: [String]
         var values: [[Value]]
+
+        /// Bound values one statement may carry: SQLite allows 32,766, PostgreSQL 65,535.
+        static let boundValuesPerStatement = 32_000
+
+        /// These rows as statements within `boundValuesPerStatement` (one, for the usual handful of rows).
+        var parts: [Rows] {
+            let perStatement = max(1, Self.boundValuesPerStatement / max(1, columns.count))
+            guard values.count > perStatement else { return [self] }
+            return stride(from: 0, to: values.count, by: perStatement).map {
+                Rows(table: table, columns: columns, values: Array(values[$0..<min(values.count, $0 + perStatement)]))
+            }
+        }
 
         /// The INSERT with `?` placeholders, bound in order (`hotRows`). Appended piece by piece: `joined(separator:)`
         /// over the pieces cost more than the insert it writes.
@@ -133,7 +138,9 @@ package struct InsertBatch: Sendable {
 
     /// One INSERT per table inside the caller's transaction; `writeAsOneStatement` on PostgreSQL.
     package func write(on sql: any SQLDatabase) async throws {
-        for rows in tables { _ = try await sql.hotRows(rows.text, Array(rows.values.joined())) }
+        for rows in tables {
+            for part in rows.parts { _ = try await sql.hotRows(part.text, Array(part.values.joined())) }
+        }
     }
 
     /// The whole batch as one statement (PostgreSQL): atomic without a transaction around it. Each table's rows

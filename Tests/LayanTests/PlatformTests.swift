@@ -253,3 +253,28 @@ import VaporTesting
         }
     }
 }
+
+/// Stopping never hangs (issue #21, item 1): the wait for running handlers has a bound even when one never ends.
+@Suite struct StoppingTests {
+    @Test(.timeLimit(.minutes(1))) func theWaitForHandlersEndsAtItsLimitWhenOneNeverFinishes() async {
+        // given a handler that started and never finishes
+        let counter = RequestsInFlight()
+        counter.started()
+        // when the server waits a fifth of a second for handlers to settle
+        let stuck = await counter.settled(within: .milliseconds(200))
+        // then the wait ends and reports the one still running
+        #expect(stuck == 1)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func theWaitEndsWhenTheLastHandlerFinishes() async {
+        // given two handlers running
+        let counter = RequestsInFlight()
+        counter.started(); counter.started()
+        // when both finish while the server waits up to a minute
+        Task { try? await Task.sleep(for: .milliseconds(50)); counter.finished(); counter.finished() }
+        let clock = ContinuousClock()
+        let took = await clock.measure { #expect(await counter.settled(within: .seconds(60)) == 0) }
+        // then the wait ended with them, not at its limit
+        #expect(took < .seconds(30))
+    }
+}

@@ -7,7 +7,8 @@ import Vapor
 final class RequestsInFlight: Sendable {
     private struct State {
         var running = 0
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+        var gaveUp: Set<UUID> = []
         var draining = false
     }
 
@@ -25,39 +26,53 @@ final class RequestsInFlight: Sendable {
         let counter: RequestsInFlight
 
         func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-            counter.state.withLockedValue { $0.running += 1 }
+            counter.started()
             defer { counter.finished() }
             return try await next.respond(to: request)
         }
     }
 
-    private func finished() {
-        let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+    func started() { state.withLockedValue { $0.running += 1 } }
+
+    func finished() {
+        let waiters = state.withLockedValue { state -> [UUID: CheckedContinuation<Void, Never>] in
             state.running -= 1
-            guard state.running == 0 else { return [] }
-            defer { state.waiters = [] }
+            guard state.running == 0 else { return [:] }
+            defer { state.waiters = [:] }
             return state.waiters
         }
-        waiters.forEach { $0.resume() }
+        waiters.values.forEach { $0.resume() }
     }
 
-    /// Returns when no handler is running, or after `limit`, whichever comes first.
-    func settled(within limit: Duration) async {
+    /// Returns when no handler is running, or after `limit`, whichever comes first; returns the handlers still
+    /// running. The waiter is resumed when the limit passes too: a handler stuck for good must not hang shutdown.
+    @discardableResult
+    func settled(within limit: Duration) async -> Int {
+        let waiter = UUID()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await withCheckedContinuation { continuation in
-                    let idle = self.state.withLockedValue { state -> Bool in
-                        if state.running == 0 { return true }
-                        state.waiters.append(continuation)
-                        return false
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        let idle = self.state.withLockedValue { state -> Bool in
+                            if state.running == 0 || state.gaveUp.remove(waiter) != nil { return true }
+                            state.waiters[waiter] = continuation
+                            return false
+                        }
+                        if idle { continuation.resume() }
                     }
-                    if idle { continuation.resume() }
+                } onCancel: {
+                    // The limit may pass before the waiter is stored: then it is marked, and not stored at all.
+                    self.state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+                        guard let continuation = state.waiters.removeValue(forKey: waiter) else { state.gaveUp.insert(waiter); return nil }
+                        return continuation
+                    }?.resume()
                 }
             }
             group.addTask { try? await Task.sleep(for: limit) }
             await group.next()
             group.cancelAll()
         }
+        return running
     }
 }
 
@@ -83,5 +98,6 @@ public func stopServing(_ app: Application) async {
     }
     let stopServer: () async -> Void = app.server.shutdown  // the async overload: waits for open connections
     await stopServer()
-    await app.requestsInFlight.settled(within: .seconds(10))
+    let stuck = await app.requestsInFlight.settled(within: .seconds(10))
+    if stuck > 0 { app.logger.warning("Stopping with \(stuck) request handlers still running after 10 s") }
 }

@@ -34,27 +34,18 @@ enum CallBackRows {
     }
 
     static func open(numbers: [String], on sql: any SQLDatabase) async throws -> [Open] {
-        var found: [Open] = []
-        for start in stride(from: 0, to: numbers.count, by: 1000) {
-            let some = numbers[start..<min(numbers.count, start + 1000)]
-            let rows = try await sql.select().column("id").column("caller_number").column("call_key").column("due_at").from(PhoneMessage.schema)
-                .where("kind", .equal, PhoneMessage.Kind.callBack.rawValue).where("called_back_at", .is, SQLLiteral.null)
-                .where("caller_number", .in, SQLBind.group(Array(some))).all()
-            for row in rows {
-                // A call's key ends with the time it entered the queue (`PBXCall.key`).
-                let key = try row.decode(column: "call_key", as: String?.self)
-                found.append(Open(id: try row.decode(column: "id", as: UUID.self), number: try row.decode(column: "caller_number", as: String.self),
-                                  enteredAt: key.flatMap { Int($0.split(separator: "|").last ?? "") } ?? 0,
-                                  dueAt: try row.decode(column: "due_at", as: Date.self)))
-            }
+        let rows = try await sql.hotRows("SELECT id, caller_number, call_key, due_at FROM \(PhoneMessage.schema) WHERE kind = ? AND called_back_at IS NULL AND caller_number IN (?…)",
+                                         leading: [PhoneMessage.Kind.callBack.rawValue], listing: numbers)
+        return try rows.map { row in
+            // A call's key ends with the time it entered the queue (`PBXCall.key`).
+            let key = try row.decode(column: "call_key", as: String?.self)
+            return Open(id: try row.decode(column: "id", as: UUID.self), number: try row.decode(column: "caller_number", as: String.self),
+                        enteredAt: key.flatMap { Int($0.split(separator: "|").last ?? "") } ?? 0, dueAt: try row.decode(column: "due_at", as: Date.self))
         }
-        return found
     }
 
     static func insert(_ rows: [New], on sql: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: rows.count, by: 1000) {
-            try await sql.insertRows(into: New.shape.table, columns: New.shape.names, rows[start..<min(rows.count, start + 1000)].map { New.shape.values(of: $0) })
-        }
+        try await sql.insertRows(into: New.shape.table, columns: New.shape.names, rows.map { New.shape.values(of: $0) })
     }
 
     /// The caller got through: closed as "called again", in time if they got through before it was due.

@@ -67,11 +67,7 @@ struct TelephoneCallCounts {
 
     /// Adds the calls just stored (by their keys) to the counts, in the transaction that stored them.
     static func add(callKeys: [String], standard: TelephoneStandard, on sql: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: callKeys.count, by: 1000) {
-            let keys = callKeys[start..<min(callKeys.count, start + 1000)]
-            let filter = "call_key IN (" + String(repeating: "?, ", count: keys.count - 1) + "?)"
-            _ = try await sql.hotRows(countText(where: filter), thresholds(standard) + keys.map { $0 as SQLValue })
-        }
+        _ = try await sql.hotRows(countText(where: "call_key IN (?…)"), leading: thresholds(standard), listing: callKeys)
     }
 
     /// Counts these groups again from their calls: after a stored call was corrected (a longest wait cannot be taken back).

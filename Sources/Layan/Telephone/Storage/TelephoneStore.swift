@@ -20,13 +20,9 @@ struct TelephoneStore {
 
     func stored(callIDs: [String]) async throws -> [Stored] {
         guard !callIDs.isEmpty else { return [] }
-        var rows: [any SQLRow] = []
-        // A thousand ids a statement, written by hand: the query builder's cost showed in every import batch.
-        for start in stride(from: 0, to: callIDs.count, by: 1000) {
-            let some = callIDs[start..<min(callIDs.count, start + 1000)]
-            rows += try await db.sql.hotRows("SELECT call_id, queue, entered_epoch, source, outcome, call_key, agent FROM \(TelephoneCall.schema) WHERE call_id IN ("
-                                             + String(repeating: "?, ", count: some.count - 1) + "?)", some.map { $0 as SQLValue })
-        }
+        // Written by hand: the query builder's cost showed in every import batch.
+        let rows = try await db.sql.hotRows("SELECT call_id, queue, entered_epoch, source, outcome, call_key, agent FROM \(TelephoneCall.schema) WHERE call_id IN (?…)",
+                                            listing: callIDs)
         return try rows.map { row in
             Stored(callID: try row.decode(column: "call_id", as: String.self), queue: try row.decode(column: "queue", as: String.self),
                    enteredAt: try row.decode(column: "entered_epoch", as: Int.self),
@@ -57,20 +53,13 @@ struct TelephoneStore {
     /// Replaces the stored lines of calls in progress with these (each import reads them back first).
     func keepOpenLines(_ lines: [(callID: String, text: String)], on sql: any SQLDatabase) async throws {
         try await sql.delete(from: "telephone_open_lines").run()
-        let numbered = Array(lines.enumerated())
-        for chunk in stride(from: 0, to: numbered.count, by: 500) {
-            try await sql.insertRows(into: "telephone_open_lines", columns: ["id", "call_id", "position", "line"],
-                                     numbered[chunk..<min(numbered.count, chunk + 500)].map { [UUID(), $0.element.callID, $0.offset, $0.element.text] })
-        }
+        try await sql.insertRows(into: "telephone_open_lines", columns: ["id", "call_id", "position", "line"],
+                                 lines.enumerated().map { [UUID(), $0.element.callID, $0.offset, $0.element.text] })
     }
 
     func insertAgentEvents(_ events: [QueueLogReader.AgentEvent], on sql: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: events.count, by: 1000) {
-            try await sql.insertRowsSkippingDuplicates(into: "telephone_agent_events", columns: ["id", "event_key", "at", "queue", "agent", "event", "data"],
-                                                       events[start..<min(events.count, start + 1000)].map {
-                                                           [UUID(), $0.key, Date(timeIntervalSince1970: Double($0.epoch)), $0.queue, $0.agent, $0.event.rawValue, $0.data]
-                                                       })
-        }
+        try await sql.insertRowsSkippingDuplicates(into: "telephone_agent_events", columns: ["id", "event_key", "at", "queue", "agent", "event", "data"],
+                                                   events.map { [UUID(), $0.key, Date(timeIntervalSince1970: Double($0.epoch)), $0.queue, $0.agent, $0.event.rawValue, $0.data] })
     }
 
     // MARK: figures
