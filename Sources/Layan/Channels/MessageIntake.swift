@@ -51,7 +51,8 @@ struct MessageIntake {
         let now = app.clock.now()
         // PKPA answers every person; a sender writing faster than a person can is a loop or a flood. Earlier messages
         // stay as they are; the flood is on the intake log with its text, for staff to see.
-        guard try await RateLimit.channelSender.allows("\(message.provider):\(message.sender)", at: now, on: db) else {
+        let limitKey = "\(message.provider):\(message.sender)"
+        guard try await RateLimit.channelSender.isWithin(limitKey, at: now, on: db) else {
             try await IntakeEntry.record(.init(at: now, channel: message.channel, provider: message.provider, sender: message.sender,
                                                summary: String(message.text.prefix(120)), outcome: .refused,
                                                reason: "rate limited: over \(RateLimit.channelSender.limit) messages in 10 minutes"), on: db)
@@ -71,12 +72,14 @@ struct MessageIntake {
                                                                           text: text, on: db) {
                 try await IntakeEntry.record(.init(at: now, channel: message.channel, provider: message.provider, providerMessageID: message.providerMessageID,
                                                    sender: message.sender, summary: summary, outcome: .continued, reason: "survey answer for \(rated)"), on: db)
+                try await RateLimit.channelSender.record(limitKey, at: now, on: db)
                 return .continued(rated)
             }
             if let open = try await openCase(of: message) {
                 var rows = InsertBatch()
                 rows.add(IntakeEntry.New(at: now, channel: message.channel, provider: message.provider, providerMessageID: message.providerMessageID,
                                          sender: message.sender, summary: summary, outcome: .continued, caseID: open.id), as: IntakeEntry.shape)
+                RateLimit.channelSender.hit(limitKey, at: now, into: &rows)
                 _ = try await CaseEngine(db: db, app: app).addMessage(open.id, body: text, isPublic: true, by: .customer, channelRows: rows)
                 return .continued(open.reference)
             }
@@ -86,7 +89,10 @@ struct MessageIntake {
             var new = NewCase(type: .complaint, channel: message.channel, subject: String(text.prefix(80)), details: text,
                               anonymous: phone == nil, name: phone == nil ? nil : message.senderName ?? phone, phone: phone,
                               contactBy: .sms, branchID: try branch.requireID())
-            new.channelRows = { caseID, rows in rows.add(entry.forCase(caseID), as: IntakeEntry.shape) }
+            new.channelRows = { caseID, rows in
+                rows.add(entry.forCase(caseID), as: IntakeEntry.shape)
+                RateLimit.channelSender.hit(limitKey, at: now, into: &rows)
+            }
             new.conversation = message.replyRoute
             let filed = try await CaseEngine(db: db, app: app).file(new, by: .system)
             return .filed(filed.reference)

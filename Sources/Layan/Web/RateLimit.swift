@@ -30,19 +30,38 @@ struct RateLimit: Sendable {
 
     /// Records a hit for `client` and answers whether it was within the limit (a hit over the limit is not recorded).
     func allows(_ client: String, at now: Date, on db: any Database) async throws -> Bool {
+        guard try await isWithin(client, at: now, on: db) else { return false }
+        try await record(client, at: now, on: db)
+        return true
+    }
+
+    /// Records a hit on its own.
+    func record(_ client: String, at now: Date, on db: any Database) async throws {
+        try await db.sql.insert(Hit(bucket: bucket, client: client, at: now), as: Hit.shape)
+    }
+
+    /// Whether `client` is under the limit, recording nothing: a caller that writes anyway puts `hit` into its own
+    /// transaction (one commit, not two, for each message a channel delivers).
+    func isWithin(_ client: String, at now: Date, on db: any Database) async throws -> Bool {
         let sql = db.sql
-        let since = now.addingTimeInterval(-window)
-        let row = try await sql.raw("""
-            SELECT COUNT(*) AS hits FROM rate_limit_hits WHERE bucket = \(bind: bucket) AND client = \(bind: client) AND at > \(bind: since)
-            """).first()
-        let hits = try row?.decode(column: "hits", as: Int.self) ?? 0
-        guard hits < limit else { return false }
-        try await sql.raw("INSERT INTO rate_limit_hits (bucket, client, at) VALUES (\(bind: bucket), \(bind: client), \(bind: now))").run()
+        let row = try await sql.hotRows("SELECT COUNT(*) AS hits FROM rate_limit_hits WHERE bucket = ? AND client = ? AND at > ?",
+                                        [bucket, client, now.addingTimeInterval(-window)]).first
+        guard try (row?.decode(column: "hits", as: Int.self) ?? 0) < limit else { return false }
         // Old hits are of no use; clear them now and then rather than keep a job for it.
         if Int.random(in: 0..<200) == 0 {
             try await sql.raw("DELETE FROM rate_limit_hits WHERE at < \(bind: now.addingTimeInterval(-86_400))").run()
         }
         return true
+    }
+
+    /// The hit, as a row written with the caller's other rows.
+    func hit(_ client: String, at now: Date, into rows: inout InsertBatch) {
+        rows.add(Hit(bucket: bucket, client: client, at: now), as: Hit.shape)
+    }
+
+    private struct Hit: Sendable {
+        let bucket: String, client: String, at: Date
+        static let shape = TableShape<Hit>("rate_limit_hits", [.init("bucket") { $0.bucket }, .init("client") { $0.client }, .init("at") { $0.at }])
     }
 }
 

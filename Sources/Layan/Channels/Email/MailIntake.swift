@@ -54,7 +54,8 @@ struct MailIntake {
             return try await keep(raw, reason: "The sender's address is not a valid e-mail address: \(mail.from.address.prefix(100))", sender: mail.from.address,
                                   subject: mail.subject)
         }
-        guard try await RateLimit.channelSender.allows("\(Self.provider):\(sender)", at: app.clock.now(), on: db) else {
+        let limitKey = "\(Self.provider):\(sender)", now = app.clock.now()
+        guard try await RateLimit.channelSender.isWithin(limitKey, at: now, on: db) else {
             // Kept whole like an unreadable message: a person caught in a loop loses nothing, and staff see the flood.
             return try await keep(raw, reason: "Rate limited: over \(RateLimit.channelSender.limit) messages from this sender in 10 minutes",
                                   sender: sender, subject: mail.subject)
@@ -67,6 +68,8 @@ struct MailIntake {
                 var continued = entry(.continued)
                 continued.caseID = open.id
                 rows.add(continued, as: IntakeEntry.shape)
+                // The sender's hit is written with what the message caused: one commit, not two.
+                RateLimit.channelSender.hit(limitKey, at: now, into: &rows)
                 do {
                     _ = try await CaseEngine(db: db, app: app).addMessage(open.id, body: text.isEmpty ? "(—)" : String(text.prefix(5000)), isPublic: true,
                                                                           attachments: files, by: .customer, channelRows: rows)
@@ -85,10 +88,15 @@ struct MailIntake {
                               branchID: try branch.requireID())
             new.attachments = files
             let filed = entry(.filed)
-            new.channelRows = { caseID, rows in rows.add(filed.forCase(caseID), as: IntakeEntry.shape) }
+            new.channelRows = { caseID, rows in
+                rows.add(filed.forCase(caseID), as: IntakeEntry.shape)
+                RateLimit.channelSender.hit(limitKey, at: now, into: &rows)
+            }
             let record = try await CaseEngine(db: db, app: app).file(new, by: .system)
             return .filed(record.reference)
         } catch let invalid as CaseInvalid {
+            // Counted like any message from the sender, so a flood of unreadable ones is limited too.
+            try await RateLimit.channelSender.record(limitKey, at: now, on: db)
             let problems = invalid.problems.sorted { $0.key < $1.key }.map { "\($0.key): \(app.catalogue.text($0.value, .en))" }.joined(separator: "; ")
             return try await keep(raw, reason: "The case could not be filed: \(problems)", sender: sender, subject: mail.subject)
         } catch {
