@@ -160,3 +160,30 @@ import Testing
         #expect(read >= files.count - 25, "refused: \(refused)")
     }
 }
+
+@Suite struct MailTextTests {
+    @Test func lineEndsBecomeNewlinesAndTrailingBlanksGo() {
+        // given text with CRLF, lone CR and blanks at line ends
+        let text = "Salam,  \r\nBaris dua\t\rBaris tiga \n"
+        // when it is cleaned
+        // then each line ends with one newline and no blanks
+        #expect(MailText.cleaned(text) == "Salam,\nBaris dua\nBaris tiga")
+    }
+
+    @Test func runsOfBlankLinesBecomeOneAndLeadingOnesGo() {
+        #expect(MailText.cleaned("\r\n\r\n  \r\nA\r\n\r\n\r\n\r\nB") == "A\n\nB")
+    }
+
+    @Test func controlCharactersGoButTabsInsideALineStay() {
+        // given C0 controls, DEL and C1 controls (U+0085, U+009B) among the words
+        let text = "a\u{01}b\u{7F}c\u{85}d\u{9B}e\tf"
+        // then only the words and the tab are left
+        #expect(MailText.cleaned(text) == "abcde\tf")
+    }
+
+    @Test func charactersOfSeveralBytesAreKeptWhole() {
+        // given accented Latin, Jawi, Chinese and an emoji beside the highest C1-free two-byte characters
+        let text = "Café \u{A0}ڤرتاڽاءن 投诉 😀 \u{C2}\u{A9}"
+        #expect(MailText.cleaned(text) == text)
+    }
+}
