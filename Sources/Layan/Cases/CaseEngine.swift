@@ -178,8 +178,9 @@ struct CaseEngine {
 
     /// A reply the customer receives, or an internal note that stays with staff.
     /// `channelRows` are written in the same transaction (the intake log's line for a message that came by a channel).
+    @discardableResult
     func addMessage(_ caseID: UUID, body: String, isPublic: Bool, attachments: [NewAttachment] = [], by actor: CaseActor,
-                    channelRows: InsertBatch = InsertBatch()) async throws -> CaseEvent {
+                    channelRows: InsertBatch = InsertBatch()) async throws -> CaseEvent.New {
         let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw CaseInvalid(problems: ["body": "form.error.required"]) }
         guard text.count <= 5000 else { throw CaseInvalid(problems: ["body": "case.error.tooLong"]) }
@@ -190,28 +191,33 @@ struct CaseEngine {
         let now = self.now
         let calendar = try await app.calendarService.calendar(on: db, now: now)
         return try await db.writeTransaction { db in
-            guard let record = try await CaseRecord.find(caseID, on: db) else { throw CaseError.unknownCase }
+            // The status alone, by hand: every message a channel delivers comes here, and the case's model costs more
+            // than the rest of the message; it is loaded only where the case itself changes.
+            guard let status = try await CaseFilingSQL.status(of: caseID, on: db.sql) else { throw CaseError.unknownCase }
             let kind: CaseEvent.Kind
             switch actor {
             case .customer:
-                guard record.status != .rejected && record.status != .duplicate && record.status != .closed else {
-                    throw CaseError.notAllowed(from: record.status, action: .resume)
-                }
+                guard status != .rejected && status != .duplicate && status != .closed else { throw CaseError.notAllowed(from: status, action: .resume) }
                 kind = .customerMessage
             default: kind = isPublic ? .publicReply : .internalNote
             }
-            let event = CaseEvent(caseID: caseID, at: now, kind: kind, isPublic: kind != .internalNote, actorID: actor.staffID,
-                                  actorName: actor.name, body: text)
-            try await event.create(on: db)
+            let event = CaseEvent.New(caseID: caseID, at: now, kind: kind, isPublic: kind != .internalNote, actorID: actor.staffID,
+                                      actorName: actor.name, body: text)
+            try await db.sql.insert(event, as: CaseEvent.shape)
             try await channelRows.write(on: db.sql)
             for attachment in attachments {
                 try await CaseFilingSQL.attach(attachment, to: caseID, isPublic: kind != .internalNote, at: now, on: db.sql)
             }
+            let resumes = kind == .customerMessage && status == .pendingCustomer
+            guard resumes || kind == .publicReply else {
+                try await CaseFilingSQL.touch(caseID, at: now, on: db.sql)
+                return event
+            }
+            guard let record = try await CaseRecord.find(caseID, on: db) else { throw CaseError.unknownCase }
             // The customer answered what we were waiting for: the clock runs again.
-            if kind == .customerMessage && record.status == .pendingCustomer {
+            if resumes {
                 let branch = try await record.$branch.get(on: db)
-                let today = LocalDate(now)
-                record.endPause(on: today, calendar: calendar, state: branch.state)
+                record.endPause(on: LocalDate(now), calendar: calendar, state: branch.state)
                 record.status = .inProgress
                 try await CaseEvent(caseID: caseID, at: now, kind: .transition, isPublic: true, actorID: nil, actorName: "",
                                     from: .pendingCustomer, to: .inProgress).create(on: db)

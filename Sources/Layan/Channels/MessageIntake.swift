@@ -83,12 +83,12 @@ struct MessageIntake {
                 _ = try await CaseEngine(db: db, app: app).addMessage(open.id, body: text, isPublic: true, by: .customer, channelRows: rows)
                 return .continued(open.reference)
             }
-            let branch = try await ChannelBranch.find(app, on: db)
+            let branchID = try await ChannelBranch.id(app, on: db)
             let phone = message.channel == .sms || message.channel == .whatsapp ? message.sender : nil
             // Messenger and X name a sender by an id only: the case is anonymous until the officer learns more.
             var new = NewCase(type: .complaint, channel: message.channel, subject: String(text.prefix(80)), details: text,
                               anonymous: phone == nil, name: phone == nil ? nil : message.senderName ?? phone, phone: phone,
-                              contactBy: .sms, branchID: try branch.requireID())
+                              contactBy: .sms, branchID: branchID)
             new.channelRows = { caseID, rows in
                 rows.add(entry.forCase(caseID), as: IntakeEntry.shape)
                 RateLimit.channelSender.hit(limitKey, at: now, into: &rows)

@@ -37,6 +37,16 @@ enum CaseFilingSQL {
                                resolveWorkingDays: row.resolve_days ?? ServiceStandard.pkpaDefault.resolveWorkingDays)
     }
 
+    static func status(of caseID: UUID, on sql: any SQLDatabase) async throws -> CaseStatus? {
+        try await sql.hotRows("SELECT status FROM \(CaseRecord.schema) WHERE id = ?", [caseID]).first
+            .flatMap { CaseStatus(rawValue: try $0.decode(column: "status", as: String.self)) }
+    }
+
+    /// The case changed (a message on it): its `updated_at`, which lists sort by.
+    static func touch(_ caseID: UUID, at now: Date, on sql: any SQLDatabase) async throws {
+        _ = try await sql.hotRows("UPDATE \(CaseRecord.schema) SET updated_at = ? WHERE id = ?", [now, caseID])
+    }
+
     static func divisionExists(_ id: UUID, on sql: any SQLDatabase) async throws -> Bool {
         try await sql.raw("SELECT id FROM \(unsafeRaw: Division.schema) WHERE id = \(bind: id)").first() != nil
     }

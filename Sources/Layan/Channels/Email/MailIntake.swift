@@ -78,14 +78,14 @@ struct MailIntake {
                     // The case is closed: the customer's new words start a new one.
                 }
             }
-            let branch = try await ChannelBranch.find(app, on: db)
+            let branchID = try await ChannelBranch.id(app, on: db)
             var details = Self.joined(mail.text, fileNotes)
             if details.isEmpty { details = mail.subject.isEmpty ? "(—)" : mail.subject }
             let subject = mail.subject.isEmpty ? String(details.prefix(80)) : mail.subject
             let language = mail.headers.raw("Content-Language").flatMap { Language(tag: $0) } ?? .ms
             var new = NewCase(type: .complaint, channel: .email, subject: String(subject.prefix(200)), details: String(details.prefix(5000)),
                               name: mail.replyTo.name ?? mail.from.name ?? sender, email: sender, language: language, contactBy: .email,
-                              branchID: try branch.requireID())
+                              branchID: branchID)
             new.attachments = files
             let filed = entry(.filed)
             new.channelRows = { caseID, rows in
