@@ -63,6 +63,24 @@ struct TwilioSender {
         }
     }
 
+    @Test func aContinuingMessageMovesTheCaseUpTheListAndKeepsItsStatus() async throws {
+        // given an SMS case filed at 09:00
+        let clock = FixedClock(Date(timeIntervalSince1970: 1_796_000_400))
+        try await withLayan(clock: clock, adjust: { $0.twilioAuthToken = TwilioSender.authToken }) { app in
+            _ = try await CaseFixture.make(app)
+            let twilio = TwilioSender(app: app)
+            _ = try await twilio.deliver(TwilioSender.sms("SM001", "Lampu jalan padam."))
+            let filed = try #require(try await CaseRecord.query(on: app.db).first())
+            // when the sender writes again an hour later
+            clock.set(clock.now().addingTimeInterval(3600))
+            _ = try await twilio.deliver(TwilioSender.sms("SM002", "Masih padam."))
+            // then the case was changed then (lists sort by it), and is still waiting for the officer as it was
+            let after = try #require(try await CaseRecord.find(filed.id, on: app.db))
+            #expect(after.updatedAt == clock.now())
+            #expect(after.status == filed.status)
+        }
+    }
+
     @Test func aRepeatedDeliveryAddsNothing() async throws {
         try await withTwilio { app, twilio in
             // given
