@@ -13,9 +13,7 @@ enum SQLiteConnectionSettings {
     /// mmap: readers map the file instead of copying pages in, which every write by another connection
     /// would otherwise make them do again (measured: a tenth of the CPU of a ticket issue). temp_store: the
     /// savepoint journal of each job in a write batch stays in memory instead of a temporary file per batch.
-    /// cache_size 16 MB (SQLite's default is 2 MB): a batch of 5,000 calls touches more index pages than 2 MB holds,
-    /// and re-reading them was a quarter of the queue_log import's CPU (docs/benchmarks.md); readers read through mmap.
-    static let others = "PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
+    static let others = "PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
     /// One mode per process: SQLite's auto-extension is process-wide. The last application configured sets it.
     private static let synchronous = NIOLockedValueBox(SQLiteSynchronous.full)
     static var statements: String { "PRAGMA synchronous=\(synchronous.withLockedValue { $0 }.rawValue.uppercased()); " + others }
