@@ -259,21 +259,21 @@ import VaporTesting
     @Test(.timeLimit(.minutes(1))) func theWaitForHandlersEndsAtItsLimitWhenOneNeverFinishes() async {
         // given a handler that started and never finishes
         let counter = RequestsInFlight()
-        counter.started()
+        _ = counter.started(.POST, "/api/v1/cases")
         // when the server waits a fifth of a second for handlers to settle
         let stuck = await counter.settled(within: .milliseconds(200))
-        // then the wait ends and reports the one still running
-        #expect(stuck == 1)
+        // then the wait ends and names the one still running
+        #expect(stuck.map { "\($0.method) \($0.uri.path)" } == ["POST /api/v1/cases"])
     }
 
     @Test(.timeLimit(.minutes(1))) func theWaitEndsWhenTheLastHandlerFinishes() async {
         // given two handlers running
         let counter = RequestsInFlight()
-        counter.started(); counter.started()
+        let first = counter.started(.GET, "/a"), second = counter.started(.GET, "/b")
         // when both finish while the server waits up to a minute
-        Task { try? await Task.sleep(for: .milliseconds(50)); counter.finished(); counter.finished() }
+        Task { try? await Task.sleep(for: .milliseconds(50)); counter.finished(first); counter.finished(second) }
         let clock = ContinuousClock()
-        let took = await clock.measure { #expect(await counter.settled(within: .seconds(60)) == 0) }
+        let took = await clock.measure { #expect(await counter.settled(within: .seconds(60)).isEmpty) }
         // then the wait ended with them, not at its limit
         #expect(took < .seconds(30))
     }

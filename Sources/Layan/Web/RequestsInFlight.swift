@@ -5,8 +5,12 @@ import Vapor
 /// only: a handler whose client has left keeps running, and must finish before the application (its catalogue,
 /// its databases) is taken down, or it meets an application that is gone.
 final class RequestsInFlight: Sendable {
+    /// A handler running: what was asked, and since when (named in the log if it outlives shutdown's wait).
+    struct Handler: Sendable { let method: HTTPMethod; let uri: URI; let since: ContinuousClock.Instant }
+
     private struct State {
-        var running = 0
+        var handlers: [Int: Handler] = [:]
+        var nextHandler = 0
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
         var gaveUp: Set<UUID> = []
         var draining = false
@@ -16,7 +20,7 @@ final class RequestsInFlight: Sendable {
     /// closed by the server's own quiescing once the drain ends: Vapor writes the `Connection` header itself.)
     var isDraining: Bool { state.withLockedValue { $0.draining } }
     /// Handlers running now, for `/metrics`.
-    var running: Int { state.withLockedValue { $0.running } }
+    var running: Int { state.withLockedValue { $0.handlers.count } }
     func startDraining() { state.withLockedValue { $0.draining = true } }
     private let state = NIOLockedValueBox(State())
 
@@ -26,18 +30,24 @@ final class RequestsInFlight: Sendable {
         let counter: RequestsInFlight
 
         func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-            counter.started()
-            defer { counter.finished() }
+            let handler = counter.started(request.method, request.url)
+            defer { counter.finished(handler) }
             return try await next.respond(to: request)
         }
     }
 
-    func started() { state.withLockedValue { $0.running += 1 } }
+    func started(_ method: HTTPMethod, _ uri: URI) -> Int {
+        state.withLockedValue { state in
+            state.nextHandler += 1
+            state.handlers[state.nextHandler] = Handler(method: method, uri: uri, since: .now)
+            return state.nextHandler
+        }
+    }
 
-    func finished() {
+    func finished(_ handler: Int) {
         let waiters = state.withLockedValue { state -> [UUID: CheckedContinuation<Void, Never>] in
-            state.running -= 1
-            guard state.running == 0 else { return [:] }
+            state.handlers[handler] = nil
+            guard state.handlers.isEmpty else { return [:] }
             defer { state.waiters = [:] }
             return state.waiters
         }
@@ -47,14 +57,14 @@ final class RequestsInFlight: Sendable {
     /// Returns when no handler is running, or after `limit`, whichever comes first; returns the handlers still
     /// running. The waiter is resumed when the limit passes too: a handler stuck for good must not hang shutdown.
     @discardableResult
-    func settled(within limit: Duration) async -> Int {
+    func settled(within limit: Duration) async -> [Handler] {
         let waiter = UUID()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { continuation in
                         let idle = self.state.withLockedValue { state -> Bool in
-                            if state.running == 0 || state.gaveUp.remove(waiter) != nil { return true }
+                            if state.handlers.isEmpty || state.gaveUp.remove(waiter) != nil { return true }
                             state.waiters[waiter] = continuation
                             return false
                         }
@@ -72,7 +82,7 @@ final class RequestsInFlight: Sendable {
             await group.next()
             group.cancelAll()
         }
-        return running
+        return state.withLockedValue { Array($0.handlers.values) }
     }
 }
 
@@ -99,5 +109,7 @@ public func stopServing(_ app: Application) async {
     let stopServer: () async -> Void = app.server.shutdown  // the async overload: waits for open connections
     await stopServer()
     let stuck = await app.requestsInFlight.settled(within: .seconds(10))
-    if stuck > 0 { app.logger.warning("Stopping with \(stuck) request handlers still running after 10 s") }
+    for handler in stuck {
+        app.logger.warning("Stopping with a request handler still running: \(handler.method) \(handler.uri.path), for \(ContinuousClock.now - handler.since)")
+    }
 }
