@@ -67,6 +67,10 @@ enum PreparedPostgres {
         let lease = try await ConnectionLease(from: database)
         defer { lease.end() }
         let connection = lease.connection
+        // PostgresNIO writes a statement to its channel without a promise: on a connection that has just closed the
+        // write is dropped and the answer never comes (a request hung after a PostgreSQL restart, issue #21). Here we
+        // run on the connection's event loop, so nothing can close it between this check and the statement's write.
+        guard !connection.isClosed else { throw ChannelError.ioOnClosedChannel }
         guard let name else {
             return try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: statement.bindings), logger: connection.logger).collect()
         }
