@@ -6,7 +6,7 @@ extension Database {
     /// lock on PostgreSQL, so one instance of many runs a job; on SQLite always (one process owns the file).
     package func withLease(key: Int, _ body: @escaping @Sendable () async throws -> Void) async throws {
         guard engine == .postgresql else { return try await body() }
-        try await transaction { db in
+        try await writeTransaction { db in
             let row = try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS held").first()
             guard try row?.decode(column: "held", as: Bool.self) == true else { return }
             try await body()

@@ -47,6 +47,14 @@ import Testing
         #expect(found == [], "\(found.joined(separator: "\n"))")
     }
 
+    @Test func capabilityCodeOpensTransactionsThroughTheSeam() throws {
+        // given Fluent's `transaction` waits for good on PostgreSQL when its connection is lost (PostgresTransaction)
+        // when every file of Sources/Layan is read
+        let found = try Self.offenders(#"\.transaction\s*[({]"#)
+        // then each transaction is a `writeTransaction`
+        #expect(found == [], "\(found.joined(separator: "\n"))")
+    }
+
     @Test func theScanSeesTheCapabilityCode() throws {
         // given the folder the other tests read
         // when it is listed

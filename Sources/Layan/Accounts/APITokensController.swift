@@ -54,7 +54,7 @@ struct APITokensController: RouteCollection {
             return try await req.render("Accounts/apiTokens", page, status: .unprocessableEntity)
         }
         let (token, secret) = APIToken.make(name: name, scopes: scopes, createdBy: req.staff?.id, at: req.application.clock.now())
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await token.create(on: db)
             try await Audit.record(.tokenCreated, entity: "api_token", id: token.id?.uuidString,
                                    changes: ["name": .init(before: nil, after: name), "scopes": .init(before: nil, after: scopes.map(\.rawValue).joined(separator: ","))],
@@ -69,7 +69,7 @@ struct APITokensController: RouteCollection {
         let token = try await req.find(APIToken.self)
         if token.revokedAt == nil, let id = token.id {
             token.revokedAt = req.application.clock.now()
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await token.save(on: db)
                 try await Audit.record(.tokenRevoked, entity: "api_token", id: id.uuidString, by: req, on: db)
             }

@@ -186,7 +186,7 @@ struct AccountsController: RouteCollection {
         }
         staff.passwordHash = try await req.application.passwordHasher.hash(new, on: req)
         let currentSession = req.sessionState.record?.id
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await staff.save(on: db)
             // Other browsers signed in as this officer are signed out.
             try await WebSession.query(on: db).filter(\.$staff.$id == identity.id).filter(\.$id != currentSession ?? UUID()).delete()

@@ -101,7 +101,7 @@ struct DutyRotaController: RouteCollection {
     func remove(req: Request) async throws -> Response {
         let shift = try await req.find(DutyShift.self, parameter: "shiftID")
         try req.requireInScope(branch: shift.$branch.id)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await shift.delete(on: db)
             try await Audit.record(.delete, entity: "duty_shift", id: shift.id?.uuidString,
                                    changes: ["staff": .init(before: shift.$staff.id.uuidString, after: nil), "date": .init(before: shift.date, after: nil)],

@@ -108,7 +108,7 @@ struct ServiceRecoveryController: RouteCollection {
         recovery.createdAt = now
         let caseID = record?.id
         let summary = "\(req.t(cause.catalogueKey)): \(whatFailed)"
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await recovery.create(on: db)
             try await Audit.record(.create, entity: "service_recovery", id: recovery.id?.uuidString,
                                    changes: ["whatFailed": .init(before: nil, after: whatFailed), "due": .init(before: nil, after: recovery.dueOn)], by: req, on: db)
@@ -152,7 +152,7 @@ struct ServiceRecoveryController: RouteCollection {
         try req.requireInScope(branch: recovery.$branch.id)
         if recovery.doneAt == nil {
             recovery.doneAt = req.application.clock.now()
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await recovery.save(on: db)
                 try await Audit.record(.update, entity: "service_recovery", id: recovery.id?.uuidString,
                                        changes: ["done": .init(before: nil, after: LocalDate(recovery.doneAt!).iso)], by: req, on: db)
@@ -170,7 +170,7 @@ struct ServiceRecoveryController: RouteCollection {
         guard let note else { throw Abort(.unprocessableEntity, reason: req.t("form.error.required")) }
         recovery.followedUpAt = req.application.clock.now()
         recovery.followUpNote = note
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await recovery.save(on: db)
             try await Audit.record(.update, entity: "service_recovery", id: recovery.id?.uuidString,
                                    changes: ["followUp": .init(before: nil, after: note)], by: req, on: db)

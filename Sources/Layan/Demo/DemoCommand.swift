@@ -23,7 +23,7 @@ enum DemoLoader {
         if try await Agency.query(on: db).count() > 0 { return false }
         let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.next())
             .hash(DemoAgency.password)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let a = DemoAgency.agency
             try await Agency(nameMs: a.nameMs, nameEn: a.nameEn, aboutMs: a.aboutMs, aboutEn: a.aboutEn).create(on: db)
             var branchIDs: [String: UUID] = [:]

@@ -50,7 +50,7 @@ enum DemoQueueHistory {
                 }
             }
             let all = rows
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 for start in stride(from: 0, to: all.count, by: 500) {
                     try await db.sql.insertRows(into: Ticket.schema, columns: servedColumns, Array(all[start..<min(all.count, start + 500)]))
                 }

@@ -42,7 +42,7 @@ enum DemoSatisfaction {
         }
         let columns = ["id", "ticket_id", "branch_id", "counter_id", "officer_id", "service_id", "day", "score", "reason", "comment", "via", "device_id", "rated_at"]
         let all = rows, lowScores = lows
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             for start in stride(from: 0, to: all.count, by: 500) {
                 try await db.sql.insertRows(into: CounterRating.schema, columns: columns, Array(all[start..<min(all.count, start + 500)]))
             }
@@ -109,7 +109,7 @@ enum DemoSatisfaction {
             }
         }
         let allResponses = responses, allAnswers = answers
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let responseColumns = ["id", "survey_id", "version", "channel", "branch_id", "day", "submitted_at", "entered_by"]
             for start in stride(from: 0, to: allResponses.count, by: 500) {
                 try await db.sql.insertRows(into: PeriodicSurveyResponse.schema, columns: responseColumns, Array(allResponses[start..<min(allResponses.count, start + 500)]))

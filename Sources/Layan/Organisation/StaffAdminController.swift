@@ -179,7 +179,7 @@ struct StaffAdminController: RouteCollection {
         let staff = try await find(req)
         let password = TemporaryPassword.make()
         staff.passwordHash = try await req.application.passwordHasher.hash(password, on: req)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await staff.save(on: db)
             // Whoever held the old password is signed out everywhere.
             try await WebSession.query(on: db).filter(\.$staff.$id == staff.id!).delete()

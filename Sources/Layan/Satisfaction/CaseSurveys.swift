@@ -97,7 +97,7 @@ extension CaseSurveys {
             ORDER BY s.sent_at DESC LIMIT 1
             """).first(decoding: Row.self) else { return nil }
         let settings = try await SatisfactionSettings.values(app, on: db)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             // A second reply, or the link answered meanwhile, finds the survey taken.
             guard try await CaseSurveyStore.answer(found.id, at: now, outcome: score, timeTaken: nil, manner: nil, useAgain: nil, comment: nil, on: db.sql),
                   let survey = try await CaseSurvey.find(found.id, on: db) else { return }

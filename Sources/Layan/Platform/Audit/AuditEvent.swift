@@ -80,7 +80,7 @@ extension Audit {
     /// edit, or nil for a new record; `also` runs inside the same transaction.
     static func save<M: Audited>(_ model: M, before: [String: String?]?, by request: Request,
                                  also: (@Sendable (any Database) async throws -> Void)? = nil) async throws {
-        try await request.db.transaction { db in
+        try await request.db.writeTransaction { db in
             try await model.save(on: db)
             try await also?(db)
             try await record(before == nil ? .create : .update, entity: M.auditEntity, id: model.id?.uuidString,
@@ -91,7 +91,7 @@ extension Audit {
     /// Deletes a record and records what it held, in one transaction.
     static func delete<M: Audited>(_ model: M, by request: Request) async throws {
         let id = model.id?.uuidString, snapshot = model.auditSnapshot
-        try await request.db.transaction { db in
+        try await request.db.writeTransaction { db in
             try await model.delete(on: db)
             try await record(.delete, entity: M.auditEntity, id: id, changes: AuditDiff.changes(before: snapshot, after: [:]), by: request, on: db)
         }
