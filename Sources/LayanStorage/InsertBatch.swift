@@ -28,13 +28,25 @@ extension SQLDatabase {
 
     /// The same, answering one text column of the rows written (`RETURNING`, both engines): which were new. Any number
     /// of rows: PostgreSQL takes them as one array per column (one text, kept prepared, however many rows; a NULL
-    /// written into a VALUES list made every batch's text new, parsed and planned again); SQLite in statements of up
-    /// to its limit of bound values.
+    /// written into a VALUES list made every batch's text new, parsed and planned again); SQLite runs one prepared
+    /// single-row INSERT per row — in-process, a step costs less than building, hashing and compiling a VALUES list
+    /// of a thousand rows (perf of the telephone import: a fifth of its writer's time).
     package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>, returning column: String) async throws -> [String] {
         guard !rows.isEmpty else { return [] }
         let suffix = " ON CONFLICT DO NOTHING RETURNING \"" + column + "\""
-        let all = InsertBatch.Rows(table: shape.table, columns: shape.names, values: rows.map(shape.values(of:)))
         var written: [String] = []
+        if let direct = self as? DirectSQLiteDatabase, let returned = shape.names.firstIndex(of: column) {
+            // Without RETURNING: SQLite runs it as a trigger, and a statement with one keeps a statement journal.
+            let text = InsertBatch.Rows(table: shape.table, columns: shape.names, values: [[]]).text + " ON CONFLICT DO NOTHING"
+            for row in rows {
+                let values = shape.values(of: row)
+                guard try direct.run(text, binds: values.map { try $0.map(SQLiteBind.data) ?? .null }) == 1 else { continue }
+                guard let value = values[returned] as? String else { throw EncodingError.invalidValue(values[returned] as Any, .init(codingPath: [], debugDescription: "\(column) is not text")) }
+                written.append(value)
+            }
+            return written
+        }
+        let all = InsertBatch.Rows(table: shape.table, columns: shape.names, values: rows.map(shape.values(of:)))
         if dialect.name != StorageEngine.sqlite.rawValue {
             let (text, arrays) = all.unnested
             for row in try await hotRows(text + suffix, arrays) { written.append(try row.decode(column: column, as: String.self)) }

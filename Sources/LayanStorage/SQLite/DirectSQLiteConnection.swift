@@ -56,8 +56,9 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         try check(finished)
     }
 
-    /// Runs one statement with its binds, handing each row to `onRow`.
-    func execute(_ sql: String, _ binds: [SQLiteData], onRow: (DirectRow) throws -> Void) throws {
+    /// Runs one statement with its binds, handing each row to `onRow`; answers the rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ binds: [SQLiteData], onRow: (DirectRow) throws -> Void) throws -> Int {
         let statement = try prepared(sql)
         let pointer = statement.pointer
         // Reset even on error so the statement can be used again and releases its read snapshot. Bindings stay: the
@@ -73,7 +74,7 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         }
         while true {
             let status = sqlite_nio_sqlite3_step(pointer)
-            if status == SQLITE_DONE { return }
+            if status == SQLITE_DONE { return Int(sqlite_nio_sqlite3_changes(handle)) }
             guard status == SQLITE_ROW else { throw error(status) }
             let values = (0 ..< Int32(statement.columns.names.count)).map { value(at: $0, of: pointer) }
             try onRow(DirectRow(columns: statement.columns, values: values))

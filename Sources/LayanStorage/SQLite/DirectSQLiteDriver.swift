@@ -124,15 +124,17 @@ struct DirectSQLiteDatabase: Database, SQLDatabase {
         try run(sql, binds: try binds.map(SQLiteBind.data), onRow: onRow)
     }
 
-    /// A statement already written as SQLite text, with its binds converted (the hot inserts, `InsertBatch`).
-    func run(_ sql: String, binds: [SQLiteData], onRow: (any SQLRow) -> Void = { _ in }) throws {
+    /// A statement already written as SQLite text, with its binds converted (the hot inserts, `InsertBatch`); answers
+    /// the rows it changed.
+    @discardableResult
+    func run(_ sql: String, binds: [SQLiteData], onRow: (any SQLRow) -> Void = { _ in }) throws -> Int {
         logger.debug("Executing query", metadata: ["sql": .string(sql)])
         if let connection {
             return try connection.execute(sql, binds, onRow: onRow)
         }
         let borrowed = try pool.lease()
         defer { pool.release(borrowed) }
-        try borrowed.execute(sql, binds, onRow: onRow)
+        return try borrowed.execute(sql, binds, onRow: onRow)
     }
 
     // MARK: Database (as FluentSQLiteDriver does it)
