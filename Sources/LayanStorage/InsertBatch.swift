@@ -39,9 +39,9 @@ extension SQLDatabase {
             // Without RETURNING: SQLite runs it as a trigger, and a statement with one keeps a statement journal.
             let text = InsertBatch.Rows(table: shape.table, columns: shape.names, values: [[]]).text + " ON CONFLICT DO NOTHING"
             for row in rows {
-                let values = shape.values(of: row)
-                guard try direct.run(text, binds: values.map { try $0.map(SQLiteBind.data) ?? .null }) == 1 else { continue }
-                guard let value = values[returned] as? String else { throw EncodingError.invalidValue(values[returned] as Any, .init(codingPath: [], debugDescription: "\(column) is not text")) }
+                let values = try shape.sqliteValues(of: row)
+                guard try direct.run(text, binds: values) == 1 else { continue }
+                guard case let .text(value) = values[returned] else { throw EncodingError.invalidValue(values[returned], .init(codingPath: [], debugDescription: "\(column) is not text")) }
                 written.append(value)
             }
             return written

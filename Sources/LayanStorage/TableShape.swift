@@ -1,4 +1,6 @@
+import Foundation
 import SQLKit
+import SQLiteKit
 
 /// The columns a row of `Row` is written to, each beside the value it takes: an insert's column list and its bound
 /// values both come from this one list, so they cannot drift apart (a positional array that had to match a column
@@ -7,11 +9,17 @@ package struct TableShape<Row>: Sendable {
     package struct Column: Sendable {
         let name: String
         let value: @Sendable (Row) -> SQLValue
+        /// The value as SQLite binds it, converted without a cast: the column's type is known when it is declared.
+        let sqlite: @Sendable (Row) throws -> SQLiteData
 
-        package init(_ name: String, _ value: @escaping @Sendable (Row) -> SQLValue) {
+        package init<Value: Encodable & Sendable>(_ name: String, _ value: @escaping @Sendable (Row) -> Value?) {
             self.name = name
-            self.value = value
+            self.value = { value($0) }
+            sqlite = SQLiteBind.column(value)
         }
+
+        /// A column always written NULL.
+        package static func null(_ name: String) -> Column { Column(name) { _ -> String? in nil } }
     }
 
     package let table: String
@@ -30,6 +38,14 @@ package struct TableShape<Row>: Sendable {
         var values: [SQLValue] = []
         values.reserveCapacity(columns.count)
         for column in columns { values.append(column.value(row)) }
+        return values
+    }
+
+    /// The row's values as SQLite binds them, in the order of `names`.
+    func sqliteValues(of row: Row) throws -> [SQLiteData] {
+        var values: [SQLiteData] = []
+        values.reserveCapacity(columns.count)
+        for column in columns { values.append(try column.sqlite(row)) }
         return values
     }
 }

@@ -175,6 +175,25 @@ import VaporTesting
         }
     }
 
+    @Test func aShapesColumnsBindAsSQLiteKitsEncoderDoes() throws {
+        // given a row with a value of every type a column converts without a cast, present and absent, and one it does not
+        struct Row { let text: String?, number: Int?, id: UUID?, at: Date?, flag: Bool?, share: Double?, colour: Colour? }
+        let shape = TableShape<Row>("t", [
+            .init("text") { $0.text }, .init("number") { $0.number }, .init("id") { $0.id }, .init("at") { $0.at },
+            .init("flag") { $0.flag }, .init("share") { $0.share }, .init("colour") { $0.colour }, .null("nothing"),
+        ])
+        let full = Row(text: "teks", number: -7, id: UUID(), at: Date(timeIntervalSince1970: 1_795_000_000.5), flag: true, share: 3.25, colour: .red)
+        let empty = Row(text: nil, number: nil, id: nil, at: nil, flag: nil, share: nil, colour: nil)
+        let encoder = SQLiteDataEncoder()
+        for row in [full, empty] {
+            // when the shape gives its SQLite values
+            let bound = try shape.sqliteValues(of: row)
+            // then each is what SQLiteKit's encoder makes of the same value
+            let expected = try shape.values(of: row).map { try $0.map { try encoder.encode($0) } ?? .null }
+            #expect(bound == expected)
+        }
+    }
+
     @Test func uuidTextMatchesFoundationBothWays() {
         for _ in 0 ..< 1_000 {
             let id = UUID()

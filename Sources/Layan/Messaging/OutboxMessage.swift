@@ -70,8 +70,8 @@ extension OutboxMessage {
         .init("id") { UUID.timeOrdered(at: $0.at) }, .init("channel") { $0.channel.rawValue }, .init("recipient") { $0.recipient },
         .init("subject") { $0.subject }, .init("body") { $0.body }, .init("case_id") { $0.caseID },
         .init("state") { _ in State.pending.rawValue }, .init("attempts") { _ in 0 }, .init("next_attempt_at") { $0.at },
-        .init("last_error") { _ in nil }, .init("created_at") { $0.at }, .init("sent_at") { _ in nil },
-        .init("sender") { $0.sender }, .init("provider_message_id") { _ in nil },
+        .null("last_error"), .init("created_at") { $0.at }, .null("sent_at"),
+        .init("sender") { $0.sender }, .null("provider_message_id"),
     ])
 }
 

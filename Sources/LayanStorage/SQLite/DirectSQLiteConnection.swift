@@ -226,6 +226,38 @@ enum SQLiteBind {
         default: try encoder.encode(value)
         }
     }
+
+    /// A column's values as SQLite binds them, the conversion chosen once for the column's type (`TableShape`): no
+    /// cast per value, and no generic code (each call of which looked up `Optional<Value>`'s metadata) per row.
+    static func column<Row, Value: Encodable>(_ value: @escaping @Sendable (Row) -> Value?) -> @Sendable (Row) throws -> SQLiteData {
+        // Each bit cast is to the function type just compared equal; each closure is written out for its concrete
+        // type, because a generic helper was left unspecialised and looked up `Optional<T>` on every call.
+        if Value.self == String.self {
+            let read = unsafeBitCast(value, to: (@Sendable (Row) -> String?).self)
+            return { row in read(row).map { .text($0) } ?? .null }
+        }
+        if Value.self == Int.self {
+            let read = unsafeBitCast(value, to: (@Sendable (Row) -> Int?).self)
+            return { row in read(row).map { .integer($0) } ?? .null }
+        }
+        if Value.self == UUID.self {
+            let read = unsafeBitCast(value, to: (@Sendable (Row) -> UUID?).self)
+            return { row in read(row).map { .text($0.storedText) } ?? .null }
+        }
+        if Value.self == Date.self {
+            let read = unsafeBitCast(value, to: (@Sendable (Row) -> Date?).self)
+            return { row in read(row).map { .float($0.timeIntervalSince1970) } ?? .null }
+        }
+        if Value.self == Bool.self {
+            let read = unsafeBitCast(value, to: (@Sendable (Row) -> Bool?).self)
+            return { row in read(row).map { .integer($0 ? 1 : 0) } ?? .null }
+        }
+        if Value.self == Double.self {
+            let read = unsafeBitCast(value, to: (@Sendable (Row) -> Double?).self)
+            return { row in read(row).map { .float($0) } ?? .null }
+        }
+        return { row in try value(row).map(data) ?? .null }
+    }
 }
 
 extension UUID {

@@ -29,9 +29,9 @@ struct NewTicket: Sendable {
         .init("service_date") { $0.serviceDate }, .init("number") { $0.number }, .init("label") { $0.label },
         .init("category") { $0.category.rawValue }, .init("is_priority") { $0.isPriority }, .init("status") { _ in TicketStatus.waiting.rawValue },
         .init("channel") { $0.channel }, .init("issued_at") { $0.issuedAt }, .init("arrived_at") { $0.issuedAt },
-        .init("counter_id") { _ in nil }, .init("officer_id") { _ in nil }, .init("called_at") { _ in nil }, .init("recalls") { _ in 0 },
-        .init("serving_started_at") { _ in nil }, .init("completed_at") { _ in nil }, .init("transfers") { _ in 0 },
-        .init("first_service_id") { $0.serviceID }, .init("difficult") { _ in nil }, .init("status_key") { $0.statusKey },
+        .null("counter_id"), .null("officer_id"), .null("called_at"), .init("recalls") { _ in 0 },
+        .null("serving_started_at"), .null("completed_at"), .init("transfers") { _ in 0 },
+        .init("first_service_id") { $0.serviceID }, .null("difficult"), .init("status_key") { $0.statusKey },
         .init("estimated_wait_seconds") { $0.estimatedWaitSeconds },
     ])
 
