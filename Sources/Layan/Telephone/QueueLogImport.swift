@@ -36,7 +36,7 @@ struct QueueLogImport {
     }
 
     /// Calls per write transaction: one commit (one sync of the log) per batch.
-    static let batchSize = 5000
+    static let batchSize = 10000
     static let problemsKept = 100
     /// Lines looked at before deciding whether the file is a queue_log at all.
     static let formatSample = 20
