@@ -26,11 +26,11 @@ extension SQLDatabase {
         }
     }
 
-    /// The same, answering one text column of the rows written (`RETURNING`, both engines): which were new. Any number
-    /// of rows: PostgreSQL takes them as one array per column (one text, kept prepared, however many rows; a NULL
-    /// written into a VALUES list made every batch's text new, parsed and planned again); SQLite runs one prepared
-    /// single-row INSERT per row — in-process, a step costs less than building, hashing and compiling a VALUES list
-    /// of a thousand rows (perf of the telephone import: a fifth of its writer's time).
+    /// The same, answering one text column of the rows written — which were new (PostgreSQL by `RETURNING`, SQLite by
+    /// the rows each statement changed). Any number of rows: PostgreSQL takes them as one array per column (one text,
+    /// kept prepared, however many rows; a NULL written into a VALUES list made every batch's text new, parsed and
+    /// planned again); SQLite runs one prepared single-row INSERT per row — in-process, a step costs less than building,
+    /// hashing and compiling a VALUES list of a thousand rows (perf of the telephone import: a fifth of its writer's time).
     package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>, returning column: String) async throws -> [String] {
         guard !rows.isEmpty else { return [] }
         let suffix = " ON CONFLICT DO NOTHING RETURNING \"" + column + "\""

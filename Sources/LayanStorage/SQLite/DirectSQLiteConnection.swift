@@ -56,7 +56,8 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         try check(finished)
     }
 
-    /// Runs one statement with its binds, handing each row to `onRow`; answers the rows it changed.
+    /// Runs one statement with its binds, handing each row to `onRow`; answers the rows it changed (an INSERT, UPDATE
+    /// or DELETE; SQLite keeps the last such count through other statements).
     @discardableResult
     func execute(_ sql: String, _ binds: [SQLiteData], onRow: (DirectRow) throws -> Void) throws -> Int {
         let statement = try prepared(sql)
