@@ -33,27 +33,23 @@ extension SQLDatabase {
     /// hashing and compiling a VALUES list of a thousand rows (perf of the telephone import: a fifth of its writer's time).
     package func insertSkippingDuplicates<Row>(_ rows: [Row], as shape: TableShape<Row>, returning column: String) async throws -> [String] {
         guard !rows.isEmpty else { return [] }
-        let suffix = " ON CONFLICT DO NOTHING RETURNING \"" + column + "\""
+        guard let direct = self as? DirectSQLiteDatabase else {
+            let (text, arrays) = InsertBatch.Rows(table: shape.table, columns: shape.names, values: rows.map(shape.values(of:))).unnested
+            return try await hotRows(text + " ON CONFLICT DO NOTHING RETURNING \"" + column + "\"", arrays).map { try $0.decode(column: column, as: String.self) }
+        }
+        guard let returned = shape.names.firstIndex(of: column) else {
+            throw EncodingError.invalidValue(column, .init(codingPath: [], debugDescription: "\(column) is not a column of \(shape.table)"))
+        }
+        // Without RETURNING: SQLite runs it as a trigger, and a statement with one keeps a statement journal.
+        let text = InsertBatch.Rows(table: shape.table, columns: shape.names, values: [[]]).text + " ON CONFLICT DO NOTHING"
         var written: [String] = []
-        if let direct = self as? DirectSQLiteDatabase, let returned = shape.names.firstIndex(of: column) {
-            // Without RETURNING: SQLite runs it as a trigger, and a statement with one keeps a statement journal.
-            let text = InsertBatch.Rows(table: shape.table, columns: shape.names, values: [[]]).text + " ON CONFLICT DO NOTHING"
-            for row in rows {
-                let values = try shape.sqliteValues(of: row)
-                guard try direct.run(text, binds: values) == 1 else { continue }
-                guard case let .text(value) = values[returned] else { throw EncodingError.invalidValue(values[returned], .init(codingPath: [], debugDescription: "\(column) is not text")) }
-                written.append(value)
+        for row in rows {
+            let values = try shape.sqliteValues(of: row)
+            guard try direct.run(text, binds: values) == 1 else { continue }
+            guard case let .text(value) = values[returned] else {
+                throw EncodingError.invalidValue(values[returned], .init(codingPath: [], debugDescription: "\(column) is not text"))
             }
-            return written
-        }
-        let all = InsertBatch.Rows(table: shape.table, columns: shape.names, values: rows.map(shape.values(of:)))
-        if dialect.name != StorageEngine.sqlite.rawValue {
-            let (text, arrays) = all.unnested
-            for row in try await hotRows(text + suffix, arrays) { written.append(try row.decode(column: column, as: String.self)) }
-            return written
-        }
-        for part in all.parts {
-            for row in try await hotRows(part.text + suffix, Array(part.values.joined())) { written.append(try row.decode(column: column, as: String.self)) }
+            written.append(value)
         }
         return written
     }

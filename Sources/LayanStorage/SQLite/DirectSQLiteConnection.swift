@@ -229,7 +229,8 @@ enum SQLiteBind {
     }
 
     /// A column's values as SQLite binds them, the conversion chosen once for the column's type (`TableShape`): no
-    /// cast per value, and no generic code (each call of which looked up `Optional<Value>`'s metadata) per row.
+    /// cast per value, and no generic code (each call of which looked up `Optional<Value>`'s metadata) per row. The
+    /// same table as `data`, by type instead of by cast; tests hold both to SQLiteKit's encoder.
     static func column<Row, Value: Encodable>(_ value: @escaping @Sendable (Row) -> Value?) -> @Sendable (Row) throws -> SQLiteData {
         // Each bit cast is to the function type just compared equal; each closure is written out for its concrete
         // type, because a generic helper was left unspecialised and looked up `Optional<T>` on every call.
